@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: GPL-2.0
+/* viox_vring: the vring core shared by the viox vhost-style backends. */
+#include <linux/module.h>
+
+#include "internal.h"
+
+unsigned short viox_max_mem_regions = 64;
+module_param_named(max_mem_regions, viox_max_mem_regions, ushort, 0444);
+MODULE_PARM_DESC(max_mem_regions,
+		 "Most memory regions in one guest memory table (1-1024, default 64)");
+
+static int __init viox_vring_init(void)
+{
+	if (!viox_max_mem_regions || viox_max_mem_regions > 1024) {
+		pr_err("viox_vring: max_mem_regions must be 1 to 1024, not %u\n",
+		       viox_max_mem_regions);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static void __exit viox_vring_exit(void)
+{
+}
+
+module_init(viox_vring_init);
+module_exit(viox_vring_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("viox shared vring core for vhost-style backends");
+MODULE_VERSION(VIOX_VERSION);

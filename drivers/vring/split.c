@@ -1,0 +1,346 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The split virtqueue: descriptor table, avail ring, used ring. */
+#include <linux/uaccess.h>
+#include <linux/virtio_byteorder.h>
+#include <linux/virtio_config.h>
+#include <linux/virtio_ring.h>
+
+#include "internal.h"
+
+static u16 to_u16(const struct viox_vq *vq, __virtio16 v)
+{
+	return __virtio16_to_cpu(vq->is_le, v);
+}
+
+static __virtio16 from_u16(const struct viox_vq *vq, u16 v)
+{
+	return __cpu_to_virtio16(vq->is_le, v);
+}
+
+static struct vring_avail __user *avail_ring(const struct viox_vq *vq)
+{
+	return vq->avail;
+}
+
+static struct vring_used __user *used_ring(const struct viox_vq *vq)
+{
+	return vq->used;
+}
+
+/* used_event lives after the avail ring, avail_event after the used ring. */
+static __virtio16 __user *used_event(const struct viox_vq *vq)
+{
+	return &avail_ring(vq)->ring[vq->num];
+}
+
+static __virtio16 __user *avail_event(const struct viox_vq *vq)
+{
+	return (__virtio16 __user *)&used_ring(vq)->ring[vq->num];
+}
+
+static bool split_access_ok(struct viox_vq *vq)
+{
+	size_t n = vq->num;
+
+	return access_ok(vq->desc, n * sizeof(struct vring_desc)) &&
+	       access_ok(vq->avail, struct_size_t(struct vring_avail, ring, n + 1)) &&
+	       access_ok(vq->used, struct_size_t(struct vring_used, ring, n) +
+			 sizeof(__virtio16));
+}
+
+static int put_used_u16(struct viox_vq *vq, __virtio16 __user *p, u16 v)
+{
+	if (put_user(from_u16(vq, v), p))
+		return -EFAULT;
+	return viox_log_used(vq, (void __user *)p - vq->used, sizeof(*p));
+}
+
+static int update_used_flags(struct viox_vq *vq)
+{
+	return put_used_u16(vq, &used_ring(vq)->flags, vq->used_flags);
+}
+
+static int split_start(struct viox_vq *vq)
+{
+	__virtio16 idx;
+	int r;
+
+	r = update_used_flags(vq);
+	if (r)
+		return r;
+	if (get_user(idx, &used_ring(vq)->idx))
+		return -EFAULT;
+	vq->last_used_idx = to_u16(vq, idx);
+	vq->signalled_used_valid = false;
+	return 0;
+}
+
+/* Refresh the cached avail index; fails if it moved further than possible. */
+static int fetch_avail_idx(struct viox_vq *vq)
+{
+	__virtio16 idx;
+	u16 n;
+
+	if (get_user(idx, &avail_ring(vq)->idx)) {
+		viox_vq_break(vq, "cannot read the avail index");
+		return -EFAULT;
+	}
+	n = to_u16(vq, idx);
+	if ((u16)(n - vq->last_avail_idx) > vq->num) {
+		viox_vq_break(vq, "avail index moved by more than the ring size");
+		return -EINVAL;
+	}
+	vq->avail_idx = n;
+	return 0;
+}
+
+/* Walk an indirect table; @total counts every descriptor of the chain. */
+static int split_indirect(struct viox_vq *vq, struct viox_chain *chain,
+			  const struct vring_desc *ind, unsigned int *total)
+{
+	u64 table = __virtio64_to_cpu(vq->is_le, ind->addr);
+	unsigned int n, seen = 0, i = 0;
+	struct vring_desc d;
+	u16 flags;
+	int r;
+
+	r = viox_indirect_count(vq, __virtio32_to_cpu(vq->is_le, ind->len), &n);
+	if (r)
+		return r;
+	for (;;) {
+		if (++seen > n) {
+			viox_vq_break(vq, "loop in an indirect table");
+			return -EINVAL;
+		}
+		if (++*total > vq->num) {
+			viox_vq_break(vq, "chain longer than the ring");
+			return -EINVAL;
+		}
+		if (viox_read_guest(vq, table + (u64)i * sizeof(d), &d, sizeof(d))) {
+			viox_vq_break(vq, "indirect table outside guest memory");
+			return -EFAULT;
+		}
+		flags = to_u16(vq, d.flags);
+		if (flags & VRING_DESC_F_INDIRECT) {
+			viox_vq_break(vq, "nested indirect descriptor");
+			return -EINVAL;
+		}
+		r = viox_chain_add(vq, chain, __virtio64_to_cpu(vq->is_le, d.addr),
+				   __virtio32_to_cpu(vq->is_le, d.len),
+				   flags & VRING_DESC_F_WRITE);
+		if (r)
+			return r;
+		if (!(flags & VRING_DESC_F_NEXT))
+			return 0;
+		i = to_u16(vq, d.next);
+		if (i >= n) {
+			viox_vq_break(vq, "indirect next index out of range");
+			return -EINVAL;
+		}
+	}
+}
+
+static int split_get_chain(struct viox_vq *vq, struct viox_chain *chain)
+{
+	struct vring_desc __user *table = vq->desc;
+	unsigned int total = 0, i;
+	struct vring_desc d;
+	__virtio16 head;
+	u16 flags;
+	int r;
+
+	if (vq->last_avail_idx == vq->avail_idx) {
+		r = fetch_avail_idx(vq);
+		if (r)
+			return r;
+		if (vq->last_avail_idx == vq->avail_idx)
+			return 0;
+		/* Ring entries are read only after the index that covers them. */
+		smp_rmb();
+	}
+	if (get_user(head, &avail_ring(vq)->ring[vq->last_avail_idx & (vq->num - 1)])) {
+		viox_vq_break(vq, "cannot read the avail ring");
+		return -EFAULT;
+	}
+	i = to_u16(vq, head);
+	if (i >= vq->num) {
+		viox_vq_break(vq, "head index out of range");
+		return -EINVAL;
+	}
+	chain->id = i;
+	viox_chain_reset(chain);
+	for (;;) {
+		if (++total > vq->num) {
+			viox_vq_break(vq, "loop in the descriptor chain");
+			return -EINVAL;
+		}
+		if (copy_from_user(&d, table + i, sizeof(d))) {
+			viox_vq_break(vq, "cannot read the descriptor table");
+			return -EFAULT;
+		}
+		flags = to_u16(vq, d.flags);
+		if (flags & VRING_DESC_F_INDIRECT) {
+			if (flags & VRING_DESC_F_NEXT) {
+				viox_vq_break(vq, "indirect descriptor with next");
+				return -EINVAL;
+			}
+			r = split_indirect(vq, chain, &d, &total);
+			if (r)
+				return r;
+			break;
+		}
+		r = viox_chain_add(vq, chain, __virtio64_to_cpu(vq->is_le, d.addr),
+				   __virtio32_to_cpu(vq->is_le, d.len),
+				   flags & VRING_DESC_F_WRITE);
+		if (r)
+			return r;
+		if (!(flags & VRING_DESC_F_NEXT))
+			break;
+		i = to_u16(vq, d.next);
+		if (i >= vq->num) {
+			viox_vq_break(vq, "next index out of range");
+			return -EINVAL;
+		}
+	}
+	chain->ndesc = 1;
+	vq->last_avail_idx++;
+	return 1;
+}
+
+static void split_unget_chain(struct viox_vq *vq, const struct viox_chain *chain)
+{
+	vq->last_avail_idx--;
+}
+
+static int split_add_used(struct viox_vq *vq, const struct viox_used_elem *used,
+			  unsigned int n)
+{
+	struct vring_used __user *ring = used_ring(vq);
+	u16 old = vq->last_used_idx, next = old + n;
+	unsigned int k;
+	int r;
+
+	for (k = 0; k < n; k++) {
+		unsigned int slot = (u16)(old + k) & (vq->num - 1);
+		struct vring_used_elem e = {
+			.id = __cpu_to_virtio32(vq->is_le, used[k].id),
+			.len = __cpu_to_virtio32(vq->is_le, used[k].len),
+		};
+
+		if (copy_to_user(&ring->ring[slot], &e, sizeof(e))) {
+			viox_vq_break(vq, "cannot write the used ring");
+			return -EFAULT;
+		}
+		r = viox_log_used(vq, offsetof(struct vring_used, ring[slot]),
+				  sizeof(e));
+		if (r)
+			return r;
+	}
+	/* The entries must be visible before the index that publishes them. */
+	smp_wmb();
+	r = put_used_u16(vq, &ring->idx, next);
+	if (r) {
+		viox_vq_break(vq, "cannot write the used index");
+		return r;
+	}
+	vq->last_used_idx = next;
+	/* After a long silence the used index may lap the one last signalled. */
+	if ((u16)(next - vq->signalled_used) < (u16)(next - old))
+		vq->signalled_used_valid = false;
+	return 0;
+}
+
+static bool split_need_signal(struct viox_vq *vq)
+{
+	__virtio16 flags, event;
+	u16 old, new;
+	bool valid;
+
+	/* The used index is published before the driver's wishes are read. */
+	smp_mb();
+	if (viox_vq_has_feature(vq, VIRTIO_F_NOTIFY_ON_EMPTY) &&
+	    vq->avail_idx == vq->last_avail_idx)
+		return true;
+	if (!viox_vq_has_feature(vq, VIRTIO_RING_F_EVENT_IDX)) {
+		if (get_user(flags, &avail_ring(vq)->flags))
+			return true;
+		return !(to_u16(vq, flags) & VRING_AVAIL_F_NO_INTERRUPT);
+	}
+	old = vq->signalled_used;
+	valid = vq->signalled_used_valid;
+	new = vq->signalled_used = vq->last_used_idx;
+	vq->signalled_used_valid = true;
+	if (!valid)
+		return true;
+	if (get_user(event, used_event(vq)))
+		return true;
+	return vring_need_event(to_u16(vq, event), new, old);
+}
+
+static bool split_avail_empty(struct viox_vq *vq)
+{
+	if (vq->avail_idx != vq->last_avail_idx)
+		return false;
+	if (fetch_avail_idx(vq))
+		return false;
+	return vq->avail_idx == vq->last_avail_idx;
+}
+
+static bool split_enable_notify(struct viox_vq *vq)
+{
+	int r;
+
+	if (!(vq->used_flags & VRING_USED_F_NO_NOTIFY))
+		return false;
+	vq->used_flags &= ~VRING_USED_F_NO_NOTIFY;
+	if (viox_vq_has_feature(vq, VIRTIO_RING_F_EVENT_IDX))
+		r = put_used_u16(vq, avail_event(vq), vq->avail_idx);
+	else
+		r = update_used_flags(vq);
+	if (r) {
+		viox_vq_break(vq, "cannot write the used ring");
+		return false;
+	}
+	/* Publish the wish before looking for buffers that raced with it. */
+	smp_mb();
+	return !split_avail_empty(vq);
+}
+
+static void split_disable_notify(struct viox_vq *vq)
+{
+	if (vq->used_flags & VRING_USED_F_NO_NOTIFY)
+		return;
+	vq->used_flags |= VRING_USED_F_NO_NOTIFY;
+	if (!viox_vq_has_feature(vq, VIRTIO_RING_F_EVENT_IDX) &&
+	    update_used_flags(vq))
+		viox_vq_break(vq, "cannot write the used ring");
+}
+
+static int split_set_base(struct viox_vq *vq, u32 base)
+{
+	if (base > U16_MAX)
+		return -EINVAL;
+	vq->last_avail_idx = base;
+	vq->avail_idx = base;
+	return 0;
+}
+
+static u32 split_get_base(const struct viox_vq *vq)
+{
+	return vq->last_avail_idx;
+}
+
+const struct viox_ring_ops viox_split_ops = {
+	.name = "split",
+	.rings_ok = split_access_ok,
+	.start = split_start,
+	.get_chain = split_get_chain,
+	.unget_chain = split_unget_chain,
+	.add_used = split_add_used,
+	.need_signal = split_need_signal,
+	.enable_notify = split_enable_notify,
+	.disable_notify = split_disable_notify,
+	.avail_empty = split_avail_empty,
+	.set_base = split_set_base,
+	.get_base = split_get_base,
+};

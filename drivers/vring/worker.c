@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The device worker: a vhost_task forked from the owner, so it runs in the
+ * owner's mm and is charged to the owner's cgroups, and dies with it.
+ */
+#include <linux/slab.h>
+#include <linux/types.h>
+#include <linux/sched/vhost_task.h>
+
+#include "internal.h"
+
+enum { VIOX_WORK_QUEUED };
+
+struct viox_worker {
+	struct vhost_task *task;
+	struct llist_head list;
+	/* Orders queueing against the owner's death. */
+	spinlock_t lock;
+	bool killed;
+};
+
+struct viox_flush {
+	struct viox_work work;
+	struct completion done;
+};
+
+static bool viox_worker_run(void *data)
+{
+	struct viox_worker *w = data;
+	struct viox_work *work, *next;
+	struct llist_node *node;
+
+	node = llist_del_all(&w->list);
+	if (!node)
+		return false;
+	__set_current_state(TASK_RUNNING);
+	node = llist_reverse_order(node);
+	llist_for_each_entry_safe(work, next, node, node) {
+		clear_bit(VIOX_WORK_QUEUED, &work->flags);
+		work->fn(work);
+		cond_resched();
+	}
+	return true;
+}
+
+/* The owner got SIGKILL: queue nothing more, finish what is queued. */
+static void viox_worker_killed(void *data)
+{
+	struct viox_worker *w = data;
+	unsigned long flags;
+
+	spin_lock_irqsave(&w->lock, flags);
+	w->killed = true;
+	spin_unlock_irqrestore(&w->lock, flags);
+	while (viox_worker_run(w))
+		;
+}
+
+void viox_work_init(struct viox_work *work, viox_work_fn_t fn)
+{
+	work->flags = 0;
+	work->fn = fn;
+}
+EXPORT_SYMBOL_GPL(viox_work_init);
+
+/**
+ * viox_work_queue() - run @work on the device's worker
+ * @dev: the device
+ * @work: the work; queueing it again before it runs is a no-op
+ *
+ * May be called from any context, including a wait-queue callback.
+ *
+ * Return: false if there is no worker to run it (no owner, or it died).
+ */
+bool viox_work_queue(struct viox_dev *dev, struct viox_work *work)
+{
+	struct viox_worker *w = READ_ONCE(dev->worker);
+	unsigned long flags;
+	bool queued = false;
+
+	if (!w)
+		return false;
+	if (test_and_set_bit(VIOX_WORK_QUEUED, &work->flags))
+		return true;
+	spin_lock_irqsave(&w->lock, flags);
+	if (!w->killed) {
+		llist_add(&work->node, &w->list);
+		/* Under the lock: a live worker cannot exit under us. */
+		vhost_task_wake(w->task);
+		queued = true;
+	}
+	spin_unlock_irqrestore(&w->lock, flags);
+	if (!queued)
+		clear_bit(VIOX_WORK_QUEUED, &work->flags);
+	return queued;
+}
+EXPORT_SYMBOL_GPL(viox_work_queue);
+
+static void viox_flush_fn(struct viox_work *work)
+{
+	complete(&container_of(work, struct viox_flush, work)->done);
+}
+
+/**
+ * viox_dev_flush() - wait until all work queued so far has run
+ * @dev: the device
+ */
+void viox_dev_flush(struct viox_dev *dev)
+{
+	struct viox_flush flush;
+
+	init_completion(&flush.done);
+	viox_work_init(&flush.work, viox_flush_fn);
+	if (viox_work_queue(dev, &flush.work))
+		wait_for_completion(&flush.done);
+}
+EXPORT_SYMBOL_GPL(viox_dev_flush);
+
+int viox_worker_create(struct viox_dev *dev)
+{
+	struct viox_worker *w;
+	char name[TASK_COMM_LEN];
+
+	w = kzalloc(sizeof(*w), GFP_KERNEL_ACCOUNT);
+	if (!w)
+		return -ENOMEM;
+	spin_lock_init(&w->lock);
+	init_llist_head(&w->list);
+	snprintf(name, sizeof(name), "viox-%d", current->pid);
+	w->task = vhost_task_create(viox_worker_run, viox_worker_killed, w, name);
+	if (IS_ERR(w->task)) {
+		int r = PTR_ERR(w->task);
+
+		kfree(w);
+		return r;
+	}
+	vhost_task_start(w->task);
+	WRITE_ONCE(dev->worker, w);
+	return 0;
+}
+
+/* Callers have stopped every source of work and flushed. */
+void viox_worker_destroy(struct viox_dev *dev)
+{
+	struct viox_worker *w = dev->worker;
+
+	if (!w)
+		return;
+	WRITE_ONCE(dev->worker, NULL);
+	vhost_task_stop(w->task);
+	kfree(w);
+}

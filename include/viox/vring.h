@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The viox vring core: what a backend (viox_net, viox_blk) builds on.
+ *
+ * A backend embeds a struct viox_dev and an array of struct viox_vq, hands
+ * the vhost ioctls it does not handle itself to viox_dev_ioctl() and
+ * viox_vring_ioctl(), and moves buffers with viox_vq_get_chain() and
+ * viox_vq_add_used() from handlers that run on the device's worker, a
+ * vhost_task in the owner's mm. Split and packed rings look the same from
+ * here. Every value read from a guest ring is validated; a malformed ring
+ * breaks only its own vq.
+ */
+#ifndef _VIOX_VRING_H
+#define _VIOX_VRING_H
+
+#include <linux/eventfd.h>
+#include <linux/llist.h>
+#include <linux/mutex.h>
+#include <linux/poll.h>
+#include <linux/types.h>
+#include <linux/uio.h>
+#include <linux/vhost_types.h>
+
+struct vhost_iotlb;
+struct viox_dev;
+struct viox_vq;
+struct viox_work;
+
+/* Most iovecs a single chain may translate into (vhost's limit too). */
+#define VIOX_MAX_IOV		UIO_MAXIOV
+/* Largest ring the core accepts: the virtio limit for both layouts. */
+#define VIOX_MAX_RING_SIZE	32768U
+
+typedef void (*viox_work_fn_t)(struct viox_work *work);
+
+struct viox_work {
+	struct llist_node node;
+	unsigned long flags;
+	viox_work_fn_t fn;
+};
+
+/* A guest-physical range the device wrote, for dirty-page logging. */
+struct viox_log_range {
+	u64 addr;
+	u64 len;
+};
+
+/**
+ * struct viox_chain - one available buffer, translated into iovecs
+ * @iov: caller's array; readable (out) segments first, then writable (in)
+ * @iov_max: capacity of @iov
+ * @log: caller's array for the writable ranges' guest addresses, or NULL
+ * @log_max: capacity of @log
+ * @id: what viox_vq_add_used() must echo: split head index or packed id
+ * @ndesc: ring descriptors the chain occupied (packed rings need it back)
+ * @out: readable iovecs
+ * @in: writable iovecs
+ * @out_len: bytes readable
+ * @in_len: bytes writable
+ * @nlog: entries filled in @log
+ */
+struct viox_chain {
+	struct iovec *iov;
+	unsigned int iov_max;
+	struct viox_log_range *log;
+	unsigned int log_max;
+	u16 id;
+	u16 ndesc;
+	unsigned int out;
+	unsigned int in;
+	u32 out_len;
+	u32 in_len;
+	unsigned int nlog;
+};
+
+/* A completed chain: its id, bytes written into it, descriptors it had. */
+struct viox_used_elem {
+	u32 id;
+	u32 len;
+	u16 ndesc;
+};
+
+struct viox_vq_poll {
+	wait_queue_entry_t wait;
+	poll_table table;
+	wait_queue_head_t *wqh;
+	__poll_t mask;
+	struct viox_work work;
+	struct viox_dev *dev;
+};
+
+struct viox_ring_ops;
+
+/**
+ * struct viox_vq - one virtqueue
+ *
+ * Everything below @mutex is protected by it. Handlers on the worker and
+ * ioctls on the owner's thread both take it.
+ */
+struct viox_vq {
+	struct viox_dev *dev;
+	struct mutex mutex;
+	unsigned int index;
+
+	/* Set by the backend before viox_dev_init(). */
+	viox_work_fn_t handle_kick;
+
+	unsigned int num;
+	const struct viox_ring_ops *ops;
+	void __user *desc;
+	void __user *avail;	/* split avail ring, packed driver area */
+	void __user *used;	/* split used ring, packed device area */
+	u64 log_guest_addr;	/* guest address of the used/device area */
+	bool log_used;
+	bool is_le;
+	void __user *log_base;
+	struct eventfd_ctx *log_ctx;
+
+	struct file *kick;
+	struct eventfd_ctx *call_ctx;
+	struct eventfd_ctx *error_ctx;
+	struct viox_vq_poll poll;
+
+	/* Ring position: free-running for split, index+wrap for packed. */
+	u16 last_avail_idx;
+	u16 avail_idx;
+	u16 last_used_idx;
+	bool avail_wrap;
+	bool used_wrap;
+	u16 used_flags;
+	u16 signalled_used;	/* split: used index at the last signal */
+	u16 used_since_signal;	/* packed: descriptors used since then */
+	bool signalled_used_valid;
+	bool broken;
+	u32 busyloop_timeout;
+
+	u64 acked_features;
+	struct vhost_iotlb *umem;
+	void *private_data;
+};
+
+struct viox_worker;
+
+/**
+ * struct viox_dev - state shared by the vqs of one open device file
+ * @name: prefix for log lines, set by the backend
+ */
+struct viox_dev {
+	struct mutex mutex;
+	const char *name;
+	struct mm_struct *mm;
+	struct viox_worker *worker;
+	struct viox_vq **vqs;
+	unsigned int nvqs;
+	struct vhost_iotlb *umem;
+	void __user *log_base;
+	struct eventfd_ctx *log_ctx;
+};
+
+void viox_dev_init(struct viox_dev *dev, const char *name,
+		   struct viox_vq **vqs, unsigned int nvqs);
+void viox_dev_cleanup(struct viox_dev *dev);
+long viox_dev_check_owner(struct viox_dev *dev);
+long viox_dev_reset_owner(struct viox_dev *dev);
+long viox_dev_ioctl(struct viox_dev *dev, unsigned int ioctl,
+		    void __user *argp);
+long viox_vring_ioctl(struct viox_dev *dev, unsigned int ioctl,
+		      void __user *argp);
+int viox_dev_set_features(struct viox_dev *dev, u64 features);
+bool viox_dev_log_access_ok(struct viox_dev *dev, void __user *log_base);
+
+bool viox_work_queue(struct viox_dev *dev, struct viox_work *work);
+void viox_work_init(struct viox_work *work, viox_work_fn_t fn);
+void viox_dev_flush(struct viox_dev *dev);
+
+int viox_vq_start(struct viox_vq *vq);
+void viox_vq_poll_stop(struct viox_vq *vq);
+int viox_vq_poll_start(struct viox_vq *vq);
+int viox_vq_get_chain(struct viox_vq *vq, struct viox_chain *chain);
+void viox_vq_unget_chain(struct viox_vq *vq, const struct viox_chain *chain);
+int viox_vq_add_used(struct viox_vq *vq, const struct viox_used_elem *used,
+		     unsigned int n);
+void viox_vq_signal(struct viox_vq *vq);
+bool viox_vq_enable_notify(struct viox_vq *vq);
+void viox_vq_disable_notify(struct viox_vq *vq);
+bool viox_vq_avail_empty(struct viox_vq *vq);
+void viox_vq_break(struct viox_vq *vq, const char *why);
+int viox_vq_log_write(struct viox_vq *vq, const struct viox_log_range *log,
+		      unsigned int nlog, u64 len);
+
+static inline struct viox_vq *viox_work_to_vq(struct viox_work *work)
+{
+	return container_of(work, struct viox_vq, poll.work);
+}
+
+static inline bool viox_vq_has_feature(const struct viox_vq *vq, int bit)
+{
+	return vq->acked_features & BIT_ULL(bit);
+}
+
+static inline bool viox_vq_logging(const struct viox_vq *vq)
+{
+	return viox_vq_has_feature(vq, VHOST_F_LOG_ALL);
+}
+
+#endif /* _VIOX_VRING_H */
