@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Device-wide state and ioctls: ownership, the memory table, the dirty log,
- * and feature acknowledgement shared by every vq of one open file.
+ * and the acked features shared by every vq of one open file.
  */
 #include <linux/eventfd.h>
 #include <linux/file.h>

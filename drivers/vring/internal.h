@@ -69,8 +69,11 @@ void viox_vq_set_features(struct viox_vq *vq, u64 features);
 long viox_vq_set_num(struct viox_vq *vq, unsigned int num);
 long viox_vq_set_addr(struct viox_vq *vq, const struct vhost_vring_addr *a);
 
-#define vq_err(vq, fmt, ...) \
-	pr_warn_ratelimited("%s: vq %u: " fmt "\n", (vq)->dev->name ?: "viox", \
-			    (vq)->index, ##__VA_ARGS__)
+#define vq_err(vq, fmt, ...) do {					\
+	const struct viox_vq *__vq = (vq);					\
+									\
+	pr_warn_ratelimited("%s: vq %u: " fmt "\n", __vq->dev->name,	\
+			    __vq->index, ##__VA_ARGS__);			\
+} while (0)
 
 #endif /* _VIOX_VRING_INTERNAL_H */

@@ -5,6 +5,7 @@
 #include "internal.h"
 
 unsigned short viox_max_mem_regions = 64;
+EXPORT_SYMBOL_IF_KUNIT(viox_max_mem_regions);
 module_param_named(max_mem_regions, viox_max_mem_regions, ushort, 0444);
 MODULE_PARM_DESC(max_mem_regions,
 		 "Most memory regions in one guest memory table (1-1024, default 64)");

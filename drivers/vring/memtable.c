@@ -35,9 +35,8 @@ static bool region_ok(const struct vhost_memory_region *r)
  * Return: 0, or -EINVAL for an empty, unaligned, wrapping, inaccessible or
  * overlapping region, or -ENOMEM.
  */
-VISIBLE_IF_KUNIT int viox_umem_build(const struct vhost_memory_region *regions,
-				     unsigned int nregions,
-				     struct vhost_iotlb **umem)
+int viox_umem_build(const struct vhost_memory_region *regions,
+		    unsigned int nregions, struct vhost_iotlb **umem)
 {
 	struct vhost_iotlb *t;
 	unsigned int i;
@@ -79,9 +78,8 @@ EXPORT_SYMBOL_IF_KUNIT(viox_umem_build);
  * Return: the number of iovecs, -EFAULT if any byte is outside the table
  * (or the range wraps), -ENOBUFS if @iov is too small.
  */
-VISIBLE_IF_KUNIT int viox_umem_translate(struct vhost_iotlb *umem, u64 gpa,
-					 u64 len, struct iovec *iov,
-					 unsigned int iov_max)
+int viox_umem_translate(struct vhost_iotlb *umem, u64 gpa, u64 len,
+			struct iovec *iov, unsigned int iov_max)
 {
 	unsigned int n = 0;
 
@@ -128,6 +126,7 @@ int viox_umem_uaddr_to_gpa(struct vhost_iotlb *umem, u64 uaddr, u64 len,
 	}
 	return -EFAULT;
 }
+EXPORT_SYMBOL_IF_KUNIT(viox_umem_uaddr_to_gpa);
 
 /* VHOST_SET_MEM_TABLE: a new table replaces the old one atomically per vq. */
 long viox_dev_set_mem_table(struct viox_dev *dev,
@@ -171,3 +170,4 @@ long viox_dev_set_mem_table(struct viox_dev *dev,
 		vhost_iotlb_free(old);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(viox_dev_set_mem_table);

@@ -128,9 +128,11 @@ static int packed_get_chain(struct viox_vq *vq, struct viox_chain *chain)
 	/* The rest of the chain is read only after the head's flags. */
 	smp_rmb();
 	viox_chain_reset(chain);
+	/* count is ring descriptors (a wrap past the start exceeds it), total
+	 * the buffers, indirect entries included.
+	 */
 	for (;;) {
-		count++;
-		if (++total > vq->num) {
+		if (++count > vq->num) {
 			viox_vq_break(vq, "chain longer than the ring");
 			return -EINVAL;
 		}
@@ -148,6 +150,9 @@ static int packed_get_chain(struct viox_vq *vq, struct viox_chain *chain)
 				return -EINVAL;
 			}
 			r = packed_indirect(vq, chain, &d, &total);
+		} else if (++total > vq->num) {
+			viox_vq_break(vq, "chain longer than the ring");
+			return -EINVAL;
 		} else {
 			r = viox_chain_add(vq, chain, le64_to_cpu(d.addr),
 					   le32_to_cpu(d.len),
@@ -201,6 +206,7 @@ static int packed_add_used(struct viox_vq *vq, const struct viox_used_elem *used
 		 * past it until they flip, so the batch appears at once.
 		 */
 		if (k) {
+			/* id and len before the flags that hand them over. */
 			smp_wmb();
 			if (put_user(cpu_to_le16(flags), &d->flags))
 				goto fault;
@@ -218,6 +224,7 @@ static int packed_add_used(struct viox_vq *vq, const struct viox_used_elem *used
 		}
 	}
 	if (n) {
+		/* The whole batch before the flags that expose it. */
 		smp_wmb();
 		if (put_user(first_flags, &ring(vq)[first].flags))
 			goto fault;

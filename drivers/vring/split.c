@@ -143,7 +143,7 @@ static int split_indirect(struct viox_vq *vq, struct viox_chain *chain,
 static int split_get_chain(struct viox_vq *vq, struct viox_chain *chain)
 {
 	struct vring_desc __user *table = vq->desc;
-	unsigned int total = 0, i;
+	unsigned int count = 0, total = 0, i;
 	struct vring_desc d;
 	__virtio16 head;
 	u16 flags;
@@ -169,8 +169,9 @@ static int split_get_chain(struct viox_vq *vq, struct viox_chain *chain)
 	}
 	chain->id = i;
 	viox_chain_reset(chain);
+	/* count walks the table (a loop exceeds it), total the buffers. */
 	for (;;) {
-		if (++total > vq->num) {
+		if (++count > vq->num) {
 			viox_vq_break(vq, "loop in the descriptor chain");
 			return -EINVAL;
 		}
@@ -188,6 +189,10 @@ static int split_get_chain(struct viox_vq *vq, struct viox_chain *chain)
 			if (r)
 				return r;
 			break;
+		}
+		if (++total > vq->num) {
+			viox_vq_break(vq, "chain longer than the ring");
+			return -EINVAL;
 		}
 		r = viox_chain_add(vq, chain, __virtio64_to_cpu(vq->is_le, d.addr),
 				   __virtio32_to_cpu(vq->is_le, d.len),
@@ -268,7 +273,8 @@ static bool split_need_signal(struct viox_vq *vq)
 	}
 	old = vq->signalled_used;
 	valid = vq->signalled_used_valid;
-	new = vq->signalled_used = vq->last_used_idx;
+	new = vq->last_used_idx;
+	vq->signalled_used = new;
 	vq->signalled_used_valid = true;
 	if (!valid)
 		return true;

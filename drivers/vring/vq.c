@@ -115,7 +115,7 @@ void viox_vq_reset(struct viox_vq *vq)
 }
 
 /* Features fix the ring layout and, for legacy devices, the byte order. */
-VISIBLE_IF_KUNIT void viox_vq_set_features(struct viox_vq *vq, u64 features)
+void viox_vq_set_features(struct viox_vq *vq, u64 features)
 {
 	vq->acked_features = features;
 	vq->ops = features & BIT_ULL(VIRTIO_F_RING_PACKED) ?
@@ -125,7 +125,7 @@ VISIBLE_IF_KUNIT void viox_vq_set_features(struct viox_vq *vq, u64 features)
 }
 EXPORT_SYMBOL_IF_KUNIT(viox_vq_set_features);
 
-VISIBLE_IF_KUNIT long viox_vq_set_num(struct viox_vq *vq, unsigned int num)
+long viox_vq_set_num(struct viox_vq *vq, unsigned int num)
 {
 	if (!num || num > VIOX_MAX_RING_SIZE || (num & (num - 1)))
 		return -EINVAL;
@@ -134,8 +134,7 @@ VISIBLE_IF_KUNIT long viox_vq_set_num(struct viox_vq *vq, unsigned int num)
 }
 EXPORT_SYMBOL_IF_KUNIT(viox_vq_set_num);
 
-VISIBLE_IF_KUNIT long viox_vq_set_addr(struct viox_vq *vq,
-				       const struct vhost_vring_addr *a)
+long viox_vq_set_addr(struct viox_vq *vq, const struct vhost_vring_addr *a)
 {
 	struct viox_vq next;
 
@@ -249,24 +248,21 @@ long viox_vring_ioctl(struct viox_dev *dev, unsigned int ioctl,
 	mutex_lock(&vq->mutex);
 	switch (ioctl) {
 	case VHOST_SET_VRING_NUM:
-		if (vq->private_data) {
-			r = -EBUSY;
-		} else if (copy_from_user(&s, argp, sizeof(s))) {
-			r = -EFAULT;
-		} else {
-			r = viox_vq_set_num(vq, s.num);
-		}
-		break;
 	case VHOST_SET_VRING_BASE:
-		if (vq->private_data) {
-			r = -EBUSY;
-		} else if (copy_from_user(&s, argp, sizeof(s))) {
-			r = -EFAULT;
-		} else {
-			r = vq->ops->set_base(vq, s.num);
-			if (!r)
-				vq->broken = false;
+		/* Size and position are fixed while a backend runs the vq. */
+		r = -EBUSY;
+		if (vq->private_data)
+			break;
+		r = -EFAULT;
+		if (copy_from_user(&s, argp, sizeof(s)))
+			break;
+		if (ioctl == VHOST_SET_VRING_NUM) {
+			r = viox_vq_set_num(vq, s.num);
+			break;
 		}
+		r = vq->ops->set_base(vq, s.num);
+		if (!r)
+			vq->broken = false;
 		break;
 	case VHOST_GET_VRING_BASE:
 		s.index = idx;

@@ -94,11 +94,11 @@ struct viox_ring_ops;
 /**
  * struct viox_vq - one virtqueue
  *
- * Everything below @mutex is protected by it. Handlers on the worker and
- * ioctls on the owner's thread both take it.
+ * Everything below @mutex is protected by it.
  */
 struct viox_vq {
 	struct viox_dev *dev;
+	/* Taken by handlers on the worker and by ioctls on the owner. */
 	struct mutex mutex;
 	unsigned int index;
 
@@ -146,6 +146,7 @@ struct viox_worker;
  * @name: prefix for log lines, set by the backend
  */
 struct viox_dev {
+	/* Serializes the device-wide ioctls; the backend takes it. */
 	struct mutex mutex;
 	const char *name;
 	struct mm_struct *mm;

@@ -12,6 +12,10 @@ guest_setup() {
 	mount -t sysfs sys /sys
 	mount -t devtmpfs dev /dev
 	mkdir -p /dev/pts /dev/shm
+	ln -sf /proc/self/fd /dev/fd
+	ln -sf /proc/self/fd/0 /dev/stdin
+	ln -sf /proc/self/fd/1 /dev/stdout
+	ln -sf /proc/self/fd/2 /dev/stderr
 	mount -t devpts devpts /dev/pts
 	mount -t tmpfs shm /dev/shm
 	mount -t debugfs debugfs /sys/kernel/debug

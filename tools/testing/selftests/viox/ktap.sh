@@ -1,0 +1,43 @@
+# SPDX-License-Identifier: GPL-2.0
+# Minimal KTAP emitter for the viox selftests; sourced.
+
+ktap_n=0
+ktap_failed=0
+ktap_out=$(mktemp)
+trap 'rm -f "$ktap_out"' EXIT
+echo "KTAP version 1"
+
+# ktap_check NAME CMD [ARGS...]: one test; CMD's output is shown on failure.
+ktap_check() {
+	local name=$1
+	shift
+	ktap_n=$((ktap_n + 1))
+	if "$@" >"$ktap_out" 2>&1; then
+		echo "ok $ktap_n $name"
+	else
+		echo "not ok $ktap_n $name"
+		sed 's/^/# /' "$ktap_out"
+		ktap_failed=$((ktap_failed + 1))
+	fi
+}
+
+ktap_skip() {
+	ktap_n=$((ktap_n + 1))
+	echo "ok $ktap_n $1 # SKIP $2"
+}
+
+ktap_finish() {
+	echo "1..$ktap_n"
+	[ "$ktap_failed" = 0 ]
+	exit
+}
+
+# The path of a viox module given to the guest, by module name.
+viox_ko() {
+	local ko
+	for ko in $VIOX_MODULES; do
+		[ "$(modinfo -F name "$ko")" = "$1" ] && { echo "$ko"; return 0; }
+	done
+	echo "module $1 not among: $VIOX_MODULES" >&2
+	return 1
+}

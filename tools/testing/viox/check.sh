@@ -1,0 +1,148 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# `make check`: build viox for the debug test kernel, run every KUnit suite
+# and selftest in it, then the selftests again on Debian's stock kernel with
+# modules built by dkms. Prints a KTAP line per test and a closing count;
+# exits non-zero on any failure, including a kernel report (WARNING, BUG,
+# KASAN, lockdep, kmemleak) in either guest's log.
+# usage: check.sh [FILTER]   (run only suites/selftests whose name has FILTER)
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+filter=${1:-}
+runs=$VIOX_CACHE/runs
+n=0 passed=0 failed=0 skipped=0
+start=$SECONDS
+
+report() { # STATUS NAME [DIAGNOSTICS-FILE]
+	n=$((n + 1))
+	case "$1" in
+	ok) passed=$((passed + 1)); echo "ok $n $2" ;;
+	skip) skipped=$((skipped + 1)); echo "ok $n $2 # SKIP" ;;
+	*) failed=$((failed + 1)); echo "not ok $n $2"
+	   [ -n "${3:-}" ] && [ -s "$3" ] && sed 's/^/# /' "$3" | tail -n 60 ;;
+	esac
+}
+
+finish() {
+	echo "1..$n"
+	echo "# make check took $((SECONDS - start)) s"
+	if [ "$skipped" -gt 0 ]; then
+		echo "$passed passed, $failed failed, $skipped skipped"
+	else
+		echo "$passed passed, $failed failed"
+	fi
+	[ "$failed" = 0 ]
+	exit
+}
+
+wanted() { [ -z "$filter" ] || [[ "$1" == *"$filter"* ]]; }
+
+# KUnit: one line per test case from the suite's debugfs KTAP.
+collect_kunit() { # OUTDIR PREFIX
+	local f suite tmp=$(mktemp)
+	for f in "$1"/kunit/*.ktap; do
+		[ -e "$f" ] || continue
+		suite=$(basename "$f" .ktap)
+		wanted "$suite" || continue
+		local cases=0
+		while read -r status name skip; do
+			cases=$((cases + 1))
+			# The case's own log: its diagnostics and failing parameters.
+			awk -v c="$name" '$0 ~ "# Subtest: " c "$" { on = 1; next }
+				on && $0 ~ "^    (not )?ok [0-9]+ " c "$" { exit }
+				on && !/^ *ok [0-9]/' "$f" > "$tmp"
+			case "$status$skip" in
+			ok*SKIP*) report skip "$2/kunit/$suite/$name" ;;
+			ok*) report ok "$2/kunit/$suite/$name" ;;
+			*) report fail "$2/kunit/$suite/$name" "$tmp" ;;
+			esac
+		done < <(sed -n 's/^    \(not ok\|ok\) [0-9]\+ \([^ ]*\)\( # SKIP\)\?.*/\1 \2 \3/p' "$f" |
+			 sed 's/^not ok/not-ok/')
+		if [ "$cases" = 0 ] ||
+		   { grep -q '^not ok 1' "$f" && ! grep -q '^    not ok' "$f"; }; then
+			report fail "$2/kunit/$suite (suite did not complete)" "$f"
+		fi
+	done
+	rm -f "$tmp"
+}
+
+# Selftests: their KTAP lines, and the script's own verdict.
+collect_selftests() { # OUTDIR PREFIX
+	local f name tmp=$(mktemp)
+	for f in "$1"/selftests/*.log; do
+		[ -e "$f" ] || continue
+		name=$(basename "$f" .log)
+		while IFS= read -r line; do
+			case "$line" in
+			"not ok "*)
+				# The diagnostics that follow this line.
+				awk -v l="$line" '$0 == l { on = 1; next } on && /^# / { print; next } { on = 0 }' \
+					"$f" > "$tmp"
+				report fail "$2/$name/${line#not ok * }" "$tmp" ;;
+			"ok "*"# SKIP"*) local t=${line#ok * }; report skip "$2/$name/${t%% # SKIP*}" ;;
+			"ok "*) report ok "$2/$name/${line#ok * }" ;;
+			esac
+		done < "$f"
+		grep -q '^exit=0$' "$f" || report fail "$2/$name exited $(sed -n 's/^exit=//p' "$f")" "$f"
+	done
+	rm -f "$tmp"
+}
+
+# Anything the kernel reported is a failure even if every test passed.
+collect_kernel_reports() { # OUTDIR PREFIX
+	local tmp=$(mktemp)
+	grep -nE -A25 'WARNING:|BUG:|UBSAN:|Oops|general protection fault|Kernel panic|circular locking|recursive locking|inconsistent lock state|suspicious RCU usage|kmemleak:.*suspected|blocked for more than' \
+		"$1/console.log" > "$tmp"
+	[ -s "$1/kmemleak.txt" ] && cat "$1/kmemleak.txt" >> "$tmp"
+	if [ -s "$tmp" ]; then
+		report fail "$2/no kernel WARNING, BUG, KASAN, lockdep or kmemleak report" "$tmp"
+	else
+		report ok "$2/no kernel WARNING, BUG, KASAN, lockdep or kmemleak report"
+	fi
+	rm -f "$tmp"
+}
+
+run_vm() { # KIND PREFIX MODSRC
+	local out=$runs/$1
+	rm -rf "$out"
+	mkdir -p "$out"
+	"$VIOX_HARNESS/vm.sh" "$1" "$out" "$VIOX_HARNESS/guest-check.sh" \
+		"VIOX_MODSRC=$3" "VIOX_FILTER=$filter" \
+		"VIOX_EXPECT_VERSION=$(cd "$VIOX_TOP" && tools/version.sh)" >"$out/vm.log" 2>&1
+	if [ ! -e "$out/done" ]; then
+		tail -n 40 "$out/console.log" > "$out/tail.txt" 2>/dev/null
+		cat "$out/vm.log" >> "$out/tail.txt"
+		report fail "$2/the guest ran to the end" "$out/tail.txt"
+	fi
+	[ -e "$out/load-failed" ] && report fail "$2/viox modules load" "$out/guest.log"
+	[ -e "$out/unload-failed" ] && report fail "$2/viox modules unload" "$out/unload-failed"
+	collect_kunit "$out" "$2"
+	collect_selftests "$out" "$2"
+	collect_kernel_reports "$out" "$2"
+}
+
+mkdir -p "$runs"
+echo "KTAP version 1"
+
+# The debug test kernel: KUnit and selftests, modules built here with W=1.
+if kdir=$("$VIOX_HARNESS/build-kernel.sh" 2>"$runs.kernel.log" || true) && [ -n "$kdir" ]; then
+	log "test kernel: $kdir"
+	if make -s -C "$VIOX_TOP" KDIR="$kdir" modules >"$VIOX_CACHE/modules.log" 2>&1; then
+		report ok "build/modules for the test kernel, W=1 warning-free"
+		run_vm test test "$VIOX_TOP"
+	else
+		report fail "build/modules for the test kernel, W=1 warning-free" "$VIOX_CACHE/modules.log"
+	fi
+else
+	report fail "build/test kernel" "$runs.kernel.log"
+fi
+
+# Debian's stock kernel: the modules as dkms builds them, selftests only.
+if moddir=$("$VIOX_HARNESS/dkms.sh" build 2>"$VIOX_CACHE/dkms.err"); then
+	report ok "build/dkms build for Debian's $(stock_kver)"
+	run_vm stock stock "$moddir"
+else
+	report fail "build/dkms build for Debian's stock kernel" "$VIOX_CACHE/dkms.err"
+fi
+finish

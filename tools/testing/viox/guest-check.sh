@@ -1,0 +1,64 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Guest side of `make check`: load viox, run its KUnit suites (test kernel
+# only) and selftests, unload, and leave results in the result share:
+#   kunit/<suite>.ktap   the suite's KTAP from debugfs
+#   selftests/<name>.log each selftest's output (KTAP lines inside)
+#   kmemleak.txt         what kmemleak found after unload (test kernel)
+#   done                 written last: the run got to the end
+. "$VIOX_TOP/tools/testing/viox/guest-lib.sh"
+guest_setup
+exec >"$OUT/guest.log" 2>&1
+set -x
+shopt -s nullglob
+
+modsrc=${VIOX_MODSRC:-$VIOX_TOP}
+mapfile -t mods < <(find "$modsrc" -maxdepth 1 -name 'viox_*.ko*' ! -name '*_kunit.ko*' | sort)
+mapfile -t kunits < <(find "$modsrc" -maxdepth 1 -name 'viox_*_kunit.ko*' | sort)
+mkdir -p "$OUT/kunit" "$OUT/selftests"
+
+leaks=/sys/kernel/debug/kmemleak
+if [ -w "$leaks" ]; then
+	echo scan > "$leaks"
+	echo clear > "$leaks"
+fi
+
+echo "modules: ${mods[*]}"
+viox_load "${mods[@]}" || echo "LOAD FAILED" > "$OUT/load-failed"
+
+if [ "$VIOX_KERNEL" = test ] && [ ! -e "$OUT/load-failed" ]; then
+	for ko in "${kunits[@]}"; do
+		before=$(ls /sys/kernel/debug/kunit 2>/dev/null)
+		insmod "$ko" || { echo "insmod $ko failed" >> "$OUT/load-failed"; continue; }
+		for s in $(ls /sys/kernel/debug/kunit); do
+			grep -qx "$s" <<<"$before" && continue
+			cp "/sys/kernel/debug/kunit/$s/results" "$OUT/kunit/$s.ktap"
+		done
+		rmmod "$(modinfo -F name "$ko")"
+	done
+fi
+
+export VIOX_MODULES="${mods[*]}"
+for t in "$VIOX_TOP"/tools/testing/selftests/viox/*.sh; do
+	[ -x "$t" ] || continue		# a sourced helper
+	name=$(basename "$t" .sh)
+	[ -n "${VIOX_FILTER:-}" ] && [[ "$name" != *"$VIOX_FILTER"* ]] && continue
+	timeout -k 5 "${VIOX_SELFTEST_TIMEOUT:-300}" "$t" > "$OUT/selftests/$name.log" 2>&1
+	echo "exit=$?" >> "$OUT/selftests/$name.log"
+done
+
+for ((i = ${#mods[@]} - 1; i >= 0; i--)); do
+	m=$(modinfo -F name "${mods[$i]}")
+	[ -d "/sys/module/$m" ] && { rmmod "$m" || echo "rmmod $m failed" >> "$OUT/unload-failed"; }
+done
+
+if [ -w "$leaks" ]; then
+	# Objects must age before kmemleak reports them; scan twice.
+	sleep 6
+	echo scan > "$leaks"
+	echo scan > "$leaks"
+	cat "$leaks" > "$OUT/kmemleak.txt"
+fi
+dmesg > "$OUT/dmesg.txt"
+echo ok > "$OUT/done"
+guest_poweroff
