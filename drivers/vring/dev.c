@@ -78,7 +78,7 @@ void viox_dev_cleanup(struct viox_dev *dev)
 	unsigned int i;
 
 	for (i = 0; i < dev->nvqs; i++)
-		viox_vq_poll_stop(dev->vqs[i]);
+		viox_poll_stop(&dev->vqs[i]->poll);
 	viox_dev_flush(dev);
 	viox_worker_destroy(dev);
 	for (i = 0; i < dev->nvqs; i++) {

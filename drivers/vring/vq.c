@@ -15,7 +15,7 @@
 static int viox_poll_wakeup(wait_queue_entry_t *wait, unsigned int mode,
 			    int sync, void *key)
 {
-	struct viox_vq_poll *poll = container_of(wait, struct viox_vq_poll, wait);
+	struct viox_poll *poll = container_of(wait, struct viox_poll, wait);
 
 	if (key_to_poll(key) & poll->mask)
 		viox_work_queue(poll->dev, &poll->work);
@@ -25,50 +25,89 @@ static int viox_poll_wakeup(wait_queue_entry_t *wait, unsigned int mode,
 static void viox_poll_queue_proc(struct file *file, wait_queue_head_t *wqh,
 				 poll_table *pt)
 {
-	struct viox_vq_poll *poll = container_of(pt, struct viox_vq_poll, table);
+	struct viox_poll *poll = container_of(pt, struct viox_poll, table);
 
 	poll->wqh = wqh;
 	add_wait_queue(wqh, &poll->wait);
 }
 
 /**
- * viox_vq_poll_start() - run the vq's kick handler whenever it is kicked
- * @vq: the vq, with a kick eventfd and a handle_kick
- *
- * Return: 0, or -EINVAL if the eventfd reports an error.
+ * viox_poll_init() - prepare a poller
+ * @poll: the poller
+ * @fn: the work to queue on @dev's worker
+ * @mask: the events that queue it
+ * @dev: the device
  */
-int viox_vq_poll_start(struct viox_vq *vq)
+void viox_poll_init(struct viox_poll *poll, viox_work_fn_t fn, __poll_t mask,
+		    struct viox_dev *dev)
 {
-	struct viox_vq_poll *poll = &vq->poll;
+	init_waitqueue_func_entry(&poll->wait, viox_poll_wakeup);
+	init_poll_funcptr(&poll->table, viox_poll_queue_proc);
+	poll->wqh = NULL;
+	poll->mask = mask;
+	poll->dev = dev;
+	viox_work_init(&poll->work, fn);
+}
+EXPORT_SYMBOL_GPL(viox_poll_init);
+
+/**
+ * viox_poll_start() - queue the poller's work whenever @file signals
+ * @poll: the poller, not started
+ * @file: what to poll
+ *
+ * Queues the work at once if @file already signals.
+ *
+ * Return: 0, or -EINVAL if @file reports an error.
+ */
+int viox_poll_start(struct viox_poll *poll, struct file *file)
+{
 	__poll_t mask;
 
-	if (poll->wqh || !vq->kick || !vq->handle_kick)
+	if (poll->wqh)
 		return 0;
-	mask = vfs_poll(vq->kick, &poll->table);
-	if (mask & EPOLLIN)
-		viox_work_queue(vq->dev, &poll->work);
+	mask = vfs_poll(file, &poll->table);
+	if (mask & poll->mask)
+		viox_work_queue(poll->dev, &poll->work);
 	if (mask & EPOLLERR) {
-		viox_vq_poll_stop(vq);
+		viox_poll_stop(poll);
 		return -EINVAL;
 	}
 	return 0;
 }
-EXPORT_SYMBOL_GPL(viox_vq_poll_start);
+EXPORT_SYMBOL_GPL(viox_poll_start);
 
 /**
- * viox_vq_poll_stop() - stop reacting to kicks
- * @vq: the vq
+ * viox_poll_stop() - stop polling
+ * @poll: the poller
  *
- * After this returns no new kick work is queued; queued work may still run.
+ * After this returns no new work is queued by it; queued work may still run.
  */
-void viox_vq_poll_stop(struct viox_vq *vq)
+void viox_poll_stop(struct viox_poll *poll)
 {
-	if (vq->poll.wqh) {
-		remove_wait_queue(vq->poll.wqh, &vq->poll.wait);
-		vq->poll.wqh = NULL;
+	if (poll->wqh) {
+		remove_wait_queue(poll->wqh, &poll->wait);
+		poll->wqh = NULL;
 	}
 }
-EXPORT_SYMBOL_GPL(viox_vq_poll_stop);
+EXPORT_SYMBOL_GPL(viox_poll_stop);
+
+/**
+ * viox_poll_queue() - run the poller's work as if its file had signalled
+ * @poll: the poller
+ */
+void viox_poll_queue(struct viox_poll *poll)
+{
+	viox_work_queue(poll->dev, &poll->work);
+}
+EXPORT_SYMBOL_GPL(viox_poll_queue);
+
+/* Kicks run the backend's handler; without one there is nothing to do. */
+static int viox_vq_poll_start(struct viox_vq *vq)
+{
+	if (!vq->kick || !vq->handle_kick)
+		return 0;
+	return viox_poll_start(&vq->poll, vq->kick);
+}
 
 void viox_vq_init(struct viox_dev *dev, struct viox_vq *vq, unsigned int idx)
 {
@@ -79,12 +118,7 @@ void viox_vq_init(struct viox_dev *dev, struct viox_vq *vq, unsigned int idx)
 	vq->call_ctx = NULL;
 	vq->error_ctx = NULL;
 	vq->log_ctx = NULL;
-	init_waitqueue_func_entry(&vq->poll.wait, viox_poll_wakeup);
-	init_poll_funcptr(&vq->poll.table, viox_poll_queue_proc);
-	vq->poll.wqh = NULL;
-	vq->poll.mask = EPOLLIN;
-	vq->poll.dev = dev;
-	viox_work_init(&vq->poll.work, vq->handle_kick);
+	viox_poll_init(&vq->poll, vq->handle_kick, EPOLLIN, dev);
 	viox_vq_reset(vq);
 }
 
@@ -199,7 +233,7 @@ static long set_kick(struct viox_vq *vq, int fd)
 		if (IS_ERR(file))
 			return PTR_ERR(file);
 	}
-	viox_vq_poll_stop(vq);
+	viox_poll_stop(&vq->poll);
 	swap(vq->kick, file);
 	if (file)
 		fput(file);

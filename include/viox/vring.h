@@ -80,7 +80,8 @@ struct viox_used_elem {
 	u16 ndesc;
 };
 
-struct viox_vq_poll {
+/* Queues @work on the device's worker whenever a file signals @mask. */
+struct viox_poll {
 	wait_queue_entry_t wait;
 	poll_table table;
 	wait_queue_head_t *wqh;
@@ -119,7 +120,7 @@ struct viox_vq {
 	struct file *kick;
 	struct eventfd_ctx *call_ctx;
 	struct eventfd_ctx *error_ctx;
-	struct viox_vq_poll poll;
+	struct viox_poll poll;
 
 	/* Ring position: free-running for split, index+wrap for packed. */
 	u16 last_avail_idx;
@@ -175,8 +176,11 @@ void viox_work_init(struct viox_work *work, viox_work_fn_t fn);
 void viox_dev_flush(struct viox_dev *dev);
 
 int viox_vq_start(struct viox_vq *vq);
-void viox_vq_poll_stop(struct viox_vq *vq);
-int viox_vq_poll_start(struct viox_vq *vq);
+void viox_poll_init(struct viox_poll *poll, viox_work_fn_t fn, __poll_t mask,
+		    struct viox_dev *dev);
+int viox_poll_start(struct viox_poll *poll, struct file *file);
+void viox_poll_stop(struct viox_poll *poll);
+void viox_poll_queue(struct viox_poll *poll);
 int viox_vq_get_chain(struct viox_vq *vq, struct viox_chain *chain);
 void viox_vq_unget_chain(struct viox_vq *vq, const struct viox_chain *chain);
 int viox_vq_add_used(struct viox_vq *vq, const struct viox_used_elem *used,

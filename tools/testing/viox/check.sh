@@ -125,6 +125,13 @@ run_vm() { # KIND PREFIX MODSRC
 mkdir -p "$runs"
 echo "KTAP version 1"
 
+# Userspace helpers the selftests run in the guests.
+if make -s -C "$VIOX_HARNESS/vnet-guest" >"$runs.tools.log" 2>&1; then
+	report ok "build/test tools"
+else
+	report fail "build/test tools" "$runs.tools.log"
+fi
+
 # The debug test kernel: KUnit and selftests, modules built here with W=1.
 if kdir=$("$VIOX_HARNESS/build-kernel.sh" 2>"$runs.kernel.log" || true) && [ -n "$kdir" ]; then
 	log "test kernel: $kdir"

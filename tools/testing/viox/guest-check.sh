@@ -38,7 +38,7 @@ if [ "$VIOX_KERNEL" = test ] && [ ! -e "$OUT/load-failed" ]; then
 	done
 fi
 
-export VIOX_MODULES="${mods[*]}"
+export VIOX_MODULES="${mods[*]}" VIOX_MODDIR="${VIOX_MODDIR:-}"
 for t in "$VIOX_TOP"/tools/testing/selftests/viox/*.sh; do
 	[ -x "$t" ] || continue		# a sourced helper
 	name=$(basename "$t" .sh)

@@ -41,3 +41,13 @@ viox_ko() {
 	echo "module $1 not among: $VIOX_MODULES" >&2
 	return 1
 }
+
+# modprobe an in-tree module of the running kernel (the test kernel keeps
+# its modules in a staging tree).
+kmod_load() {
+	if [ -n "${VIOX_MODDIR:-}" ]; then
+		modprobe -d "$VIOX_MODDIR" "$@"
+	else
+		modprobe "$@"
+	fi
+}

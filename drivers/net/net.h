@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* viox_net: what its files share. */
+#ifndef _VIOX_NET_H
+#define _VIOX_NET_H
+
+#include <linux/net.h>
+#include <linux/virtio_config.h>
+#include <linux/virtio_net.h>
+#include <viox/vring.h>
+
+enum {
+	VIOX_NET_VQ_RX = 0,
+	VIOX_NET_VQ_TX = 1,
+	VIOX_NET_VQ_MAX = 2,
+};
+
+/* Exactly what viox_net implements; GET_FEATURES reports this. */
+#define VIOX_NET_FEATURES (BIT_ULL(VIRTIO_F_NOTIFY_ON_EMPTY) |		\
+			   BIT_ULL(VIRTIO_RING_F_INDIRECT_DESC) |	\
+			   BIT_ULL(VIRTIO_RING_F_EVENT_IDX) |		\
+			   BIT_ULL(VHOST_F_LOG_ALL) |			\
+			   BIT_ULL(VIRTIO_F_ANY_LAYOUT) |		\
+			   BIT_ULL(VIRTIO_F_VERSION_1) |		\
+			   BIT_ULL(VIRTIO_F_RING_PACKED) |		\
+			   BIT_ULL(VHOST_NET_F_VIRTIO_NET_HDR) |	\
+			   BIT_ULL(VIRTIO_NET_F_MRG_RXBUF))
+
+/* Used entries gathered before they are published. */
+#define VIOX_NET_TX_BATCH 64
+
+struct viox_net_vq {
+	struct viox_vq vq;
+	/* The backend socket's readiness: EPOLLIN for RX, EPOLLOUT for TX. */
+	struct viox_poll sock_poll;
+	/* Header bytes viox adds or strips, and the socket's own. */
+	size_t vhost_hlen;
+	size_t sock_hlen;
+	unsigned int nused;
+	struct viox_used_elem used[VIOX_MAX_IOV];
+	struct iovec iov[VIOX_MAX_IOV];
+	struct viox_log_range log[VIOX_MAX_IOV];
+};
+
+struct viox_net {
+	struct viox_dev dev;
+	struct viox_net_vq vqs[VIOX_NET_VQ_MAX];
+	struct viox_vq *vq_ptrs[VIOX_NET_VQ_MAX];
+};
+
+static inline struct viox_net_vq *to_nvq(struct viox_vq *vq)
+{
+	return container_of(vq, struct viox_net_vq, vq);
+}
+
+extern unsigned int viox_net_weight_packets;
+extern unsigned int viox_net_weight_bytes;
+
+/* hdr.c: pure rules, covered by KUnit */
+size_t viox_net_hdr_len(u64 features);
+void viox_net_hdr_split(u64 features, size_t *vhost_hlen, size_t *sock_hlen);
+int viox_net_check_features(u64 features);
+unsigned int viox_net_rx_fill(struct viox_used_elem *heads, unsigned int n,
+			      u32 len);
+
+/* tx.c, rx.c: the two directions, run on the device worker */
+void viox_net_handle_tx(struct viox_net *n);
+void viox_net_handle_rx(struct viox_net *n);
+void viox_net_tx_kick(struct viox_work *work);
+void viox_net_tx_sock(struct viox_work *work);
+void viox_net_rx_kick(struct viox_work *work);
+void viox_net_rx_sock(struct viox_work *work);
+
+/* device.c */
+int viox_net_register(void);
+void viox_net_unregister(void);
+
+#endif /* _VIOX_NET_H */

@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Socket to guest: each packet lands in one RX chain, or with MRG_RXBUF in
+ * as many as it needs, headed by a virtio-net header.
+ */
+#include <linux/if_vlan.h>
+#include <linux/skbuff.h>
+#include <linux/socket.h>
+#include <linux/uio.h>
+#include <net/sock.h>
+
+#include "net.h"
+
+/* Length of the next packet the socket holds, 0 if none. */
+static int rx_peek_len(struct socket *sock)
+{
+	struct sock *sk = sock->sk;
+	struct sk_buff *head;
+	unsigned long flags;
+	int len = 0;
+
+	if (sock->ops->peek_len)
+		return sock->ops->peek_len(sock);
+	spin_lock_irqsave(&sk->sk_receive_queue.lock, flags);
+	head = skb_peek(&sk->sk_receive_queue);
+	if (head)
+		len = head->len + (skb_vlan_tag_present(head) ? VLAN_HLEN : 0);
+	spin_unlock_irqrestore(&sk->sk_receive_queue.lock, flags);
+	return len;
+}
+
+/* Drop the next packet: the guest cannot take it. */
+static void rx_drop(struct socket *sock)
+{
+	struct msghdr msg = { .msg_flags = MSG_DONTWAIT | MSG_TRUNC };
+
+	iov_iter_kvec(&msg.msg_iter, ITER_DEST, NULL, 0, 0);
+	sock->ops->recvmsg(sock, &msg, 0, MSG_DONTWAIT | MSG_TRUNC);
+}
+
+static void rx_unget(struct viox_net_vq *nvq, unsigned int n,
+		     const struct viox_used_elem *heads)
+{
+	struct viox_chain c = {};
+
+	while (n--) {
+		c.ndesc = heads[n].ndesc;
+		viox_vq_unget_chain(&nvq->vq, &c);
+	}
+}
+
+/*
+ * Take buffers for @need bytes: one chain, or with MRG_RXBUF as many as it
+ * takes. Returns the number taken (heads in nvq->used, segments in
+ * nvq->iov, log ranges in nvq->log), 0 if the guest has too few for now,
+ * -EMSGSIZE if the packet can never fit (a buffer too small without
+ * MRG_RXBUF), or another negative errno if the ring broke.
+ */
+static int rx_get_bufs(struct viox_net_vq *nvq, u32 need, bool mergeable,
+		       unsigned int *niov, unsigned int *nlog)
+{
+	struct viox_vq *vq = &nvq->vq;
+	unsigned int heads = 0;
+	u64 room = 0;
+	int r;
+
+	*niov = 0;
+	*nlog = 0;
+	while (room < need) {
+		struct viox_chain c = {
+			.iov = nvq->iov + *niov,
+			.iov_max = VIOX_MAX_IOV - *niov,
+			.log = viox_vq_logging(vq) ? nvq->log + *nlog : NULL,
+			.log_max = VIOX_MAX_IOV - *nlog,
+		};
+
+		if (heads == VIOX_MAX_IOV || *niov == VIOX_MAX_IOV) {
+			r = -EMSGSIZE;
+			goto err;
+		}
+		r = viox_vq_get_chain(vq, &c);
+		if (r <= 0)
+			goto err;
+		if (c.out) {
+			viox_vq_break(vq, "RX buffer with readable descriptors");
+			r = -EINVAL;
+			goto err;
+		}
+		nvq->used[heads++] = (struct viox_used_elem){
+			.id = c.id, .len = c.in_len, .ndesc = c.ndesc,
+		};
+		*niov += c.in;
+		*nlog += c.nlog;
+		room += c.in_len;
+		if (!mergeable)
+			break;
+	}
+	if (room < need) {
+		r = -EMSGSIZE;
+		goto err;
+	}
+	return heads;
+err:
+	if (!vq->broken)
+		rx_unget(nvq, heads, nvq->used);
+	return r;
+}
+
+/* Write num_buffers (and the whole header when viox supplies it). */
+static int rx_put_hdr(struct viox_net_vq *nvq, unsigned int niov,
+		      unsigned int heads, bool mergeable)
+{
+	struct virtio_net_hdr_mrg_rxbuf hdr = {};
+	size_t off = 0, len = nvq->vhost_hlen;
+	struct iov_iter it;
+
+	if (mergeable) {
+		hdr.num_buffers = __cpu_to_virtio16(nvq->vq.is_le, heads);
+		if (!len) {
+			/* The socket wrote the header; fix up its count. */
+			off = offsetof(struct virtio_net_hdr_mrg_rxbuf, num_buffers);
+			len = sizeof(hdr.num_buffers);
+		}
+	}
+	if (!len)
+		return 0;
+	iov_iter_init(&it, ITER_DEST, nvq->iov, niov, off + len);
+	iov_iter_advance(&it, off);
+	if (copy_to_iter((void *)&hdr + off, len, &it) != len)
+		return -EFAULT;
+	return 0;
+}
+
+static void rx_run(struct viox_net *n, struct viox_net_vq *nvq,
+		   struct socket *sock)
+{
+	struct viox_vq *vq = &nvq->vq;
+	bool mergeable = viox_vq_has_feature(vq, VIRTIO_NET_F_MRG_RXBUF);
+	struct msghdr msg = { .msg_flags = MSG_DONTWAIT };
+	unsigned int packets = 0, added = 0, niov, nlog;
+	size_t bytes = 0;
+	int heads, len, r;
+
+	viox_vq_disable_notify(vq);
+	while ((len = rx_peek_len(sock)) > 0) {
+		u32 sock_len = len + nvq->sock_hlen;
+		u32 total = sock_len + nvq->vhost_hlen;
+
+		/* Dropped packets count too; the first always goes through. */
+		if (packets++ && (packets > viox_net_weight_packets ||
+				  bytes >= viox_net_weight_bytes)) {
+			viox_poll_queue(&vq->poll);
+			break;
+		}
+
+		heads = rx_get_bufs(nvq, total, mergeable, &niov, &nlog);
+		if (heads == -EMSGSIZE) {
+			rx_drop(sock);
+			continue;
+		}
+		if (heads < 0)
+			break;
+		if (!heads) {
+			/* Out of buffers: the packet waits for the guest. */
+			if (viox_vq_enable_notify(vq)) {
+				viox_vq_disable_notify(vq);
+				continue;
+			}
+			goto out;
+		}
+		iov_iter_init(&msg.msg_iter, ITER_DEST, nvq->iov, niov, total);
+		iov_iter_advance(&msg.msg_iter, nvq->vhost_hlen);
+		r = sock->ops->recvmsg(sock, &msg, sock_len, MSG_DONTWAIT | MSG_TRUNC);
+		if (r != sock_len) {
+			/* Changed or gone since the peek: the buffers stay free. */
+			rx_unget(nvq, heads, nvq->used);
+			continue;
+		}
+		if (rx_put_hdr(nvq, niov, heads, mergeable)) {
+			viox_vq_break(vq, "cannot write the RX header");
+			break;
+		}
+		heads = viox_net_rx_fill(nvq->used, heads, total);
+		viox_vq_add_used(vq, nvq->used, heads);
+		viox_vq_log_write(vq, nvq->log, nlog, total);
+		bytes += total;
+		added++;
+	}
+out:
+	if (added)
+		viox_vq_signal(vq);
+}
+
+void viox_net_handle_rx(struct viox_net *n)
+{
+	struct viox_net_vq *nvq = &n->vqs[VIOX_NET_VQ_RX];
+	struct socket *sock;
+
+	mutex_lock(&nvq->vq.mutex);
+	sock = nvq->vq.private_data;
+	if (sock)
+		rx_run(n, nvq, sock);
+	mutex_unlock(&nvq->vq.mutex);
+}
+
+void viox_net_rx_kick(struct viox_work *work)
+{
+	struct viox_vq *vq = viox_work_to_vq(work);
+
+	viox_net_handle_rx(container_of(vq->dev, struct viox_net, dev));
+}
+
+void viox_net_rx_sock(struct viox_work *work)
+{
+	struct viox_net_vq *nvq = container_of(work, struct viox_net_vq,
+					       sock_poll.work);
+
+	viox_net_handle_rx(container_of(nvq->vq.dev, struct viox_net, dev));
+}
