@@ -17,6 +17,7 @@ void viox_chain_reset(struct viox_chain *chain)
 	chain->in_len = 0;
 	chain->nlog = 0;
 	chain->ndesc = 0;
+	chain->nbufs = 0;
 }
 
 /**
@@ -27,7 +28,8 @@ void viox_chain_reset(struct viox_chain *chain)
  * @len: its length
  * @write: the device writes this buffer (VRING_DESC_F_WRITE)
  *
- * Breaks @vq on a bad descriptor.
+ * Breaks @vq on a bad descriptor, or if the chain would hold more buffers
+ * than the ring has entries (indirect ones included).
  *
  * Return: 0, or -EINVAL / -EFAULT / -ENOBUFS.
  */
@@ -37,6 +39,10 @@ int viox_chain_add(struct viox_vq *vq, struct viox_chain *chain,
 	unsigned int used = chain->out + chain->in;
 	int n;
 
+	if (++chain->nbufs > vq->num) {
+		viox_vq_break(vq, "chain longer than the ring");
+		return -EINVAL;
+	}
 	if (!write && chain->in) {
 		viox_vq_break(vq, "readable descriptor after a writable one");
 		return -EINVAL;

@@ -75,8 +75,7 @@ static int read_desc(struct viox_vq *vq, unsigned int i,
 }
 
 static int packed_indirect(struct viox_vq *vq, struct viox_chain *chain,
-			   const struct vring_packed_desc *ind,
-			   unsigned int *total)
+			   const struct vring_packed_desc *ind)
 {
 	u64 table = le64_to_cpu(ind->addr);
 	struct vring_packed_desc d;
@@ -89,10 +88,6 @@ static int packed_indirect(struct viox_vq *vq, struct viox_chain *chain,
 		return r;
 	/* Entries are consecutive; their NEXT flags mean nothing. */
 	for (i = 0; i < n; i++) {
-		if (++*total > vq->num) {
-			viox_vq_break(vq, "chain longer than the ring");
-			return -EINVAL;
-		}
 		if (viox_read_guest(vq, table + (u64)i * sizeof(d), &d, sizeof(d))) {
 			viox_vq_break(vq, "indirect table outside guest memory");
 			return -EFAULT;
@@ -112,7 +107,7 @@ static int packed_indirect(struct viox_vq *vq, struct viox_chain *chain,
 
 static int packed_get_chain(struct viox_vq *vq, struct viox_chain *chain)
 {
-	unsigned int i = vq->last_avail_idx, count = 0, total = 0;
+	unsigned int i = vq->last_avail_idx, count = 0;
 	bool wrap = vq->avail_wrap;
 	struct vring_packed_desc d;
 	__le16 head_flags;
@@ -128,9 +123,6 @@ static int packed_get_chain(struct viox_vq *vq, struct viox_chain *chain)
 	/* The rest of the chain is read only after the head's flags. */
 	smp_rmb();
 	viox_chain_reset(chain);
-	/* count is ring descriptors (a wrap past the start exceeds it), total
-	 * the buffers, indirect entries included.
-	 */
 	for (;;) {
 		if (++count > vq->num) {
 			viox_vq_break(vq, "chain longer than the ring");
@@ -149,10 +141,7 @@ static int packed_get_chain(struct viox_vq *vq, struct viox_chain *chain)
 				viox_vq_break(vq, "indirect descriptor with next");
 				return -EINVAL;
 			}
-			r = packed_indirect(vq, chain, &d, &total);
-		} else if (++total > vq->num) {
-			viox_vq_break(vq, "chain longer than the ring");
-			return -EINVAL;
+			r = packed_indirect(vq, chain, &d);
 		} else {
 			r = viox_chain_add(vq, chain, le64_to_cpu(d.addr),
 					   le32_to_cpu(d.len),

@@ -94,9 +94,8 @@ static int fetch_avail_idx(struct viox_vq *vq)
 	return 0;
 }
 
-/* Walk an indirect table; @total counts every descriptor of the chain. */
 static int split_indirect(struct viox_vq *vq, struct viox_chain *chain,
-			  const struct vring_desc *ind, unsigned int *total)
+			  const struct vring_desc *ind)
 {
 	u64 table = __virtio64_to_cpu(vq->is_le, ind->addr);
 	unsigned int n, seen = 0, i = 0;
@@ -110,10 +109,6 @@ static int split_indirect(struct viox_vq *vq, struct viox_chain *chain,
 	for (;;) {
 		if (++seen > n) {
 			viox_vq_break(vq, "loop in an indirect table");
-			return -EINVAL;
-		}
-		if (++*total > vq->num) {
-			viox_vq_break(vq, "chain longer than the ring");
 			return -EINVAL;
 		}
 		if (viox_read_guest(vq, table + (u64)i * sizeof(d), &d, sizeof(d))) {
@@ -143,7 +138,7 @@ static int split_indirect(struct viox_vq *vq, struct viox_chain *chain,
 static int split_get_chain(struct viox_vq *vq, struct viox_chain *chain)
 {
 	struct vring_desc __user *table = vq->desc;
-	unsigned int count = 0, total = 0, i;
+	unsigned int count = 0, i;
 	struct vring_desc d;
 	__virtio16 head;
 	u16 flags;
@@ -169,7 +164,6 @@ static int split_get_chain(struct viox_vq *vq, struct viox_chain *chain)
 	}
 	chain->id = i;
 	viox_chain_reset(chain);
-	/* count walks the table (a loop exceeds it), total the buffers. */
 	for (;;) {
 		if (++count > vq->num) {
 			viox_vq_break(vq, "loop in the descriptor chain");
@@ -185,14 +179,10 @@ static int split_get_chain(struct viox_vq *vq, struct viox_chain *chain)
 				viox_vq_break(vq, "indirect descriptor with next");
 				return -EINVAL;
 			}
-			r = split_indirect(vq, chain, &d, &total);
+			r = split_indirect(vq, chain, &d);
 			if (r)
 				return r;
 			break;
-		}
-		if (++total > vq->num) {
-			viox_vq_break(vq, "chain longer than the ring");
-			return -EINVAL;
 		}
 		r = viox_chain_add(vq, chain, __virtio64_to_cpu(vq->is_le, d.addr),
 				   __virtio32_to_cpu(vq->is_le, d.len),

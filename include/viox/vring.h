@@ -58,6 +58,7 @@ struct viox_log_range {
  * @out_len: bytes readable
  * @in_len: bytes writable
  * @nlog: entries filled in @log
+ * @nbufs: descriptors with a buffer so far (the core's chain-length check)
  */
 struct viox_chain {
 	struct iovec *iov;
@@ -71,6 +72,7 @@ struct viox_chain {
 	u32 out_len;
 	u32 in_len;
 	unsigned int nlog;
+	unsigned int nbufs;
 };
 
 /* A completed chain: its id, bytes written into it, descriptors it had. */

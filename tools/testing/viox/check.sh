@@ -115,8 +115,18 @@ run_vm() { # KIND PREFIX MODSRC
 		cat "$out/vm.log" >> "$out/tail.txt"
 		report fail "$2/the guest ran to the end" "$out/tail.txt"
 	fi
-	[ -e "$out/load-failed" ] && report fail "$2/viox modules load" "$out/guest.log"
+	if [ -e "$out/load-failed" ]; then
+		cat "$out/load-failed" "$out/guest.log" > "$out/load.txt" 2>/dev/null
+		report fail "$2/viox modules load" "$out/load.txt"
+	fi
 	[ -e "$out/unload-failed" ] && report fail "$2/viox modules unload" "$out/unload-failed"
+	# A run that found nothing to run is a failure, not a pass.
+	if [ "$1" = test ] && [ -z "$filter" ] && ! ls "$out"/kunit/*.ktap >/dev/null 2>&1; then
+		report fail "$2/KUnit suites ran" "$out/guest.log"
+	fi
+	if [ -z "$filter" ] && ! ls "$out"/selftests/*.log >/dev/null 2>&1; then
+		report fail "$2/selftests ran" "$out/guest.log"
+	fi
 	collect_kunit "$out" "$2"
 	collect_selftests "$out" "$2"
 	collect_kernel_reports "$out" "$2"

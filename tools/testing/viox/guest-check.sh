@@ -24,7 +24,11 @@ if [ -w "$leaks" ]; then
 fi
 
 echo "modules: ${mods[*]}"
-viox_load "${mods[@]}" || echo "LOAD FAILED" > "$OUT/load-failed"
+if [ ${#mods[@]} = 0 ]; then
+	echo "no viox modules in $modsrc" > "$OUT/load-failed"
+elif ! viox_load "${mods[@]}"; then
+	echo "loading ${mods[*]} failed" > "$OUT/load-failed"
+fi
 
 if [ "$VIOX_KERNEL" = test ] && [ ! -e "$OUT/load-failed" ]; then
 	for ko in "${kunits[@]}"; do

@@ -19,10 +19,20 @@ guest_setup() {
 	mount -t devpts devpts /dev/pts
 	mount -t tmpfs shm /dev/shm
 	mount -t debugfs debugfs /sys/kernel/debug
-	local d
+	# The tree may live under a directory that gets a scratch tmpfs
+	# below (a CI clone in /tmp): keep it visible.
+	local d keep=/dev/shm/viox-top
+	mkdir -p "$keep"
+	mount --bind "$VIOX_TOP" "$keep"
 	for d in /tmp /run /var/tmp /mnt /root; do
 		mount -t tmpfs -o mode=1777 tmpfs "$d" 2>/dev/null
 	done
+	if [ -e "$VIOX_TOP/Makefile" ]; then
+		umount "$keep"
+	else
+		mkdir -p "$VIOX_TOP"
+		mount --move "$keep" "$VIOX_TOP"
+	fi
 	mkdir -p "$OUT"
 	mount -t 9p -o trans=virtio,version=9p2000.L,msize=524288 vioxout "$OUT"
 	hostname viox-guest
