@@ -51,8 +51,8 @@ for t in "$VIOX_TOP"/tools/testing/selftests/viox/*.sh; do
 	echo "exit=$?" >> "$OUT/selftests/$name.log"
 done
 
-for ((i = ${#mods[@]} - 1; i >= 0; i--)); do
-	m=$(modinfo -F name "${mods[$i]}")
+for ((i = ${#VIOX_LOADED[@]} - 1; i >= 0; i--)); do
+	m=${VIOX_LOADED[$i]}
 	[ -d "/sys/module/$m" ] && { rmmod "$m" || echo "rmmod $m failed" >> "$OUT/unload-failed"; }
 done
 

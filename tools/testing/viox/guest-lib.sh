@@ -57,7 +57,9 @@ kmod_load() {
 }
 
 # Load the viox modules found in the given .ko files in dependency order,
-# pulling in-tree dependencies with modprobe.
+# pulling in-tree dependencies with modprobe; VIOX_LOADED lists them in
+# the order loaded.
+VIOX_LOADED=()
 viox_load() {
 	local -A name_of=()
 	local ko pending=("$@") progress dep deps loaded
@@ -78,6 +80,7 @@ viox_load() {
 			done
 			if [ "$ready" = 1 ]; then
 				insmod "$ko" || return 1
+				VIOX_LOADED+=("${name_of[$ko]}")
 				loaded=1
 			else
 				progress+=("$ko")
