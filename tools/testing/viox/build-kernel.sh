@@ -12,21 +12,11 @@ if [ -e "$out/.built" ]; then
 	exit 0
 fi
 
-[ -r "$VIOX_SRC_TAR" ] || die "$VIOX_SRC_TAR missing: run tools/testing/viox/install-deps.sh"
+src=$(linux_source_tree)
 mkdir -p "$VIOX_CACHE"
 exec 9>"$VIOX_CACHE/.kernel.lock"
 flock 9
 [ -e "$out/.built" ] && { echo "$out"; exit 0; }
-
-src=$VIOX_CACHE/linux-source-$(linux_source_version)
-if [ ! -e "$src/.extracted" ]; then
-	log "extracting $VIOX_SRC_TAR"
-	rm -rf "$src" "$src.tmp"
-	mkdir -p "$src.tmp"
-	tar -xf "$VIOX_SRC_TAR" -C "$src.tmp" --strip-components=1
-	mv "$src.tmp" "$src"
-	touch "$src/.extracted"
-fi
 
 frag=$VIOX_HARNESS/config/test-kernel.config
 rm -rf "$out"

@@ -32,3 +32,24 @@ test_kernel_dir() {
 	       sha256sum | cut -c1-16)
 	echo "$VIOX_CACHE/kernel-$key"
 }
+
+# The extracted linux-source-6.12 tree (extracted once, into the cache):
+# checkpatch, the YNL generator and the test kernel's source.
+linux_source_tree() {
+	local src
+	src=$VIOX_CACHE/linux-source-$(linux_source_version)
+	[ -e "$src/.extracted" ] && { echo "$src"; return 0; }
+	[ -r "$VIOX_SRC_TAR" ] || die "$VIOX_SRC_TAR missing: run tools/testing/viox/install-deps.sh"
+	mkdir -p "$VIOX_CACHE"
+	(
+		flock 8
+		[ -e "$src/.extracted" ] && exit 0
+		log "extracting $VIOX_SRC_TAR"
+		rm -rf "$src" "$src.tmp"
+		mkdir -p "$src.tmp"
+		tar -xf "$VIOX_SRC_TAR" -C "$src.tmp" --strip-components=1
+		mv "$src.tmp" "$src"
+		touch "$src/.extracted"
+	) 8>"$VIOX_CACHE/.source.lock" || return 1
+	echo "$src"
+}

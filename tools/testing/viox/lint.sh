@@ -6,8 +6,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 kdir=$1
-"$VIOX_HARNESS/build-kernel.sh" >/dev/null	# extracts the source too
-src=$VIOX_CACHE/linux-source-$(linux_source_version)
+src=$(linux_source_tree)
 cd "$VIOX_TOP"
 mapfile -t files < <(git ls-files --cached --others --exclude-standard \
 		     'drivers/*.[ch]' 'include/*.h' 'kunit/*.[ch]' |

@@ -1,8 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # viox_net against a userspace guest driver (vnet-guest): frames both ways
-# through a tap, every byte checked, for each ring layout and header mode;
-# the same runs against in-tree vhost-net prove the driver is faithful.
+# through a tap, every byte checked, for each ring layout and header mode,
+# two queue pairs on a multiqueue tap, a migration-style move to new device
+# files mid-stream, and dirty logging. The same runs against in-tree
+# vhost-net (split ring only: it has no packed ring) prove the driver is
+# faithful.
 . "$(dirname "$0")/ktap.sh"
 
 guest=$VIOX_TOP/tools/testing/viox/vnet-guest/vnet-guest
@@ -16,19 +19,26 @@ run() { # DEVICE TAP ARGS...
 }
 
 ktap_check "viox-net exists as a misc device" test -c /dev/viox-net
-ktap_check "viox-net split ring" run /dev/viox-net vx0 --count 300
-ktap_check "viox-net split ring, mergeable RX buffers" \
-	run /dev/viox-net vx1 --mrg --rx-buf 256 --size 1500 --count 300
-ktap_check "viox-net split ring, header added by the device" \
-	run /dev/viox-net vx2 --hdr-by-dev --count 300
-ktap_check "viox-net packed ring" run /dev/viox-net vx3 --packed --count 300
-ktap_check "viox-net packed ring, mergeable RX buffers" \
-	run /dev/viox-net vx4 --packed --mrg --rx-buf 256 --size 1500 --count 300
-ktap_check "viox-net packed ring, header added by the device" \
-	run /dev/viox-net vx5 --packed --hdr-by-dev --count 300
-ktap_check "vhost-net split ring (driver check)" run /dev/vhost-net vh0 --count 300
-ktap_check "vhost-net split ring, mergeable RX buffers (driver check)" \
-	run /dev/vhost-net vh1 --mrg --rx-buf 256 --size 1500 --count 300
-ktap_check "vhost-net split ring, header added by the device (driver check)" \
-	run /dev/vhost-net vh2 --hdr-by-dev --count 300
+
+n=0
+for dev in /dev/viox-net /dev/vhost-net; do
+	for layout in split packed; do
+		[ "$dev" = /dev/vhost-net ] && [ "$layout" = packed ] && continue
+		args=()
+		[ "$layout" = packed ] && args=(--packed)
+		name="${dev#/dev/} $layout ring"
+		[ "$dev" = /dev/vhost-net ] && suffix=" (driver check)" || suffix=
+		t() { n=$((n + 1)); ktap_check "$name$1$suffix" run "$dev" "vn$n" "${args[@]}" "${@:2}"; }
+		t "" --count 300
+		t ", mergeable RX buffers" --mrg --rx-buf 256 --size 1500 --count 300
+		t ", header added by the device" --hdr-by-dev --count 300
+		t ", two queue pairs on a multiqueue tap" --queues 2 --count 400
+		t ", moved to new device files mid-stream" --reattach --count 400
+		t ", two queue pairs moved mid-stream, mergeable" \
+			--queues 2 --reattach --mrg --rx-buf 512 --size 1500 --count 400
+		t ", dirty log marks exactly the pages written" --dirty-log
+		t ", dirty log with mergeable buffers on two queue pairs" \
+			--dirty-log --queues 2 --mrg --rx-buf 512 --size 1500
+	done
+done
 ktap_finish
