@@ -21,7 +21,8 @@ fi
 start_testpmd() { # DEVARGS...
 	local i
 	mkfifo "$ctl"
-	dpdk-testpmd --no-huge -m 512 --no-pci --no-shconf -l 0,1 --log-level=user1,info \
+	# Line-buffered: its statistics are read while it runs.
+	stdbuf -oL dpdk-testpmd --no-huge -m 512 --no-pci --no-shconf -l 0,1 --log-level=user1,info \
 		--vdev="virtio_user0,path=/dev/viox-net,queues=1,queue_size=256,iface=$tap$*" \
 		-- -i --nb-cores=1 --total-num-mbufs=8192 --txpkts=64 <"$ctl" >"$out" 2>&1 &
 	pmd=$!

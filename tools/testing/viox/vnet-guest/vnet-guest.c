@@ -62,13 +62,14 @@
 static struct {
 	const char *dev, *tap, *bench, *hostile;
 	bool packed, mrg, hdr_by_dev, reattach, dirty_log;
-	unsigned int count, size, num, rx_buf, seconds, queues;
+	unsigned int count, size, num, rx_buf, seconds, queues, hold;
 } opt = {
 	.dev = "/dev/viox-net", .tap = "vioxtap0", .count = 256, .size = 1000,
 	.num = 256, .rx_buf = BUF_SIZE, .seconds = 5, .queues = 1,
 };
 
 static uint8_t *mem;
+static unsigned long tx_frames, tx_bytes;	/* handed to the device */
 static uint8_t *dirty;		/* the dirty-page bitmap, with --dirty-log */
 static uint64_t features;	/* acked */
 static int pktfd, ifindex, tests, failures;
@@ -481,7 +482,8 @@ static void setup_tap(void)
 	close(s);
 	ifindex = ifr.ifr_ifindex;
 
-	pktfd = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_IP));
+	/* Protocol 0 until bound: it would see every interface's frames. */
+	pktfd = socket(AF_PACKET, SOCK_RAW, 0);
 	if (pktfd < 0)
 		die("socket AF_PACKET");
 	s = 8 << 20;
@@ -661,6 +663,8 @@ static void test_tx(void)
 				break;
 			post_tx(p, sent, frame_size(sent));
 			posted[p->n] = true;
+			tx_frames++;
+			tx_bytes += frame_size(sent);
 			sent++;
 		}
 		for (i = 0; i < opt.queues; i++) {
@@ -896,6 +900,8 @@ static void test_dirty_log(void)
 	}
 
 	/* RX: the frames land in the buffers the device marks. */
+	for (i = 0; i < opt.queues; i++)
+		fill_rx(&qps[i]);
 	for (sent = 0; sent < 32; sent++) {
 		unsigned int size = frame_size(sent);
 
@@ -1172,12 +1178,13 @@ static void usage(void)
 	       "                  [--mrg] [--hdr-by-dev] [--count N] [--size BYTES]\n"
 	       "                  [--rx-buf BYTES] [--ring N] [--reattach] [--dirty-log]\n"
 	       "                  [--hostile loop|oob|nested|norefill|kickstorm]\n"
-	       "                  [--bench tx|rx] [--seconds S]\n"
+	       "                  [--bench tx|rx] [--seconds S] [--hold S]\n"
 	       "Drives vhost-net style devices as a guest would, one device file per\n"
 	       "queue pair (N at most %u) on one tap, and checks every byte both ways,\n"
 	       "printing KTAP. --reattach moves to new device files mid-stream;\n"
 	       "--dirty-log checks the pages the device marks; --hostile misbehaves\n"
-	       "on purpose (kickstorm lasts S seconds). With --bench it moves --size\n"
+	       "on purpose (kickstorm lasts S seconds); --hold keeps the devices open\n"
+	       "S seconds after the checks. With --bench it moves --size\n"
 	       "frames one way for S seconds and prints {\"pps\": N, \"bps\": N}\n"
 	       "(bits of frame data per second).\n", MAX_QP);
 }
@@ -1190,7 +1197,7 @@ int main(int argc, char **argv)
 		{ "count", 1, 0, 'c' }, { "size", 1, 0, 's' }, { "rx-buf", 1, 0, 'r' },
 		{ "ring", 1, 0, 'n' }, { "bench", 1, 0, 'b' }, { "seconds", 1, 0, 'S' },
 		{ "queues", 1, 0, 'q' }, { "reattach", 0, 0, 'R' },
-		{ "dirty-log", 0, 0, 'L' }, { "hostile", 1, 0, 'X' },
+		{ "dirty-log", 0, 0, 'L' }, { "hostile", 1, 0, 'X' }, { "hold", 1, 0, 'o' },
 		{ "help", 0, 0, 'h' }, {}
 	};
 	int c;
@@ -1212,6 +1219,7 @@ int main(int argc, char **argv)
 		case 'R': opt.reattach = true; break;
 		case 'L': opt.dirty_log = true; break;
 		case 'X': opt.hostile = optarg; break;
+		case 'o': opt.hold = atoi(optarg); break;
 		case 'h': usage(); return 0;
 		default: usage(); return 2;
 		}
@@ -1242,6 +1250,12 @@ int main(int argc, char **argv)
 		test_tx();
 		test_rx();
 	}
+	DIAG("tx_frames %lu tx_bytes %lu", tx_frames, tx_bytes);
 	printf("1..%d\n", tests);
+	if (opt.hold) {
+		/* Keep the devices open for inspection; a signal ends it early. */
+		fflush(stdout);
+		sleep(opt.hold);
+	}
 	return failures ? 1 : 0;
 }
