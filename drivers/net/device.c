@@ -50,13 +50,18 @@ static struct socket *get_tap_socket(int fd)
 }
 
 /* A backend fd: AF_PACKET raw socket, tap or macvtap. Held by its file. */
-static struct socket *get_backend(int fd)
+static struct socket *get_backend(int fd, u32 *kind)
 {
 	struct socket *sock = get_raw_socket(fd);
 
+	*kind = VIOX_BACKEND_PACKET;
 	if (!IS_ERR(sock) || PTR_ERR(sock) == -EBADF)
 		return sock;
-	return get_tap_socket(fd);
+	sock = get_tap_socket(fd);
+	if (!IS_ERR(sock))
+		*kind = IS_ERR(tun_get_socket(sock->file)) ? VIOX_BACKEND_MACVTAP :
+							     VIOX_BACKEND_TAP;
+	return sock;
 }
 
 static void put_backend(struct socket *sock)
@@ -82,12 +87,13 @@ static long set_backend(struct viox_net *n, unsigned int index, int fd)
 {
 	struct viox_net_vq *nvq;
 	struct socket *sock, *old;
+	u32 kind = VIOX_BACKEND_NONE;
 	long r;
 
 	if (index >= VIOX_NET_VQ_MAX)
 		return -ENOBUFS;
 	nvq = &n->vqs[array_index_nospec(index, VIOX_NET_VQ_MAX)];
-	sock = fd == -1 ? NULL : get_backend(fd);
+	sock = fd == -1 ? NULL : get_backend(fd, &kind);
 	if (IS_ERR(sock))
 		return PTR_ERR(sock);
 
@@ -109,6 +115,7 @@ static long set_backend(struct viox_net *n, unsigned int index, int fd)
 	}
 	viox_poll_stop(&nvq->sock_poll);
 	nvq->vq.private_data = sock;
+	nvq->backend = kind;
 	if (sock && index == VIOX_NET_VQ_RX) {
 		r = viox_poll_start(&nvq->sock_poll, sock->file);
 		if (r) {
@@ -236,6 +243,16 @@ static long viox_net_ioctl(struct file *f, unsigned int ioctl, unsigned long arg
 	return r;
 }
 
+static u32 viox_net_vq_backend(struct viox_vq *vq)
+{
+	return to_nvq(vq)->backend;
+}
+
+static const struct viox_dev_class viox_net_class = {
+	.type = VIOX_DEV_TYPE_NET,
+	.vq_backend = viox_net_vq_backend,
+};
+
 static int viox_net_open(struct inode *inode, struct file *f)
 {
 	static viox_work_fn_t kick[VIOX_NET_VQ_MAX] = {
@@ -248,6 +265,7 @@ static int viox_net_open(struct inode *inode, struct file *f)
 	};
 	struct viox_net *n;
 	unsigned int i;
+	int r;
 
 	n = kvzalloc(sizeof(*n), GFP_KERNEL_ACCOUNT);
 	if (!n)
@@ -260,6 +278,11 @@ static int viox_net_open(struct inode *inode, struct file *f)
 	for (i = 0; i < VIOX_NET_VQ_MAX; i++)
 		viox_poll_init(&n->vqs[i].sock_poll, sock[i],
 			       i == VIOX_NET_VQ_RX ? EPOLLIN : EPOLLOUT, &n->dev);
+	r = viox_dev_register(&n->dev, &viox_net_class);
+	if (r) {
+		kvfree(n);
+		return r;
+	}
 	f->private_data = n;
 	return 0;
 }
@@ -270,6 +293,7 @@ static int viox_net_release(struct inode *inode, struct file *f)
 	struct socket *socks[VIOX_NET_VQ_MAX];
 	unsigned int i;
 
+	viox_dev_unregister(&n->dev);
 	stop_backends(n, socks);
 	viox_dev_cleanup(&n->dev);
 	for (i = 0; i < VIOX_NET_VQ_MAX; i++)
@@ -291,6 +315,7 @@ static struct miscdevice viox_net_misc = {
 	.minor = MISC_DYNAMIC_MINOR,
 	.name = "viox-net",
 	.fops = &viox_net_fops,
+	.groups = viox_net_groups,
 };
 
 int viox_net_register(void)

@@ -35,6 +35,8 @@ struct viox_net_vq {
 	/* Header bytes viox adds or strips, and the socket's own. */
 	size_t vhost_hlen;
 	size_t sock_hlen;
+	/* enum viox_backend of the attached socket */
+	u32 backend;
 	unsigned int nused;
 	struct viox_used_elem used[VIOX_MAX_IOV];
 	struct iovec iov[VIOX_MAX_IOV];
@@ -71,6 +73,7 @@ void viox_net_rx_kick(struct viox_work *work);
 void viox_net_rx_sock(struct viox_work *work);
 
 /* device.c */
+extern const struct attribute_group *viox_net_groups[];
 int viox_net_register(void);
 void viox_net_unregister(void);
 

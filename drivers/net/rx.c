@@ -156,6 +156,7 @@ static void rx_run(struct viox_net *n, struct viox_net_vq *nvq,
 		heads = rx_get_bufs(nvq, total, mergeable, &niov, &nlog);
 		if (heads == -EMSGSIZE) {
 			rx_drop(sock);
+			viox_vq_count(vq, VIOX_VQ_DROPS_TOO_BIG, 1);
 			continue;
 		}
 		if (heads < 0)
@@ -166,6 +167,7 @@ static void rx_run(struct viox_net *n, struct viox_net_vq *nvq,
 				viox_vq_disable_notify(vq);
 				continue;
 			}
+			viox_vq_count(vq, VIOX_VQ_RING_FULL, 1);
 			goto out;
 		}
 		iov_iter_init(&msg.msg_iter, ITER_DEST, nvq->iov, niov, total);
@@ -174,6 +176,8 @@ static void rx_run(struct viox_net *n, struct viox_net_vq *nvq,
 		if (r != sock_len) {
 			/* Changed or gone since the peek: the buffers stay free. */
 			rx_unget(nvq, heads, nvq->used);
+			if (r >= 0)
+				viox_vq_count(vq, VIOX_VQ_DROPS_ERROR, 1);
 			continue;
 		}
 		if (rx_put_hdr(nvq, niov, heads, mergeable)) {
@@ -183,6 +187,8 @@ static void rx_run(struct viox_net *n, struct viox_net_vq *nvq,
 		heads = viox_net_rx_fill(nvq->used, heads, total);
 		viox_vq_add_used(vq, nvq->used, heads);
 		viox_vq_log_write(vq, nvq->log, nlog, total);
+		viox_vq_count(vq, VIOX_VQ_PACKETS, 1);
+		viox_vq_count(vq, VIOX_VQ_BYTES, len);
 		bytes += total;
 		added++;
 	}

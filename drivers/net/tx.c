@@ -75,6 +75,12 @@ static void tx_run(struct viox_net *n, struct viox_net_vq *nvq,
 			break;
 		}
 		/* Any other failure drops the packet, as a NIC would. */
+		if (r < 0) {
+			viox_vq_count(vq, VIOX_VQ_DROPS_ERROR, 1);
+		} else {
+			viox_vq_count(vq, VIOX_VQ_PACKETS, 1);
+			viox_vq_count(vq, VIOX_VQ_BYTES, len - nvq->sock_hlen);
+		}
 		tx_complete(nvq, &c);
 		bytes += len;
 		if (++packets >= viox_net_weight_packets ||

@@ -33,6 +33,9 @@ void viox_dev_init(struct viox_dev *dev, const char *name,
 	dev->umem = NULL;
 	dev->log_base = NULL;
 	dev->log_ctx = NULL;
+	dev->owner = NULL;
+	dev->id = 0;
+	dev->cls = NULL;
 	for (i = 0; i < nvqs; i++)
 		viox_vq_init(dev, vqs[i], i);
 }
@@ -63,8 +66,10 @@ static long viox_dev_set_owner(struct viox_dev *dev)
 	if (r) {
 		mmput(dev->mm);
 		dev->mm = NULL;
+		return r;
 	}
-	return r;
+	dev->owner = get_task_pid(current, PIDTYPE_TGID);
+	return 0;
 }
 
 /**
@@ -106,6 +111,8 @@ void viox_dev_cleanup(struct viox_dev *dev)
 	if (dev->mm)
 		mmput(dev->mm);
 	dev->mm = NULL;
+	put_pid(dev->owner);
+	dev->owner = NULL;
 }
 EXPORT_SYMBOL_GPL(viox_dev_cleanup);
 

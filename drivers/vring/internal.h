@@ -58,6 +58,11 @@ bool viox_log_range_ok(void __user *log_base, u64 gpa, u64 len);
 bool viox_umem_log_ok(struct vhost_iotlb *umem, void __user *log_base);
 bool viox_dev_logging(struct viox_dev *dev);
 
+/* registry.c */
+extern struct mutex viox_devs_lock;
+struct viox_dev *viox_dev_find(u32 id);
+struct viox_dev *viox_dev_next(unsigned long *id);
+
 /* worker.c */
 int viox_worker_create(struct viox_dev *dev);
 void viox_worker_destroy(struct viox_dev *dev);

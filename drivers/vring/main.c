@@ -3,6 +3,7 @@
 #include <linux/module.h>
 
 #include "internal.h"
+#include "netlink-gen.h"
 
 unsigned short viox_max_mem_regions = 64;
 EXPORT_SYMBOL_IF_KUNIT(viox_max_mem_regions);
@@ -17,11 +18,12 @@ static int __init viox_vring_init(void)
 		       viox_max_mem_regions);
 		return -EINVAL;
 	}
-	return 0;
+	return genl_register_family(&viox_nl_family);
 }
 
 static void __exit viox_vring_exit(void)
 {
+	genl_unregister_family(&viox_nl_family);
 }
 
 module_init(viox_vring_init);
@@ -29,3 +31,4 @@ module_exit(viox_vring_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("viox shared vring core for vhost-style backends");
 MODULE_VERSION(VIOX_VERSION);
+MODULE_ALIAS_GENL_FAMILY(VIOX_FAMILY_NAME);

@@ -17,8 +17,10 @@ static int viox_poll_wakeup(wait_queue_entry_t *wait, unsigned int mode,
 {
 	struct viox_poll *poll = container_of(wait, struct viox_poll, wait);
 
-	if (key_to_poll(key) & poll->mask)
+	if (key_to_poll(key) & poll->mask) {
+		atomic64_inc(&poll->wakeups);
 		viox_work_queue(poll->dev, &poll->work);
+	}
 	return 0;
 }
 
@@ -46,6 +48,7 @@ void viox_poll_init(struct viox_poll *poll, viox_work_fn_t fn, __poll_t mask,
 	poll->wqh = NULL;
 	poll->mask = mask;
 	poll->dev = dev;
+	atomic64_set(&poll->wakeups, 0);
 	viox_work_init(&poll->work, fn);
 }
 EXPORT_SYMBOL_GPL(viox_poll_init);
@@ -66,8 +69,10 @@ int viox_poll_start(struct viox_poll *poll, struct file *file)
 	if (poll->wqh)
 		return 0;
 	mask = vfs_poll(file, &poll->table);
-	if (mask & poll->mask)
+	if (mask & poll->mask) {
+		atomic64_inc(&poll->wakeups);
 		viox_work_queue(poll->dev, &poll->work);
+	}
 	if (mask & EPOLLERR) {
 		viox_poll_stop(poll);
 		return -EINVAL;
@@ -119,6 +124,8 @@ void viox_vq_init(struct viox_dev *dev, struct viox_vq *vq, unsigned int idx)
 	vq->error_ctx = NULL;
 	vq->log_ctx = NULL;
 	viox_poll_init(&vq->poll, vq->handle_kick, EPOLLIN, dev);
+	u64_stats_init(&vq->stats.syncp);
+	memset(vq->stats.v, 0, sizeof(vq->stats.v));
 	viox_vq_reset(vq);
 }
 
@@ -373,6 +380,7 @@ void viox_vq_break(struct viox_vq *vq, const char *why)
 	if (vq->broken)
 		return;
 	vq->broken = true;
+	viox_vq_count(vq, VIOX_VQ_BREAKS, 1);
 	vq_err(vq, "broken: %s", why);
 	if (vq->error_ctx)
 		eventfd_signal(vq->error_ctx);
@@ -430,10 +438,29 @@ EXPORT_SYMBOL_GPL(viox_vq_add_used);
  */
 void viox_vq_signal(struct viox_vq *vq)
 {
-	if (vq->call_ctx && vq->ops->need_signal(vq))
+	if (vq->call_ctx && vq->ops->need_signal(vq)) {
 		eventfd_signal(vq->call_ctx);
+		viox_vq_count(vq, VIOX_VQ_INTERRUPTS, 1);
+	}
 }
 EXPORT_SYMBOL_GPL(viox_vq_signal);
+
+/**
+ * viox_vq_stats_read() - a consistent snapshot of a vq's counters
+ * @vq: the vq; no lock needed
+ * @v: where to put them
+ */
+void viox_vq_stats_read(const struct viox_vq *vq, u64 v[VIOX_VQ_NR_STATS])
+{
+	unsigned int start, i;
+
+	do {
+		start = u64_stats_fetch_begin(&vq->stats.syncp);
+		for (i = 0; i < VIOX_VQ_NR_STATS; i++)
+			v[i] = u64_stats_read(&vq->stats.v[i]);
+	} while (u64_stats_fetch_retry(&vq->stats.syncp, start));
+}
+EXPORT_SYMBOL_GPL(viox_vq_stats_read);
 
 /**
  * viox_vq_enable_notify() - ask the driver to kick for new buffers

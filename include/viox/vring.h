@@ -18,8 +18,10 @@
 #include <linux/mutex.h>
 #include <linux/poll.h>
 #include <linux/types.h>
+#include <linux/u64_stats_sync.h>
 #include <linux/uio.h>
 #include <linux/vhost_types.h>
+#include <uapi/linux/viox.h>
 
 struct vhost_iotlb;
 struct viox_dev;
@@ -90,6 +92,26 @@ struct viox_poll {
 	__poll_t mask;
 	struct viox_work work;
 	struct viox_dev *dev;
+	/* Times the file signalled: counted on the signaller's side. */
+	atomic64_t wakeups;
+};
+
+/* Per-vq counters; the vq's kicks are its kick poller's wakeups. */
+enum viox_vq_stat {
+	VIOX_VQ_PACKETS,
+	VIOX_VQ_BYTES,
+	VIOX_VQ_DROPS_TOO_BIG,
+	VIOX_VQ_DROPS_ERROR,
+	VIOX_VQ_INTERRUPTS,
+	VIOX_VQ_RING_FULL,
+	VIOX_VQ_BREAKS,
+	VIOX_VQ_NR_STATS
+};
+
+/* Written only from the device's worker (one writer), read from anywhere. */
+struct viox_vq_stats {
+	struct u64_stats_sync syncp;
+	u64_stats_t v[VIOX_VQ_NR_STATS];
 };
 
 struct viox_ring_ops;
@@ -140,9 +162,22 @@ struct viox_vq {
 	u64 acked_features;
 	struct vhost_iotlb *umem;
 	void *private_data;
+
+	/* Kept for the life of the open file, across RESET_OWNER. */
+	struct viox_vq_stats stats;
 };
 
 struct viox_worker;
+
+/**
+ * struct viox_dev_class - what the core asks of a backend's devices
+ * @type: reported over netlink
+ * @vq_backend: what @vq moves data to (enum viox_backend); vq mutex held
+ */
+struct viox_dev_class {
+	enum viox_dev_type type;
+	u32 (*vq_backend)(struct viox_vq *vq);
+};
 
 /**
  * struct viox_dev - state shared by the vqs of one open device file
@@ -159,6 +194,11 @@ struct viox_dev {
 	struct vhost_iotlb *umem;
 	void __user *log_base;
 	struct eventfd_ctx *log_ctx;
+	/* The owner's thread group, for netlink. */
+	struct pid *owner;
+	/* Registry id and class, from viox_dev_register(). */
+	u32 id;
+	const struct viox_dev_class *cls;
 };
 
 void viox_dev_init(struct viox_dev *dev, const char *name,
@@ -172,6 +212,12 @@ long viox_vring_ioctl(struct viox_dev *dev, unsigned int ioctl,
 		      void __user *argp);
 int viox_dev_set_features(struct viox_dev *dev, u64 features);
 bool viox_dev_log_access_ok(struct viox_dev *dev, void __user *log_base);
+int viox_dev_register(struct viox_dev *dev, const struct viox_dev_class *cls);
+void viox_dev_unregister(struct viox_dev *dev);
+unsigned int viox_devs_count(enum viox_dev_type type);
+void viox_devs_sum(enum viox_dev_type type, unsigned int vq_index,
+		   u64 sums[VIOX_VQ_NR_STATS], unsigned int *broken);
+void viox_vq_stats_read(const struct viox_vq *vq, u64 v[VIOX_VQ_NR_STATS]);
 
 bool viox_work_queue(struct viox_dev *dev, struct viox_work *work);
 void viox_work_init(struct viox_work *work, viox_work_fn_t fn);
@@ -194,6 +240,15 @@ bool viox_vq_avail_empty(struct viox_vq *vq);
 void viox_vq_break(struct viox_vq *vq, const char *why);
 int viox_vq_log_write(struct viox_vq *vq, const struct viox_log_range *log,
 		      unsigned int nlog, u64 len);
+
+/* Count @n of @stat; only handlers on the device's worker call this. */
+static inline void viox_vq_count(struct viox_vq *vq, enum viox_vq_stat stat,
+				 u64 n)
+{
+	u64_stats_update_begin(&vq->stats.syncp);
+	u64_stats_add(&vq->stats.v[stat], n);
+	u64_stats_update_end(&vq->stats.syncp);
+}
 
 static inline struct viox_vq *viox_work_to_vq(struct viox_work *work)
 {

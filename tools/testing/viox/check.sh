@@ -108,7 +108,7 @@ run_vm() { # KIND PREFIX MODSRC
 	rm -rf "$out"
 	mkdir -p "$out"
 	"$VIOX_HARNESS/vm.sh" "$1" "$out" "$VIOX_HARNESS/guest-check.sh" \
-		"VIOX_MODSRC=$3" "VIOX_FILTER=$filter" \
+		"VIOX_MODSRC=$3" "VIOX_FILTER=$filter" "VIOX_KSRC=$(linux_source_tree)" \
 		"VIOX_EXPECT_VERSION=$(cd "$VIOX_TOP" && tools/version.sh)" >"$out/vm.log" 2>&1
 	if [ ! -e "$out/done" ]; then
 		tail -n 40 "$out/console.log" > "$out/tail.txt" 2>/dev/null
@@ -142,11 +142,23 @@ else
 	report fail "build/test tools" "$runs.tools.log"
 fi
 
+# The netlink uapi header and policies are what the YNL spec generates.
+if "$VIOX_TOP/tools/ynl-gen.sh" --check >"$runs.ynl.log" 2>&1; then
+	report ok "build/generated netlink code matches its YNL spec"
+else
+	report fail "build/generated netlink code matches its YNL spec" "$runs.ynl.log"
+fi
+
 # The debug test kernel: KUnit and selftests, modules built here with W=1.
 if kdir=$("$VIOX_HARNESS/build-kernel.sh" 2>"$runs.kernel.log" || true) && [ -n "$kdir" ]; then
 	log "test kernel: $kdir"
 	if make -s -C "$VIOX_TOP" KDIR="$kdir" modules >"$VIOX_CACHE/modules.log" 2>&1; then
 		report ok "build/modules for the test kernel, W=1 warning-free"
+		if "$VIOX_HARNESS/lint.sh" "$kdir" >"$runs.lint.log" 2>&1; then
+			report ok "build/lint: checkpatch and sparse clean"
+		else
+			report fail "build/lint: checkpatch and sparse clean" "$runs.lint.log"
+		fi
 		run_vm test test "$VIOX_TOP"
 	else
 		report fail "build/modules for the test kernel, W=1 warning-free" "$VIOX_CACHE/modules.log"

@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The viox generic netlink family (Documentation/netlink/specs/viox.yaml):
+ * devices and their vq counters. Policies and op tables are generated into
+ * netlink-gen.c; this file fills the replies.
+ */
+#include <linux/pid.h>
+#include <net/genetlink.h>
+
+#include "internal.h"
+#include "netlink-gen.h"
+
+struct viox_nl_dump_ctx {
+	unsigned long next_id;
+};
+
+static int fill_vq(struct sk_buff *skb, struct viox_vq *vq)
+{
+	static const int attr[VIOX_VQ_NR_STATS] = {
+		[VIOX_VQ_PACKETS] = VIOX_A_VQ_PACKETS,
+		[VIOX_VQ_BYTES] = VIOX_A_VQ_BYTES,
+		[VIOX_VQ_DROPS_TOO_BIG] = VIOX_A_VQ_DROPS_TOO_BIG,
+		[VIOX_VQ_DROPS_ERROR] = VIOX_A_VQ_DROPS_ERROR,
+		[VIOX_VQ_INTERRUPTS] = VIOX_A_VQ_INTERRUPTS,
+		[VIOX_VQ_RING_FULL] = VIOX_A_VQ_RING_FULL,
+		[VIOX_VQ_BREAKS] = VIOX_A_VQ_BREAKS,
+	};
+	u64 v[VIOX_VQ_NR_STATS];
+	struct nlattr *nest;
+	unsigned int i;
+	u32 backend;
+
+	nest = nla_nest_start(skb, VIOX_A_DEV_VQ);
+	if (!nest)
+		return -EMSGSIZE;
+	mutex_lock(&vq->mutex);
+	backend = vq->private_data ? vq->dev->cls->vq_backend(vq) : VIOX_BACKEND_NONE;
+	if (nla_put_u32(skb, VIOX_A_VQ_INDEX, vq->index) ||
+	    nla_put_u32(skb, VIOX_A_VQ_LAYOUT,
+			viox_vq_has_feature(vq, VIRTIO_F_RING_PACKED) ?
+			VIOX_RING_LAYOUT_PACKED : VIOX_RING_LAYOUT_SPLIT) ||
+	    nla_put_u32(skb, VIOX_A_VQ_SIZE, vq->num) ||
+	    nla_put_u8(skb, VIOX_A_VQ_BROKEN, vq->broken) ||
+	    nla_put_u32(skb, VIOX_A_VQ_BACKEND, backend)) {
+		mutex_unlock(&vq->mutex);
+		goto cancel;
+	}
+	mutex_unlock(&vq->mutex);
+	viox_vq_stats_read(vq, v);
+	for (i = 0; i < VIOX_VQ_NR_STATS; i++)
+		if (nla_put_uint(skb, attr[i], v[i]))
+			goto cancel;
+	if (nla_put_uint(skb, VIOX_A_VQ_KICKS, atomic64_read(&vq->poll.wakeups)))
+		goto cancel;
+	nla_nest_end(skb, nest);
+	return 0;
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+/* One device as one message; caller holds viox_devs_lock. */
+static int fill_dev(struct sk_buff *skb, struct viox_dev *dev,
+		    const struct genl_info *info)
+{
+	unsigned int i;
+	void *hdr;
+	pid_t pid;
+	int r = -EMSGSIZE;
+
+	hdr = genlmsg_iput(skb, info);
+	if (!hdr)
+		return -EMSGSIZE;
+	mutex_lock(&dev->mutex);
+	pid = dev->owner ? pid_vnr(dev->owner) : 0;
+	if (nla_put_u32(skb, VIOX_A_DEV_ID, dev->id) ||
+	    nla_put_u32(skb, VIOX_A_DEV_TYPE, dev->cls->type) ||
+	    (pid && nla_put_u32(skb, VIOX_A_DEV_OWNER_PID, pid)) ||
+	    nla_put_u64_64bit(skb, VIOX_A_DEV_FEATURES,
+			      dev->nvqs ? READ_ONCE(dev->vqs[0]->acked_features) : 0,
+			      VIOX_A_DEV_PAD))
+		goto out;
+	for (i = 0; i < dev->nvqs; i++)
+		if (fill_vq(skb, dev->vqs[i]))
+			goto out;
+	r = 0;
+out:
+	mutex_unlock(&dev->mutex);
+	if (r)
+		genlmsg_cancel(skb, hdr);
+	else
+		genlmsg_end(skb, hdr);
+	return r;
+}
+
+int viox_nl_dev_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct viox_dev *dev;
+	struct sk_buff *msg;
+	int r;
+
+	if (GENL_REQ_ATTR_CHECK(info, VIOX_A_DEV_ID))
+		return -EINVAL;
+	msg = genlmsg_new(GENLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	mutex_lock(&viox_devs_lock);
+	dev = viox_dev_find(nla_get_u32(info->attrs[VIOX_A_DEV_ID]));
+	if (!dev) {
+		NL_SET_BAD_ATTR(info->extack, info->attrs[VIOX_A_DEV_ID]);
+		NL_SET_ERR_MSG(info->extack, "no viox device with this id");
+		r = -ENOENT;
+	} else {
+		r = fill_dev(msg, dev, info);
+	}
+	mutex_unlock(&viox_devs_lock);
+	if (r) {
+		nlmsg_free(msg);
+		return r;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+int viox_nl_dev_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct viox_nl_dump_ctx *ctx = (void *)cb->ctx;
+	const struct genl_info *info = genl_info_dump(cb);
+	struct viox_dev *dev;
+	int r = 0;
+
+	NL_ASSERT_DUMP_CTX_FITS(struct viox_nl_dump_ctx);
+	mutex_lock(&viox_devs_lock);
+	while ((dev = viox_dev_next(&ctx->next_id))) {
+		r = fill_dev(skb, dev, info);
+		if (r)
+			break;
+		ctx->next_id++;
+	}
+	mutex_unlock(&viox_devs_lock);
+	/* A full skb ends this part of the dump; the next one resumes. */
+	return r == -EMSGSIZE && skb->len ? skb->len : r;
+}

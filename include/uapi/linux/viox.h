@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: ((GPL-2.0 WITH Linux-syscall-note) OR BSD-3-Clause) */
+/* Do not edit directly, auto-generated from: */
+/*	Documentation/netlink/specs/viox.yaml */
+/* YNL-GEN uapi header */
+
+#ifndef _UAPI_LINUX_VIOX_H
+#define _UAPI_LINUX_VIOX_H
+
+#define VIOX_FAMILY_NAME	"viox"
+#define VIOX_FAMILY_VERSION	1
+
+/**
+ * enum viox_dev_type - Which backend a device belongs to.
+ */
+enum viox_dev_type {
+	VIOX_DEV_TYPE_NET,
+};
+
+/**
+ * enum viox_ring_layout - The virtqueue layout the driver negotiated.
+ */
+enum viox_ring_layout {
+	VIOX_RING_LAYOUT_SPLIT,
+	VIOX_RING_LAYOUT_PACKED,
+};
+
+/**
+ * enum viox_backend - What a virtqueue moves data to and from.
+ */
+enum viox_backend {
+	VIOX_BACKEND_NONE,
+	VIOX_BACKEND_TAP,
+	VIOX_BACKEND_MACVTAP,
+	VIOX_BACKEND_PACKET,
+};
+
+enum {
+	VIOX_A_VQ_INDEX = 1,
+	VIOX_A_VQ_LAYOUT,
+	VIOX_A_VQ_SIZE,
+	VIOX_A_VQ_BROKEN,
+	VIOX_A_VQ_BACKEND,
+	VIOX_A_VQ_PACKETS,
+	VIOX_A_VQ_BYTES,
+	VIOX_A_VQ_DROPS_TOO_BIG,
+	VIOX_A_VQ_DROPS_ERROR,
+	VIOX_A_VQ_KICKS,
+	VIOX_A_VQ_INTERRUPTS,
+	VIOX_A_VQ_RING_FULL,
+	VIOX_A_VQ_BREAKS,
+
+	__VIOX_A_VQ_MAX,
+	VIOX_A_VQ_MAX = (__VIOX_A_VQ_MAX - 1)
+};
+
+enum {
+	VIOX_A_DEV_ID = 1,
+	VIOX_A_DEV_TYPE,
+	VIOX_A_DEV_OWNER_PID,
+	VIOX_A_DEV_FEATURES,
+	VIOX_A_DEV_PAD,
+	VIOX_A_DEV_VQ,
+
+	__VIOX_A_DEV_MAX,
+	VIOX_A_DEV_MAX = (__VIOX_A_DEV_MAX - 1)
+};
+
+enum {
+	VIOX_CMD_DEV_GET = 1,
+
+	__VIOX_CMD_MAX,
+	VIOX_CMD_MAX = (__VIOX_CMD_MAX - 1)
+};
+
+#endif /* _UAPI_LINUX_VIOX_H */

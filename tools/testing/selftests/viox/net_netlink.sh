@@ -1,0 +1,140 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# viox_net's counters as the viox generic netlink family reports them,
+# read with the kernel's own YNL client from the YNL spec, against the
+# tap's counters (ip -j -s link), the guest driver's totals, and the
+# sysfs summary.
+. "$(dirname "$0")/ktap.sh"
+
+guest=$VIOX_TOP/tools/testing/viox/vnet-guest/vnet-guest
+spec=$VIOX_TOP/Documentation/netlink/specs/viox.yaml
+sys=/sys/class/misc/viox-net
+kmod_load tun
+work=$(mktemp -d)
+# Taps made from here on carry no host-stack chatter (IPv6 discovery).
+sysctl -qw net.ipv6.conf.default.disable_ipv6=1
+
+ynl() {
+	/usr/bin/python3 "$VIOX_KSRC/tools/net/ynl/cli.py" --spec "$spec" \
+		--schema "$VIOX_KSRC/Documentation/netlink/genetlink.yaml" --output-json "$@"
+}
+
+# Run the guest driver and keep its device open: GUEST-LOG ARGS...
+start_guest() {
+	local log=$1 i
+	shift
+	"$guest" "$@" --hold 120 > "$log" 2>&1 &
+	held=$!
+	for i in $(seq 120); do
+		grep -q '^1\.\.' "$log" && return 0
+		sleep 0.5
+	done
+	return 1
+}
+
+stop_guest() {
+	kill "$held" 2>/dev/null
+	wait "$held" 2>/dev/null
+}
+
+# check.py NAME: one assertion over the saved JSON; prints what it compared.
+check() {
+	/usr/bin/python3 - "$work" "$held" "$1" <<'PY'
+import json, os, sys
+work, pid, what = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+dump = json.load(open(f"{work}/dump.json"))
+tap = json.load(open(f"{work}/tap.json"))[0]["stats64"]
+totals = dict(zip(*[iter(open(f"{work}/totals").read().split())] * 2))
+sysfs = json.load(open(f"{work}/sysfs.json"))
+mine = [d for d in dump if d.get("owner-pid") == pid]
+print(f"devices owned by {pid}: {mine}")
+print(f"tap: {tap}\ntotals: {totals}\nsysfs: {sysfs}")
+assert len(mine) == 1
+dev = mine[0]
+rx, tx = sorted(dev["vq"], key=lambda v: v["index"])
+if what == "device":
+    assert dev["type"] == "net"
+    assert dev["features"] & (1 << 32)		# VIRTIO_F_VERSION_1
+    for vq in rx, tx:
+        assert (vq["layout"], vq["size"], vq["backend"], vq["broken"]) == \
+               ("split", 256, "tap", 0), vq
+elif what == "tx":
+    assert tx["packets"] == int(totals["tx_frames"]) == tap["rx"]["packets"]
+    assert tx["bytes"] == int(totals["tx_bytes"]) == tap["rx"]["bytes"]
+elif what == "rx":
+    assert rx["packets"] == tap["tx"]["packets"] == 300
+    assert rx["bytes"] == tap["tx"]["bytes"]
+elif what == "notify":
+    assert tx["kicks"] > 0 and rx["kicks"] > 0
+    assert tx["interrupts"] > 0 and rx["interrupts"] > 0
+    assert rx["drops-too-big"] == rx["drops-error"] == tx["drops-error"] == 0
+    assert tx["breaks"] == rx["breaks"] == 0
+elif what == "sysfs":
+    assert sysfs["devices"] == len(dump) == 1
+    assert sysfs["tx_packets"] == tx["packets"] and sysfs["rx_packets"] == rx["packets"]
+    assert sysfs["tx_bytes"] == tx["bytes"] and sysfs["rx_bytes"] == rx["bytes"]
+    assert sysfs["broken"] == sysfs["rx_dropped"] == sysfs["tx_dropped"] == 0
+elif what == "broken":
+    assert tx["broken"] == 1 and tx["breaks"] == 1 and rx["broken"] == 0, tx
+    assert sysfs["broken"] == 1
+PY
+}
+
+snapshot() { # TAP
+	local k
+	ynl --dump dev-get > "$work/dump.json" &&
+	ip -j -s link show dev "$1" > "$work/tap.json" &&
+	for k in devices broken rx_packets rx_bytes rx_dropped tx_packets tx_bytes tx_dropped; do
+		printf '"%s": %s\n' "$k" "$(cat "$sys/$k")"
+	done | paste -sd, | sed 's/.*/{&}/' > "$work/sysfs.json" &&
+	sed -n 's/^# \(tx_frames .*\)/\1/p' "$work/guest.log" > "$work/totals"
+}
+
+do_by_id() {
+	local id
+	id=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["id"])' \
+	     "$work/dump.json")
+	ynl --do dev-get --json "{\"id\": $id}" > "$work/do.json" &&
+	/usr/bin/python3 -c 'import json,sys; a=json.load(open(sys.argv[1])); b=json.load(open(sys.argv[2]))
+print(a, b); assert a["id"] == b[0]["id"] and a["owner-pid"] == b[0]["owner-pid"]' \
+		"$work/do.json" "$work/dump.json"
+}
+
+unknown_id_refused() {
+	local out
+	out=$(ynl --do dev-get --json '{"id": 2147483647}' 2>&1)
+	echo "$out"
+	grep -q "No such file or directory" <<<"$out" &&
+	grep -q "no viox device with this id" <<<"$out"
+}
+
+gone() {
+	ynl --dump dev-get > "$work/dump.json"
+	cat "$work/dump.json" "$sys/devices"
+	[ "$(cat "$work/dump.json")" = "[]" ] && [ "$(cat "$sys/devices")" = 0 ]
+}
+
+ktap_check "the viox family answers a dump with no device open" gone
+if ktap_check "a guest moves 300 frames each way and holds its device open" \
+	start_guest "$work/guest.log" --tap nl0 --count 300; then
+	snapshot nl0
+	ktap_check "dump: one device, its owner, features, vq layout, size and backend" \
+		check device
+	ktap_check "TX packets and bytes agree with the guest and with the tap" check tx
+	ktap_check "RX packets and bytes agree with the tap" check rx
+	ktap_check "kicks and interrupts counted, nothing dropped or broken" check notify
+	ktap_check "sysfs summary agrees with netlink" check sysfs
+	ktap_check "get by id returns the device the dump lists" do_by_id
+	ktap_check "get of an unknown id: ENOENT with an extack message" unknown_id_refused
+fi
+stop_guest
+ktap_check "a closed device leaves the dump and the sysfs count" gone
+if ktap_check "a hostile guest breaks its TX vq and holds the device open" \
+	start_guest "$work/guest.log" --tap nl1 --hostile oob; then
+	snapshot nl1
+	ktap_check "the broken vq is reported broken, once, in netlink and sysfs" check broken
+fi
+stop_guest
+sysctl -qw net.ipv6.conf.default.disable_ipv6=0
+rm -rf "$work"
+ktap_finish
