@@ -131,6 +131,11 @@ static int rx_put_hdr(struct viox_net_vq *nvq, unsigned int niov,
 	return 0;
 }
 
+static bool rx_pending(struct viox_vq *vq, void *sock)
+{
+	return rx_peek_len(sock) > 0;
+}
+
 static void rx_run(struct viox_net *n, struct viox_net_vq *nvq,
 		   struct socket *sock)
 {
@@ -140,11 +145,19 @@ static void rx_run(struct viox_net *n, struct viox_net_vq *nvq,
 	unsigned int packets = 0, added = 0, niov, nlog;
 	size_t bytes = 0;
 	int heads, len, r;
+	u32 sock_len, total;
 
 	viox_vq_disable_notify(vq);
-	while ((len = rx_peek_len(sock)) > 0) {
-		u32 sock_len = len + nvq->sock_hlen;
-		u32 total = sock_len + nvq->vhost_hlen;
+	for (;;) {
+		len = rx_peek_len(sock);
+		if (len <= 0) {
+			/* Socket empty: with a busy-loop timeout, wait here first. */
+			if (viox_vq_busy_poll(vq, rx_pending, sock))
+				continue;
+			break;
+		}
+		sock_len = len + nvq->sock_hlen;
+		total = sock_len + nvq->vhost_hlen;
 
 		/* Dropped packets count too; the first always goes through. */
 		if (packets++ && (packets > viox_net_weight_packets ||

@@ -24,6 +24,11 @@ static void tx_complete(struct viox_net_vq *nvq, const struct viox_chain *c)
 		tx_flush(nvq);
 }
 
+static bool tx_avail(struct viox_vq *vq, void *unused)
+{
+	return !viox_vq_avail_empty(vq);
+}
+
 /* Caller holds the vq mutex and a backend socket is attached. */
 static void tx_run(struct viox_net *n, struct viox_net_vq *nvq,
 		   struct socket *sock)
@@ -47,6 +52,9 @@ static void tx_run(struct viox_net *n, struct viox_net_vq *nvq,
 		if (r < 0)
 			break;
 		if (!r) {
+			/* Ring empty: with a busy-loop timeout, wait here first. */
+			if (viox_vq_busy_poll(vq, tx_avail, NULL))
+				continue;
 			if (viox_vq_enable_notify(vq)) {
 				viox_vq_disable_notify(vq);
 				continue;

@@ -6,6 +6,8 @@
 #include <linux/eventfd.h>
 #include <linux/file.h>
 #include <linux/nospec.h>
+#include <linux/sched/clock.h>
+#include <linux/sched/signal.h>
 #include <linux/uaccess.h>
 #include <linux/vhost.h>
 #include <linux/virtio_config.h>
@@ -444,6 +446,36 @@ void viox_vq_signal(struct viox_vq *vq)
 	}
 }
 EXPORT_SYMBOL_GPL(viox_vq_signal);
+
+/**
+ * viox_vq_busy_poll() - spin for new work before sleeping on notifications
+ * @vq: the vq, mutex held, on the device's worker
+ * @ready: whether there is work now
+ * @arg: passed to @ready
+ *
+ * Spins up to the vq's busy-loop timeout (VHOST_SET_VRING_BUSYLOOP_TIMEOUT,
+ * microseconds; 0 turns it off), giving up at once when the scheduler
+ * wants the CPU or the owner has a signal pending.
+ *
+ * Return: true if @ready became true.
+ */
+bool viox_vq_busy_poll(struct viox_vq *vq,
+		       bool (*ready)(struct viox_vq *vq, void *arg), void *arg)
+{
+	u64 end;
+
+	if (!vq->busyloop_timeout)
+		return false;
+	end = local_clock() + (u64)vq->busyloop_timeout * NSEC_PER_USEC;
+	do {
+		if (ready(vq, arg))
+			return true;
+		cpu_relax();
+	} while (local_clock() < end && !need_resched() &&
+		 !signal_pending(current));
+	return false;
+}
+EXPORT_SYMBOL_GPL(viox_vq_busy_poll);
 
 /**
  * viox_vq_stats_read() - a consistent snapshot of a vq's counters

@@ -237,6 +237,8 @@ void viox_vq_signal(struct viox_vq *vq);
 bool viox_vq_enable_notify(struct viox_vq *vq);
 void viox_vq_disable_notify(struct viox_vq *vq);
 bool viox_vq_avail_empty(struct viox_vq *vq);
+bool viox_vq_busy_poll(struct viox_vq *vq,
+		       bool (*ready)(struct viox_vq *vq, void *arg), void *arg);
 void viox_vq_break(struct viox_vq *vq, const char *why);
 int viox_vq_log_write(struct viox_vq *vq, const struct viox_log_range *log,
 		      unsigned int nlog, u64 len);

@@ -36,6 +36,7 @@ for dev in /dev/viox-net /dev/vhost-net; do
 		t ", moved to new device files mid-stream" --reattach --count 400
 		t ", two queue pairs moved mid-stream, mergeable" \
 			--queues 2 --reattach --mrg --rx-buf 512 --size 1500 --count 400
+		t ", busy polling 50 us" --busy-poll 50 --count 300
 		t ", dirty log marks exactly the pages written" --dirty-log
 		t ", dirty log with mergeable buffers on two queue pairs" \
 			--dirty-log --queues 2 --mrg --rx-buf 512 --size 1500

@@ -62,7 +62,7 @@
 static struct {
 	const char *dev, *tap, *bench, *hostile;
 	bool packed, mrg, hdr_by_dev, reattach, dirty_log;
-	unsigned int count, size, num, rx_buf, seconds, queues, hold;
+	unsigned int count, size, num, rx_buf, seconds, queues, hold, busy_poll;
 } opt = {
 	.dev = "/dev/viox-net", .tap = "vioxtap0", .count = 256, .size = 1000,
 	.num = 256, .rx_buf = BUF_SIZE, .seconds = 5, .queues = 1,
@@ -196,6 +196,18 @@ static void vq_setup(int devfd, struct vq *q, uint32_t base)
 	f.fd = q->err;
 	if (ioctl(devfd, VHOST_SET_VRING_ERR, &f))
 		die("VHOST_SET_VRING_ERR");
+	if (opt.busy_poll) {
+		s.num = opt.busy_poll;
+		if (ioctl(devfd, VHOST_SET_VRING_BUSYLOOP_TIMEOUT, &s))
+			die("VHOST_SET_VRING_BUSYLOOP_TIMEOUT");
+		s.num = 0;
+		if (ioctl(devfd, VHOST_GET_VRING_BUSYLOOP_TIMEOUT, &s))
+			die("VHOST_GET_VRING_BUSYLOOP_TIMEOUT");
+		if (s.num != opt.busy_poll) {
+			errno = EINVAL;
+			die("busy-loop timeout reads back as %u, not %u", s.num, opt.busy_poll);
+		}
+	}
 }
 
 static uint32_t initial_base(void)
@@ -1178,13 +1190,15 @@ static void usage(void)
 	       "                  [--mrg] [--hdr-by-dev] [--count N] [--size BYTES]\n"
 	       "                  [--rx-buf BYTES] [--ring N] [--reattach] [--dirty-log]\n"
 	       "                  [--hostile loop|oob|nested|norefill|kickstorm]\n"
-	       "                  [--bench tx|rx] [--seconds S] [--hold S]\n"
+	       "                  [--busy-poll US] [--bench tx|rx] [--seconds S]\n"
+	       "                  [--hold S]\n"
 	       "Drives vhost-net style devices as a guest would, one device file per\n"
 	       "queue pair (N at most %u) on one tap, and checks every byte both ways,\n"
 	       "printing KTAP. --reattach moves to new device files mid-stream;\n"
 	       "--dirty-log checks the pages the device marks; --hostile misbehaves\n"
 	       "on purpose (kickstorm lasts S seconds); --hold keeps the devices open\n"
-	       "S seconds after the checks. With --bench it moves --size\n"
+	       "S seconds after the checks; --busy-poll sets each vq's busy-loop\n"
+	       "timeout and reads it back. With --bench it moves --size\n"
 	       "frames one way for S seconds and prints {\"pps\": N, \"bps\": N}\n"
 	       "(bits of frame data per second).\n", MAX_QP);
 }
@@ -1198,6 +1212,7 @@ int main(int argc, char **argv)
 		{ "ring", 1, 0, 'n' }, { "bench", 1, 0, 'b' }, { "seconds", 1, 0, 'S' },
 		{ "queues", 1, 0, 'q' }, { "reattach", 0, 0, 'R' },
 		{ "dirty-log", 0, 0, 'L' }, { "hostile", 1, 0, 'X' }, { "hold", 1, 0, 'o' },
+		{ "busy-poll", 1, 0, 'B' },
 		{ "help", 0, 0, 'h' }, {}
 	};
 	int c;
@@ -1220,6 +1235,7 @@ int main(int argc, char **argv)
 		case 'L': opt.dirty_log = true; break;
 		case 'X': opt.hostile = optarg; break;
 		case 'o': opt.hold = atoi(optarg); break;
+		case 'B': opt.busy_poll = atoi(optarg); break;
 		case 'h': usage(); return 0;
 		default: usage(); return 2;
 		}
