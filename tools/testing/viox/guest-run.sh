@@ -7,6 +7,51 @@ guest_setup
 exec 2>"$OUT/guest.log"
 report=$OUT/report.txt
 
+# Frames both ways through /dev/viox-net on a packed ring, then the
+# device's counters as the viox netlink family and sysfs report them.
+net_exchange() {
+	local guest=$VIOX_TOP/tools/testing/viox/vnet-guest/vnet-guest log pid i
+	modprobe tun
+	sysctl -qw net.ipv6.conf.default.disable_ipv6=1
+	log=$(mktemp)
+	"$guest" --tap viox-run0 --packed --mrg --rx-buf 512 --size 1500 --count 1000 \
+		--hold 60 > "$log" 2>&1 &
+	pid=$!
+	for i in $(seq 120); do
+		grep -q '^1\.\.' "$log" && break
+		sleep 0.5
+	done
+	echo "Packet exchange: a userspace virtio-net driver on /dev/viox-net (packed"
+	echo "ring, mergeable RX buffers) and a tap, 1000 frames each way:"
+	grep -E '^(not )?ok' "$log" | sed 's/^/  /'
+	echo
+	echo "Its device over netlink (YNL: viox dev-get --dump):"
+	/usr/bin/python3 "$VIOX_KSRC/tools/net/ynl/cli.py" \
+		--spec "$VIOX_TOP/Documentation/netlink/specs/viox.yaml" \
+		--schema "$VIOX_KSRC/Documentation/netlink/genetlink.yaml" \
+		--dump dev-get --output-json | /usr/bin/python3 -c '
+import json, sys
+for d in json.load(sys.stdin):
+    print(f"  device {d[\"id\"]}: {d[\"type\"]}, owner pid {d.get(\"owner-pid\")}, features {d[\"features\"]:#x}")
+    for q in d["vq"]:
+        name = {0: "RX", 1: "TX"}.get(q["index"], q["index"])
+        print(f"    vq {q[\"index\"]} ({name}): {q[\"layout\"]} ring of {q[\"size\"]}, backend {q[\"backend\"]}: "
+              f"{q[\"packets\"]} packets, {q[\"bytes\"]} bytes, {q[\"kicks\"]} kicks, "
+              f"{q[\"interrupts\"]} interrupts, {q[\"ring-full\"]} ring-full, "
+              f"drops {q[\"drops-too-big\"]}+{q[\"drops-error\"]}, broken {q[\"broken\"]}")'
+	echo
+	echo "sysfs summary (/sys/class/misc/viox-net):"
+	for f in devices broken rx_packets rx_bytes rx_dropped tx_packets tx_bytes tx_dropped; do
+		printf '  %-11s %s\n' "$f" "$(cat /sys/class/misc/viox-net/$f)"
+	done
+	echo
+	echo "The tap's own view (ip -s link show viox-run0):"
+	ip -s link show viox-run0 | sed 's/^/  /'
+	kill "$pid"
+	wait "$pid" 2>/dev/null
+	rm -f "$log"
+}
+
 mapfile -t mods < <(find "$VIOX_MODSRC" -maxdepth 1 -name 'viox_*.ko*' ! -name '*_kunit.ko*' | sort)
 {
 	echo "viox ${VIOX_EXPECT_VERSION:-?} on Linux $(uname -r)"
@@ -40,7 +85,11 @@ mapfile -t mods < <(find "$VIOX_MODSRC" -maxdepth 1 -name 'viox_*.ko*' ! -name '
 	echo
 	echo "Generic netlink families:"
 	fams=$(genl ctrl list 2>/dev/null | sed -n 's/^Name: \(viox.*\)/\1/p')
-	[ -n "$fams" ] && echo "$fams" | sed 's/^/  /' || echo "  none yet"
+	[ -n "$fams" ] && echo "$fams" | sed 's/^/  /' || echo "  none"
+	if [ -c /dev/viox-net ]; then
+		echo
+		net_exchange
+	fi
 	echo
 	echo "Kernel taint after loading: $(cat /proc/sys/kernel/tainted) (out-of-tree, unsigned)"
 } > "$report" 2>&1

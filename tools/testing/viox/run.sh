@@ -6,9 +6,11 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 moddir=$("$VIOX_HARNESS/dkms.sh" build)
+make -s -C "$VIOX_HARNESS/vnet-guest"
 out=$VIOX_CACHE/runs/run
 rm -rf "$out"
 "$VIOX_HARNESS/vm.sh" stock "$out" "$VIOX_HARNESS/guest-run.sh" "VIOX_MODSRC=$moddir" \
+	"VIOX_KSRC=$(linux_source_tree)" \
 	"VIOX_EXPECT_VERSION=$(cd "$VIOX_TOP" && tools/version.sh)"
 [ -s "$out/report.txt" ] || { tail -n 30 "$out/console.log"; die "the VM left no report"; }
 cat "$out/report.txt"
