@@ -29,16 +29,20 @@ net_exchange() {
 	/usr/bin/python3 "$VIOX_KSRC/tools/net/ynl/cli.py" \
 		--spec "$VIOX_TOP/Documentation/netlink/specs/viox.yaml" \
 		--schema "$VIOX_KSRC/Documentation/netlink/genetlink.yaml" \
-		--dump dev-get --output-json | /usr/bin/python3 -c '
+		--dump dev-get --output-json > "$log.json"
+	/usr/bin/python3 - "$log.json" <<'PY'
 import json, sys
-for d in json.load(sys.stdin):
-    print(f"  device {d[\"id\"]}: {d[\"type\"]}, owner pid {d.get(\"owner-pid\")}, features {d[\"features\"]:#x}")
+for d in json.load(open(sys.argv[1])):
+    print(f"  device {d['id']}: {d['type']}, owner pid {d.get('owner-pid')}, "
+          f"features {d['features']:#x}")
     for q in d["vq"]:
-        name = {0: "RX", 1: "TX"}.get(q["index"], q["index"])
-        print(f"    vq {q[\"index\"]} ({name}): {q[\"layout\"]} ring of {q[\"size\"]}, backend {q[\"backend\"]}: "
-              f"{q[\"packets\"]} packets, {q[\"bytes\"]} bytes, {q[\"kicks\"]} kicks, "
-              f"{q[\"interrupts\"]} interrupts, {q[\"ring-full\"]} ring-full, "
-              f"drops {q[\"drops-too-big\"]}+{q[\"drops-error\"]}, broken {q[\"broken\"]}")'
+        name = {0: "RX", 1: "TX"}.get(q["index"], "")
+        print(f"    vq {q['index']} {name}: {q['layout']} ring of {q['size']}, "
+              f"backend {q['backend']}: {q['packets']} packets, {q['bytes']} bytes, "
+              f"{q['kicks']} kicks, {q['interrupts']} interrupts, "
+              f"{q['ring-full']} ring-full, drops {q['drops-too-big']}+{q['drops-error']}, "
+              f"broken {q['broken']}")
+PY
 	echo
 	echo "sysfs summary (/sys/class/misc/viox-net):"
 	for f in devices broken rx_packets rx_bytes rx_dropped tx_packets tx_bytes tx_dropped; do
@@ -49,7 +53,7 @@ for d in json.load(sys.stdin):
 	ip -s link show viox-run0 | sed 's/^/  /'
 	kill "$pid"
 	wait "$pid" 2>/dev/null
-	rm -f "$log"
+	rm -f "$log" "$log.json"
 }
 
 mapfile -t mods < <(find "$VIOX_MODSRC" -maxdepth 1 -name 'viox_*.ko*' ! -name '*_kunit.ko*' | sort)
