@@ -2,11 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0
 # viox_net against in-tree vhost-net, driven by the same guest driver
 # (vnet-guest) through a tap in the same VM: packets/s and Gbit/s, TX and
-# RX, 64 B and 1500 B frames. vhost-net has no packed ring, so packed rows
-# compare with its split ring, the best it offers.
+# RX, 64 B and 1500 B frames, medians of interleaved rounds. vhost-net has
+# no packed ring, so packed rows compare with its split ring, the best it
+# offers.
 set -u
 guest=$VIOX_TOP/tools/testing/viox/vnet-guest/vnet-guest
-secs=${VIOX_BENCH_SECONDS:-4}
+secs=${VIOX_BENCH_SECONDS:-3}
 modprobe tun
 modprobe vhost_net
 
@@ -23,16 +24,32 @@ row() { # NAME METRIC UNIT VIOX PEER PEER_VALUE
 		"$1" "$2" "$3" "$4" "$5" "$6"
 }
 
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+# Rounds interleave the three devices so drift in the VM hits all alike;
+# each figure is the median of its rounds.
+rounds=${VIOX_BENCH_ROUNDS:-3}
 for dir in tx rx; do
 	for size in 64 1500; do
-		read -r peer_pps peer_gbps < <(measure /dev/vhost-net "$dir" "$size") || exit 1
-		for layout in split packed; do
-			args=()
-			[ "$layout" = packed ] && args=(--packed)
-			read -r pps gbps < <(measure /dev/viox-net "$dir" "$size" "${args[@]}") || exit 1
-			name="viox_net ${dir^^} ${size} B ${layout}"
-			row "$name" "packets/s" "pps" "$pps" "vhost-net" "$peer_pps"
-			row "$name" "Gbit/s" "Gbit/s" "$gbps" "vhost-net" "$peer_gbps"
+		declare -A pps=() gbps=()
+		for ((r = 0; r < rounds; r++)); do
+			for cfg in vhost split packed; do
+				dev=/dev/viox-net args=()
+				[ "$cfg" = vhost ] && dev=/dev/vhost-net
+				[ "$cfg" = packed ] && args=(--packed)
+				read -r p g < <(measure "$dev" "$dir" "$size" "${args[@]}") || exit 1
+				pps[$cfg]+="$p " gbps[$cfg]+="$g "
+			done
 		done
+		for layout in split packed; do
+			name="viox_net ${dir^^} ${size} B ${layout}"
+			# shellcheck disable=SC2086
+			row "$name" "packets/s" "pps" "$(median ${pps[$layout]})" "vhost-net" \
+				"$(median ${pps[vhost]})"
+			# shellcheck disable=SC2086
+			row "$name" "Gbit/s" "Gbit/s" "$(median ${gbps[$layout]})" "vhost-net" \
+				"$(median ${gbps[vhost]})"
+		done
+		unset pps gbps
 	done
 done
