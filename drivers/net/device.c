@@ -87,7 +87,7 @@ static long set_backend(struct viox_net *n, unsigned int index, int fd)
 {
 	struct viox_net_vq *nvq;
 	struct socket *sock, *old;
-	u32 kind = VIOX_BACKEND_NONE;
+	u32 kind = VIOX_BACKEND_NONE, old_kind;
 	long r;
 
 	if (index >= VIOX_NET_VQ_MAX)
@@ -114,12 +114,14 @@ static long set_backend(struct viox_net *n, unsigned int index, int fd)
 		}
 	}
 	viox_poll_stop(&nvq->sock_poll);
+	old_kind = nvq->backend;
 	nvq->vq.private_data = sock;
 	nvq->backend = kind;
 	if (sock && index == VIOX_NET_VQ_RX) {
 		r = viox_poll_start(&nvq->sock_poll, sock->file);
 		if (r) {
 			nvq->vq.private_data = old;
+			nvq->backend = old_kind;
 			mutex_unlock(&nvq->vq.mutex);
 			put_backend(sock);
 			return r;
