@@ -3,6 +3,7 @@
 # Guest side of `make run`: load viox on the stock kernel and describe what
 # it offers, for a person to read (OUT/report.txt).
 . "$VIOX_TOP/tools/testing/viox/guest-lib.sh"
+. "$VIOX_TOP/tools/testing/selftests/viox/net_lib.sh"
 guest_setup
 exec 2>"$OUT/guest.log"
 report=$OUT/report.txt
@@ -10,26 +11,17 @@ report=$OUT/report.txt
 # Frames both ways through /dev/viox-net on a packed ring, then the
 # device's counters as the viox netlink family and sysfs report them.
 net_exchange() {
-	local guest=$VIOX_TOP/tools/testing/viox/vnet-guest/vnet-guest log pid i
+	local log
 	modprobe tun
 	sysctl -qw net.ipv6.conf.default.disable_ipv6=1
 	log=$(mktemp)
-	"$guest" --tap viox-run0 --packed --mrg --rx-buf 512 --size 1500 --count 1000 \
-		--hold 60 > "$log" 2>&1 &
-	pid=$!
-	for i in $(seq 120); do
-		grep -q '^1\.\.' "$log" && break
-		sleep 0.5
-	done
+	vnet_hold "$log" --tap viox-run0 --packed --mrg --rx-buf 512 --size 1500 --count 1000
 	echo "Packet exchange: a userspace virtio-net driver on /dev/viox-net (packed"
 	echo "ring, mergeable RX buffers) and a tap, 1000 frames each way:"
 	grep -E '^(not )?ok' "$log" | sed 's/^/  /'
 	echo
 	echo "Its device over netlink (YNL: viox dev-get --dump):"
-	/usr/bin/python3 "$VIOX_KSRC/tools/net/ynl/cli.py" \
-		--spec "$VIOX_TOP/Documentation/netlink/specs/viox.yaml" \
-		--schema "$VIOX_KSRC/Documentation/netlink/genetlink.yaml" \
-		--dump dev-get --output-json > "$log.json"
+	viox_ynl --dump dev-get > "$log.json"
 	/usr/bin/python3 - "$log.json" <<'PY'
 import json, sys
 for d in json.load(open(sys.argv[1])):
@@ -51,8 +43,7 @@ PY
 	echo
 	echo "The tap's own view (ip -s link show viox-run0):"
 	ip -s link show viox-run0 | sed 's/^/  /'
-	kill "$pid"
-	wait "$pid" 2>/dev/null
+	vnet_release
 	rm -f "$log" "$log.json"
 }
 

@@ -6,40 +6,17 @@
 # sysfs summary.
 . "$(dirname "$0")/ktap.sh"
 
-guest=$VIOX_TOP/tools/testing/viox/vnet-guest/vnet-guest
-spec=$VIOX_TOP/Documentation/netlink/specs/viox.yaml
+. "$(dirname "$0")/net_lib.sh"
+
 sys=/sys/class/misc/viox-net
 kmod_load tun
 work=$(mktemp -d)
 # Taps made from here on carry no host-stack chatter (IPv6 discovery).
 sysctl -qw net.ipv6.conf.default.disable_ipv6=1
 
-ynl() {
-	/usr/bin/python3 "$VIOX_KSRC/tools/net/ynl/cli.py" --spec "$spec" \
-		--schema "$VIOX_KSRC/Documentation/netlink/genetlink.yaml" --output-json "$@"
-}
-
-# Run the guest driver and keep its device open: GUEST-LOG ARGS...
-start_guest() {
-	local log=$1 i
-	shift
-	"$guest" "$@" --hold 120 > "$log" 2>&1 &
-	held=$!
-	for i in $(seq 120); do
-		grep -q '^1\.\.' "$log" && return 0
-		sleep 0.5
-	done
-	return 1
-}
-
-stop_guest() {
-	kill "$held" 2>/dev/null
-	wait "$held" 2>/dev/null
-}
-
 # check.py NAME: one assertion over the saved JSON; prints what it compared.
 check() {
-	/usr/bin/python3 - "$work" "$held" "$1" <<'PY'
+	/usr/bin/python3 - "$work" "$vnet_held" "$1" <<'PY'
 import json, os, sys
 work, pid, what = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 dump = json.load(open(f"{work}/dump.json"))
@@ -82,7 +59,7 @@ PY
 
 snapshot() { # TAP
 	local k
-	ynl --dump dev-get > "$work/dump.json" &&
+	viox_ynl --dump dev-get > "$work/dump.json" &&
 	ip -j -s link show dev "$1" > "$work/tap.json" &&
 	for k in devices broken rx_packets rx_bytes rx_dropped tx_packets tx_bytes tx_dropped; do
 		printf '"%s": %s\n' "$k" "$(cat "$sys/$k")"
@@ -94,7 +71,7 @@ do_by_id() {
 	local id
 	id=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["id"])' \
 	     "$work/dump.json")
-	ynl --do dev-get --json "{\"id\": $id}" > "$work/do.json" &&
+	viox_ynl --do dev-get --json "{\"id\": $id}" > "$work/do.json" &&
 	/usr/bin/python3 -c 'import json,sys; a=json.load(open(sys.argv[1])); b=json.load(open(sys.argv[2]))
 print(a, b); assert a["id"] == b[0]["id"] and a["owner-pid"] == b[0]["owner-pid"]' \
 		"$work/do.json" "$work/dump.json"
@@ -102,21 +79,21 @@ print(a, b); assert a["id"] == b[0]["id"] and a["owner-pid"] == b[0]["owner-pid"
 
 unknown_id_refused() {
 	local out
-	out=$(ynl --do dev-get --json '{"id": 2147483647}' 2>&1)
+	out=$(viox_ynl --do dev-get --json '{"id": 2147483647}' 2>&1)
 	echo "$out"
 	grep -q "No such file or directory" <<<"$out" &&
 	grep -q "no viox device with this id" <<<"$out"
 }
 
 gone() {
-	ynl --dump dev-get > "$work/dump.json"
+	viox_ynl --dump dev-get > "$work/dump.json"
 	cat "$work/dump.json" "$sys/devices"
 	[ "$(cat "$work/dump.json")" = "[]" ] && [ "$(cat "$sys/devices")" = 0 ]
 }
 
 ktap_check "the viox family answers a dump with no device open" gone
 if ktap_check "a guest moves 300 frames each way and holds its device open" \
-	start_guest "$work/guest.log" --tap nl0 --count 300; then
+	vnet_hold "$work/guest.log" --tap nl0 --count 300; then
 	snapshot nl0
 	ktap_check "dump: one device, its owner, features, vq layout, size and backend" \
 		check device
@@ -127,14 +104,14 @@ if ktap_check "a guest moves 300 frames each way and holds its device open" \
 	ktap_check "get by id returns the device the dump lists" do_by_id
 	ktap_check "get of an unknown id: ENOENT with an extack message" unknown_id_refused
 fi
-stop_guest
+vnet_release
 ktap_check "a closed device leaves the dump and the sysfs count" gone
 if ktap_check "a hostile guest breaks its TX vq and holds the device open" \
-	start_guest "$work/guest.log" --tap nl1 --hostile oob; then
+	vnet_hold "$work/guest.log" --tap nl1 --hostile oob; then
 	snapshot nl1
 	ktap_check "the broken vq is reported broken, once, in netlink and sysfs" check broken
 fi
-stop_guest
+vnet_release
 sysctl -qw net.ipv6.conf.default.disable_ipv6=0
 rm -rf "$work"
 ktap_finish

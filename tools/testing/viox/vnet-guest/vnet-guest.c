@@ -330,6 +330,14 @@ static void kick(struct vq *q)
 		die("kick");
 }
 
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 static bool wait_fd(int fd, int ms)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };
@@ -626,11 +634,9 @@ static void reattach(const char *phase)
 
 			get_base(p, q[k], &base[k]);
 			dev_avail = base[k] & 0xffff;
-			dev_used = opt.packed ? base[k] >> 16 : 0;
-			/* Used entries the guest has not read yet are the device's. */
-			if (!opt.packed) {
-				dev_used = *(volatile uint16_t *)&q[k]->used->idx;
-			}
+			/* Split: the used index the device wrote, read or not. */
+			dev_used = opt.packed ? base[k] >> 16 :
+				   *(volatile uint16_t *)&q[k]->used->idx;
 			if (dev_avail != dev_used && !bad++)
 				DIAG("%s: qp %u vq %u stopped at avail %#x, used %#x",
 				     phase, i, k, dev_avail, dev_used);
@@ -1075,20 +1081,16 @@ static void test_hostile(void)
 		       got);
 		return;
 	} else if (!strcmp(h, "kickstorm")) {
-		double end;
+		double end = now() + opt.seconds;
 		unsigned long kicks = 0;
-		struct timespec ts;
 
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		end = ts.tv_sec + ts.tv_nsec / 1e9 + opt.seconds;
 		do {
 			kick(&p->tx);
 			kick(&p->rx);
 			kicks += 2;
-			clock_gettime(CLOCK_MONOTONIC, &ts);
-		} while (ts.tv_sec + ts.tv_nsec / 1e9 < end);
-		result(true, "hostile kick storm: %lu kicks on empty rings absorbed", kicks);
-		/* The storm left the device working. */
+		} while (now() < end);
+		DIAG("hostile kick storm: %lu kicks on empty rings", kicks);
+		/* What is checked: the storm left the device working. */
 		test_tx();
 		return;
 	} else {
@@ -1097,14 +1099,6 @@ static void test_hostile(void)
 	/* Only the TX vq broke: the same device still receives. */
 	opt.count = 64;
 	test_rx();
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 /* Transmit opt.size frames as fast as the device takes them. */
