@@ -1,0 +1,289 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* viox_igb: SR-IOV PF driver for the Intel 82576. Shared definitions. */
+#ifndef _VIOX_IGB_H
+#define _VIOX_IGB_H
+
+#include <linux/if_vlan.h>
+#include <linux/io.h>
+#include <linux/netdevice.h>
+#include <linux/pci.h>
+#include <linux/u64_stats_sync.h>
+#include <linux/workqueue.h>
+
+#include "regs.h"
+
+#define VIGB_DRV_NAME		"viox_igb"
+
+#define VIGB_MAX_QUEUE_PAIRS	4	/* the PF alone: RSS over four pairs */
+#define VIGB_RING_DEFAULT	256
+#define VIGB_RING_MIN		64
+#define VIGB_RING_MAX		4096
+#define VIGB_RX_BUF_LEN		2048	/* SRRCTL packet buffer: 2 KiB */
+#define VIGB_RX_HEADROOM	(NET_SKB_PAD + NET_IP_ALIGN)
+#define VIGB_MAX_MTU		9216
+#define VIGB_MAX_FRAME		(VIGB_MAX_MTU + ETH_HLEN + VLAN_HLEN + ETH_FCS_LEN)
+#define VIGB_TX_DESC_NEEDED	(MAX_SKB_FRAGS + 4)	/* frags, head, context */
+#define VIGB_TX_WAKE		(2 * VIGB_TX_DESC_NEEDED)
+#define VIGB_ITR_DEFAULT	196	/* about 20000 interrupts per second */
+#define VIGB_PF_RAR_SLOTS	16	/* RAR 0-15: the PF's unicast addresses */
+#define VIGB_VF_RAR(vf)		(16 + (vf))	/* RAR 16-23: VF primaries */
+#define VIGB_POOLS		8
+#define VIGB_MAX_VFS		7	/* the PF keeps a pool for itself */
+#define VIGB_VF_MC_HASHES	30	/* what one mailbox message carries */
+#define VIGB_VF_MSG_RATE	200	/* mailbox messages per VF per second */
+
+struct vigb_adapter;
+struct vigb_qvec;
+
+struct vigb_tx_buf {
+	union vigb_tx_desc *eop;	/* set last: the packet is complete */
+	struct sk_buff *skb;
+	unsigned int bytes;
+	DEFINE_DMA_UNMAP_ADDR(dma);
+	DEFINE_DMA_UNMAP_LEN(len);
+};
+
+struct vigb_ring_stats {
+	u64 packets;
+	u64 bytes;
+	u64 drops;		/* rx: no skb; tx: mapping failed */
+	u64 errors;		/* rx: frame errors; tx: restarts */
+	u64 csum_err;		/* rx only */
+	u64 alloc_fail;		/* rx only: page pool empty */
+	struct u64_stats_sync syncp;
+};
+
+struct vigb_ring {
+	struct vigb_qvec *qvec;
+	struct net_device *netdev;
+	struct device *dev;
+	void *desc;
+	dma_addr_t desc_dma;
+	u8 __iomem *tail;
+	u16 count;
+	u16 index;		/* netdev queue */
+	u8 reg;			/* hardware queue */
+	u16 next_to_use;
+	u16 next_to_clean;
+	union {
+		struct vigb_tx_buf *tx_buf;
+		struct page **rx_page;
+	};
+	struct page_pool *pp;
+	struct sk_buff *rx_skb;	/* frame still awaiting its EOP */
+	struct vigb_ring_stats stats;
+};
+
+struct vigb_qvec {
+	struct vigb_adapter *ad;
+	struct napi_struct napi;
+	struct vigb_ring *tx;
+	struct vigb_ring *rx;
+	u32 eims;		/* EIMS/EICR bit of this vector */
+	unsigned int irq;
+	char name[IFNAMSIZ + 16];
+};
+
+/* Hardware counters, accumulated from clear-on-read registers. */
+struct vigb_hw_stats {
+	u64 crcerrs, rxerrc, mpc, rlec, gprc, bprc, mprc, gptc, gorc, gotc;
+	u64 rnbc, ruc, roc, tpr, tpt, mptc, bptc;
+};
+
+/* Per-VF counters from the PVF* registers, which wrap at 32 bits. */
+struct vigb_vf_stats {
+	u64 rx_packets, tx_packets, rx_bytes, tx_bytes, rx_multicast;
+	u32 last[5];
+};
+
+/* Mailbox misbehaviour, reported through the devlink health reporter. */
+struct vigb_vf_mbx_stats {
+	u64 msgs;		/* messages received */
+	u64 nacks;		/* replies that refused */
+	u64 bad;		/* unknown IDs and malformed messages */
+	u64 spoof;		/* attempts to override admin MAC or VLAN */
+	u64 floods;		/* seconds above the message rate limit */
+	u64 resets;		/* VF_RESET messages */
+	u64 flrs;		/* function level resets */
+};
+
+struct vigb_vf {
+	u8 mac[ETH_ALEN];
+	bool admin_mac;		/* set by the admin: fixed unless trusted */
+	bool cts;		/* reset done: the VF may configure itself */
+	bool spoofchk;
+	bool trusted;
+	bool mc_promisc;	/* trusted VFs only */
+	u8 link_state;		/* IFLA_VF_LINK_STATE_* */
+	u16 port_vlan;		/* admin VLAN inserted and stripped, 0 = none */
+	u8 port_qos;
+	u32 max_tx_rate;	/* Mbit/s, 0 = unlimited */
+	u16 rlpml;		/* largest frame the VF accepts */
+	u8 num_mc;
+	u16 mc_hash[VIGB_VF_MC_HASHES];
+	unsigned long vlans[BITS_TO_LONGS(VLAN_N_VID)]; /* VF-requested */
+	unsigned long window;	/* start of the rate-limit second */
+	unsigned int window_msgs;
+	struct vigb_vf_stats stats;
+	struct vigb_vf_mbx_stats mbx;
+};
+
+enum vigb_state {
+	VIGB_DOWN,		/* rings are not running */
+	VIGB_RESETTING,		/* a reset is in progress */
+	VIGB_REMOVING,
+};
+
+struct vigb_adapter {
+	struct pci_dev *pdev;
+	struct net_device *netdev;
+	u8 __iomem *hw;
+	unsigned long state;
+
+	/* Interrupts: vector 0 is "other" (link, mailbox) under MSI-X. */
+	bool msix;
+	unsigned int num_vectors;
+	unsigned int misc_irq;
+	char misc_name[IFNAMSIZ + 8];
+
+	unsigned int num_qp;		/* queue pairs in use */
+	unsigned int req_qp;		/* what ethtool -L asked for */
+	unsigned int tx_ring_count;
+	unsigned int rx_ring_count;
+	struct vigb_qvec qvec[VIGB_MAX_QUEUE_PAIRS];
+	struct vigb_ring tx_ring[VIGB_MAX_QUEUE_PAIRS];
+	struct vigb_ring rx_ring[VIGB_MAX_QUEUE_PAIRS];
+	u8 first_queue;			/* the PF pool's queue under VMDq */
+
+	bool link_up;
+	u16 link_speed;
+	struct delayed_work watchdog;
+	struct work_struct reset_task;
+
+	/* Filters the PF owns: the RAR slots and the VLAN table. */
+	unsigned long active_vlans[BITS_TO_LONGS(VLAN_N_VID)];
+	unsigned int pf_rar_count;	/* unicast entries programmed */
+
+	/* SR-IOV: VF i owns pool i, the PF the pool after the last VF. */
+	unsigned int num_vfs;
+	struct vigb_vf *vfs;
+	struct mutex vf_lock;		/* vfs[], pools and their filters */
+	struct work_struct mbx_work;
+	unsigned long reserved_pools;	/* taken through the offload API */
+	u32 pf_mta[VIGB_MTA_REGS];	/* the PF's share of the MTA */
+	u32 vf_mta[VIGB_MTA_REGS];	/* the VFs' share */
+	spinlock_t mta_lock;		/* the MTA is the union of both */
+
+	struct mutex stats_lock;	/* accumulating hw counters */
+	struct vigb_hw_stats hw_stats;
+	u64 tx_timeouts;
+};
+
+static inline u32 vigb_rd32(struct vigb_adapter *ad, u32 reg)
+{
+	return readl(ad->hw + reg);
+}
+
+static inline void vigb_wr32(struct vigb_adapter *ad, u32 reg, u32 val)
+{
+	writel(val, ad->hw + reg);
+}
+
+static inline void vigb_flush(struct vigb_adapter *ad)
+{
+	readl(ad->hw + VIGB_STATUS);
+}
+
+static inline unsigned int vigb_unused(const struct vigb_ring *r)
+{
+	int n = (int)r->next_to_clean - r->next_to_use - 1;
+
+	return n < 0 ? n + r->count : n;
+}
+
+/* hw.c */
+int vigb_hw_reset(struct vigb_adapter *ad);
+void vigb_hw_read_mac(struct vigb_adapter *ad, u8 *mac);
+void vigb_hw_set_rar(struct vigb_adapter *ad, unsigned int idx, const u8 *mac,
+		     u32 pools);
+void vigb_hw_clear_rar(struct vigb_adapter *ad, unsigned int idx);
+u32 vigb_hw_mta_hash(const u8 *mac);
+int vigb_hw_phy_write(struct vigb_adapter *ad, u32 reg, u16 val);
+void vigb_hw_start_link(struct vigb_adapter *ad);
+void vigb_hw_set_vfta(struct vigb_adapter *ad, u16 vid, bool on);
+void vigb_hw_update_stats(struct vigb_adapter *ad);
+
+/* ring.c */
+int vigb_rings_alloc(struct vigb_adapter *ad);
+void vigb_rings_free(struct vigb_adapter *ad);
+void vigb_rings_configure(struct vigb_adapter *ad);
+void vigb_rings_disable(struct vigb_adapter *ad);
+void vigb_rx_refill(struct vigb_ring *rx, unsigned int n);
+void vigb_tx_clean_all(struct vigb_ring *tx);
+
+/* tx.c, rx.c */
+netdev_tx_t vigb_xmit(struct sk_buff *skb, struct net_device *dev);
+bool vigb_tx_clean(struct vigb_ring *tx, int budget);
+void vigb_tx_unmap(struct vigb_ring *tx, struct vigb_tx_buf *b);
+int vigb_rx_clean(struct vigb_ring *rx, int budget);
+
+/* irq.c */
+int vigb_irq_init(struct vigb_adapter *ad);
+void vigb_irq_fini(struct vigb_adapter *ad);
+unsigned int vigb_irq_max_qp(struct vigb_adapter *ad);
+int vigb_irq_request_misc(struct vigb_adapter *ad);
+void vigb_irq_release_misc(struct vigb_adapter *ad);
+int vigb_irq_request(struct vigb_adapter *ad);
+void vigb_irq_release(struct vigb_adapter *ad);
+void vigb_irq_configure(struct vigb_adapter *ad);
+void vigb_irq_enable_misc(struct vigb_adapter *ad);
+void vigb_irq_enable(struct vigb_adapter *ad);
+void vigb_irq_disable(struct vigb_adapter *ad);
+
+/* netdev.c */
+extern const struct net_device_ops vigb_netdev_ops;
+int vigb_up(struct vigb_adapter *ad);
+void vigb_down(struct vigb_adapter *ad);
+int vigb_reinit(struct vigb_adapter *ad);
+void vigb_set_rx_mode(struct net_device *dev);
+void vigb_check_link(struct vigb_adapter *ad);
+void vigb_watchdog(struct work_struct *work);
+void vigb_reset_task(struct work_struct *work);
+
+/* sriov.c */
+int vigb_sriov_configure(struct pci_dev *pdev, int num_vfs);
+void vigb_sriov_disable(struct vigb_adapter *ad);
+void vigb_vmdq_configure(struct vigb_adapter *ad);
+int vigb_vlvf_set(struct vigb_adapter *ad, u16 vid, unsigned int pool, bool on);
+void vigb_mta_write(struct vigb_adapter *ad);
+void vigb_vf_mta_rebuild(struct vigb_adapter *ad);
+void vigb_vf_apply(struct vigb_adapter *ad, unsigned int vf);
+void vigb_vf_reset(struct vigb_adapter *ad, unsigned int vf);
+void vigb_vf_update_stats(struct vigb_adapter *ad, unsigned int vf);
+void vigb_vf_set_rate(struct vigb_adapter *ad, unsigned int vf);
+bool vigb_vf_link_allowed(struct vigb_adapter *ad, unsigned int vf);
+
+/* mbx.c */
+extern struct workqueue_struct *vigb_mbx_wq;
+void vigb_mbx_irq(struct vigb_adapter *ad);
+void vigb_mbx_work(struct work_struct *work);
+void vigb_vf_ping(struct vigb_adapter *ad, unsigned int vf, bool renegotiate);
+void vigb_vf_ping_all(struct vigb_adapter *ad);
+
+/* vf_ndo.c */
+int vigb_ndo_set_vf_mac(struct net_device *dev, int vf, u8 *mac);
+int vigb_ndo_set_vf_vlan(struct net_device *dev, int vf, u16 vlan, u8 qos,
+			 __be16 proto);
+int vigb_ndo_set_vf_rate(struct net_device *dev, int vf, int min, int max);
+int vigb_ndo_set_vf_spoofchk(struct net_device *dev, int vf, bool on);
+int vigb_ndo_set_vf_trust(struct net_device *dev, int vf, bool on);
+int vigb_ndo_set_vf_link_state(struct net_device *dev, int vf, int state);
+int vigb_ndo_get_vf_config(struct net_device *dev, int vf,
+			   struct ifla_vf_info *ivi);
+int vigb_ndo_get_vf_stats(struct net_device *dev, int vf,
+			  struct ifla_vf_stats *st);
+
+/* ethtool.c */
+void vigb_set_ethtool_ops(struct net_device *dev);
+
+#endif /* _VIOX_IGB_H */

@@ -1,0 +1,385 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * viox_igb: the PF side of the PF<->VF mailbox, in the dialect the
+ * in-tree igbvf driver speaks. Every message is hostile until checked:
+ * a VF gets an ACK only for a request that is well formed, allowed by
+ * what the admin set, and within its message rate.
+ */
+#include <linux/etherdevice.h>
+#include <linux/if_link.h>
+
+#include "igb.h"
+
+/*
+ * VF requests are served from an unbound queue: a VF driver in this very
+ * kernel busy-waits for the reply with preemption off, and a per-CPU
+ * worker queued on that CPU could not run until the VF gave up.
+ */
+struct workqueue_struct *vigb_mbx_wq;
+
+/*
+ * The PF holds the buffer only if the VF does not; a VF holds it briefly
+ * (igbvf peeks at it from its watchdog), so wait a while before giving up.
+ */
+static int vigb_mbx_lock(struct vigb_adapter *ad, unsigned int vf)
+{
+	int tries;
+
+	for (tries = 0; tries < 50; tries++) {
+		vigb_wr32(ad, VIGB_P2VMAILBOX(vf), VIGB_P2VMB_PFU);
+		if (vigb_rd32(ad, VIGB_P2VMAILBOX(vf)) & VIGB_P2VMB_PFU)
+			return 0;
+		usleep_range(500, 1000);
+	}
+	return -EBUSY;
+}
+
+static int vigb_mbx_write(struct vigb_adapter *ad, unsigned int vf,
+			  const u32 *msg, unsigned int words)
+{
+	unsigned int i;
+
+	if (vigb_mbx_lock(ad, vf)) {
+		dev_warn_ratelimited(&ad->pdev->dev,
+				     "VF %u holds its mailbox: reply dropped\n", vf);
+		return -EBUSY;
+	}
+	/* Stale request and ack bits would be taken for new ones. */
+	vigb_wr32(ad, VIGB_MBVFICR, VIGB_MBVFICR_REQ(vf) | VIGB_MBVFICR_ACK(vf));
+	for (i = 0; i < words; i++)
+		vigb_wr32(ad, VIGB_VMBMEM(vf) + 4 * i, msg[i]);
+	/* Tell the VF, releasing the buffer. */
+	vigb_wr32(ad, VIGB_P2VMAILBOX(vf), VIGB_P2VMB_STS);
+	dev_dbg(&ad->pdev->dev, "VF %u <- 0x%08x\n", vf, msg[0]);
+	return 0;
+}
+
+static int vigb_mbx_read(struct vigb_adapter *ad, unsigned int vf, u32 *msg)
+{
+	unsigned int i;
+
+	if (vigb_mbx_lock(ad, vf))
+		return -EBUSY;
+	/* The VF cannot post again while the PF holds the buffer. */
+	vigb_wr32(ad, VIGB_MBVFICR, VIGB_MBVFICR_REQ(vf));
+	for (i = 0; i < VIGB_MBX_WORDS; i++)
+		msg[i] = vigb_rd32(ad, VIGB_VMBMEM(vf) + 4 * i);
+	/* Acknowledge, releasing the buffer. */
+	vigb_wr32(ad, VIGB_P2VMAILBOX(vf), VIGB_P2VMB_ACK);
+	return 0;
+}
+
+static u32 vigb_vf_cts(struct vigb_adapter *ad, unsigned int vf)
+{
+	return ad->vfs[vf].cts && vigb_vf_link_allowed(ad, vf) ? VIGB_MSG_CTS : 0;
+}
+
+/*
+ * Tell a VF the link changed. With renegotiate the VF is told it lost
+ * its clearance, which makes igbvf reset and fetch its settings again.
+ */
+static void vigb_vf_post(struct vigb_adapter *ad, unsigned int vf,
+			 bool renegotiate)
+{
+	u32 msg = VIGB_PF_CONTROL_MSG;
+
+	if (renegotiate) {
+		ad->vfs[vf].cts = false;
+		msg |= VIGB_MSG_NACK;
+	} else {
+		msg |= vigb_vf_cts(ad, vf);
+	}
+	vigb_mbx_write(ad, vf, &msg, 1);
+}
+
+/*
+ * Make VFs look at their mailbox. The message's own interrupt should do,
+ * but QEMU's model raises it on the VF's queue vector rather than on the
+ * one igbvf listens to for link events; "PF reset done" is seen by every
+ * VF's watchdog within two seconds, which then re-reads its mailbox.
+ */
+static void vigb_vf_kick(struct vigb_adapter *ad)
+{
+	vigb_wr32(ad, VIGB_CTRL_EXT,
+		  vigb_rd32(ad, VIGB_CTRL_EXT) | VIGB_CTRL_EXT_PFRSTD);
+}
+
+void vigb_vf_ping(struct vigb_adapter *ad, unsigned int vf, bool renegotiate)
+{
+	lockdep_assert_held(&ad->vf_lock);
+	vigb_vf_post(ad, vf, renegotiate);
+	vigb_vf_kick(ad);
+}
+
+void vigb_vf_ping_all(struct vigb_adapter *ad)
+{
+	unsigned int vf;
+
+	lockdep_assert_held(&ad->vf_lock);
+	for (vf = 0; vf < ad->num_vfs; vf++)
+		vigb_vf_post(ad, vf, false);
+	if (ad->num_vfs)
+		vigb_vf_kick(ad);
+}
+
+static void vigb_vf_reset_msg(struct vigb_adapter *ad, unsigned int vf)
+{
+	struct vigb_vf *v = &ad->vfs[vf];
+	u32 reply[3] = {};
+
+	v->mbx.resets++;
+	vigb_vf_reset(ad, vf);
+	v->cts = true;
+	vigb_vf_apply(ad, vf);
+	if (is_valid_ether_addr(v->mac)) {
+		reply[0] = VIGB_VF_RESET | VIGB_MSG_ACK;
+		memcpy(&reply[1], v->mac, ETH_ALEN);
+	} else {
+		/* No address yet: igbvf picks a random one and sets it. */
+		reply[0] = VIGB_VF_RESET | VIGB_MSG_NACK;
+	}
+	vigb_mbx_write(ad, vf, reply, ARRAY_SIZE(reply));
+}
+
+static int vigb_vf_set_mac(struct vigb_adapter *ad, unsigned int vf,
+			   const u32 *msg)
+{
+	struct vigb_vf *v = &ad->vfs[vf];
+	u8 mac[ETH_ALEN];
+
+	switch (VIGB_MSG_INFO(msg[0])) {
+	case VIGB_VF_MAC_PRIMARY:
+		break;
+	case VIGB_VF_MAC_FILTER_CLR:
+		/* No extra filters are ever granted: nothing to clear. */
+		return 0;
+	default:
+		/* Extra unicast filters would eat the PF's RAR entries. */
+		return -ENOSPC;
+	}
+	memcpy(mac, &msg[1], ETH_ALEN);
+	if (!is_valid_ether_addr(mac)) {
+		v->mbx.bad++;
+		dev_warn_ratelimited(&ad->pdev->dev,
+				     "VF %u asked for invalid address %pM\n", vf, mac);
+		return -EINVAL;
+	}
+	if (v->admin_mac && !v->trusted && !ether_addr_equal(mac, v->mac)) {
+		v->mbx.spoof++;
+		dev_warn_ratelimited(&ad->pdev->dev,
+				     "VF %u may not change its admin-set address %pM to %pM (not trusted)\n",
+				     vf, v->mac, mac);
+		return -EPERM;
+	}
+	ether_addr_copy(v->mac, mac);
+	vigb_vf_apply(ad, vf);
+	return 0;
+}
+
+static int vigb_vf_set_multicast(struct vigb_adapter *ad, unsigned int vf,
+				 const u32 *msg)
+{
+	struct vigb_vf *v = &ad->vfs[vf];
+	const u16 *hash = (const u16 *)&msg[1];
+	unsigned int n = VIGB_MSG_INFO(msg[0]), i;
+
+	if (n > VIGB_VF_MC_HASHES) {
+		v->mbx.bad++;
+		dev_warn_ratelimited(&ad->pdev->dev,
+				     "VF %u sent %u multicast hashes, at most %u fit\n",
+				     vf, n, VIGB_VF_MC_HASHES);
+		return -EINVAL;
+	}
+	for (i = 0; i < n; i++)
+		v->mc_hash[i] = hash[i] & 0xfff;
+	v->num_mc = n;
+	vigb_vf_mta_rebuild(ad);
+	vigb_vf_apply(ad, vf);
+	return 0;
+}
+
+static int vigb_vf_set_vlan(struct vigb_adapter *ad, unsigned int vf,
+			    const u32 *msg)
+{
+	struct vigb_vf *v = &ad->vfs[vf];
+	bool add = VIGB_MSG_INFO(msg[0]);
+	u16 vid = msg[1] & VLAN_VID_MASK;
+	int err;
+
+	if (v->port_vlan && !v->trusted) {
+		v->mbx.spoof++;
+		dev_warn_ratelimited(&ad->pdev->dev,
+				     "VF %u may not change VLANs under admin VLAN %u\n",
+				     vf, v->port_vlan);
+		return -EPERM;
+	}
+	if (msg[1] > VLAN_VID_MASK) {
+		v->mbx.bad++;
+		return -EINVAL;
+	}
+	/* VLAN 0 is priority tagging: untagged filters cover it. */
+	if (!vid)
+		return 0;
+	if (add == test_bit(vid, v->vlans))
+		return 0;
+	err = vigb_vlvf_set(ad, vid, vf, add);
+	if (err) {
+		dev_warn_ratelimited(&ad->pdev->dev,
+				     "VF %u: no free VLAN filter for VLAN %u\n", vf, vid);
+		return err;
+	}
+	if (add)
+		set_bit(vid, v->vlans);
+	else
+		clear_bit(vid, v->vlans);
+	return 0;
+}
+
+static int vigb_vf_set_lpe(struct vigb_adapter *ad, unsigned int vf,
+			   const u32 *msg)
+{
+	struct vigb_vf *v = &ad->vfs[vf];
+
+	if (msg[1] < ETH_ZLEN || msg[1] > VIGB_MAX_FRAME) {
+		v->mbx.bad++;
+		dev_warn_ratelimited(&ad->pdev->dev,
+				     "VF %u asked for frames of %u bytes (64-%u allowed)\n",
+				     vf, msg[1], VIGB_MAX_FRAME);
+		return -EINVAL;
+	}
+	v->rlpml = msg[1];
+	vigb_vf_apply(ad, vf);
+	return 0;
+}
+
+static int vigb_vf_set_promisc(struct vigb_adapter *ad, unsigned int vf,
+			       const u32 *msg)
+{
+	struct vigb_vf *v = &ad->vfs[vf];
+	u8 info = VIGB_MSG_INFO(msg[0]);
+
+	/* The model has no per-pool unicast promiscuity to give. */
+	if (info & ~VIGB_VF_PROMISC_MULTICAST)
+		return -EOPNOTSUPP;
+	if (info && !v->trusted)
+		return -EPERM;
+	v->mc_promisc = info;
+	vigb_vf_apply(ad, vf);
+	return 0;
+}
+
+/* True while the VF stays under its message rate. */
+static bool vigb_vf_rate_ok(struct vigb_adapter *ad, unsigned int vf)
+{
+	struct vigb_vf *v = &ad->vfs[vf];
+
+	if (time_after(jiffies, v->window + HZ)) {
+		v->window = jiffies;
+		v->window_msgs = 0;
+	}
+	if (++v->window_msgs <= VIGB_VF_MSG_RATE)
+		return true;
+	if (v->window_msgs == VIGB_VF_MSG_RATE + 1) {
+		v->mbx.floods++;
+		dev_warn_ratelimited(&ad->pdev->dev,
+				     "VF %u floods its mailbox: refusing requests for the rest of this second\n",
+				     vf);
+	}
+	return false;
+}
+
+/* Serve one request; -EBUSY when the VF held the buffer: try later. */
+static int vigb_vf_msg(struct vigb_adapter *ad, unsigned int vf)
+{
+	struct vigb_vf *v = &ad->vfs[vf];
+	u32 msg[VIGB_MBX_WORDS];
+	int err;
+
+	if (vigb_mbx_read(ad, vf, msg))
+		return -EBUSY;
+	dev_dbg(&ad->pdev->dev, "VF %u -> 0x%08x 0x%08x\n", vf, msg[0], msg[1]);
+	v->mbx.msgs++;
+	/* A reply of ours the VF wrote back: nothing to do. */
+	if (msg[0] & (VIGB_MSG_ACK | VIGB_MSG_NACK)) {
+		v->mbx.bad++;
+		return 0;
+	}
+	if (!vigb_vf_rate_ok(ad, vf)) {
+		err = -EBUSY;
+		goto reply;
+	}
+	if (msg[0] == VIGB_VF_RESET) {
+		vigb_vf_reset_msg(ad, vf);
+		return 0;
+	}
+	if (!v->cts) {
+		err = -EAGAIN;	/* configure only after a reset */
+		goto reply;
+	}
+	switch (VIGB_MSG_ID(msg[0])) {
+	case VIGB_VF_SET_MAC_ADDR:
+		err = vigb_vf_set_mac(ad, vf, msg);
+		break;
+	case VIGB_VF_SET_MULTICAST:
+		err = vigb_vf_set_multicast(ad, vf, msg);
+		break;
+	case VIGB_VF_SET_VLAN:
+		err = vigb_vf_set_vlan(ad, vf, msg);
+		break;
+	case VIGB_VF_SET_LPE:
+		err = vigb_vf_set_lpe(ad, vf, msg);
+		break;
+	case VIGB_VF_SET_PROMISC:
+		err = vigb_vf_set_promisc(ad, vf, msg);
+		break;
+	default:
+		v->mbx.bad++;
+		dev_warn_ratelimited(&ad->pdev->dev,
+				     "VF %u sent unknown message 0x%08x\n", vf, msg[0]);
+		err = -EOPNOTSUPP;
+	}
+reply:
+	if (err)
+		v->mbx.nacks++;
+	msg[0] |= (err ? VIGB_MSG_NACK : VIGB_MSG_ACK) | vigb_vf_cts(ad, vf);
+	vigb_mbx_write(ad, vf, msg, 1);
+	return 0;
+}
+
+/* Handle everything the VFs raised; resets first, then requests. */
+void vigb_mbx_work(struct work_struct *work)
+{
+	struct vigb_adapter *ad = container_of(work, struct vigb_adapter,
+					       mbx_work);
+	bool again = false;
+	unsigned int vf;
+	u32 flr, icr;
+
+	mutex_lock(&ad->vf_lock);
+	if (!ad->num_vfs)
+		goto out;
+	flr = vigb_rd32(ad, VIGB_VFLRE);
+	vigb_wr32(ad, VIGB_VFLRE, flr);
+	icr = vigb_rd32(ad, VIGB_MBVFICR);
+	/* Acks need no action; requests are cleared as they are read. */
+	vigb_wr32(ad, VIGB_MBVFICR, icr & GENMASK(23, 16));
+	for (vf = 0; vf < ad->num_vfs; vf++) {
+		if (flr & BIT(vf)) {
+			dev_dbg(&ad->pdev->dev, "VF %u function reset\n", vf);
+			ad->vfs[vf].mbx.flrs++;
+			vigb_vf_reset(ad, vf);
+		}
+		if ((icr & VIGB_MBVFICR_REQ(vf)) && vigb_vf_msg(ad, vf) == -EBUSY)
+			again = true;
+	}
+out:
+	mutex_unlock(&ad->vf_lock);
+	if (again)
+		queue_work(vigb_mbx_wq, &ad->mbx_work);
+}
+
+void vigb_mbx_irq(struct vigb_adapter *ad)
+{
+	if (ad->num_vfs)
+		queue_work(vigb_mbx_wq, &ad->mbx_work);
+}

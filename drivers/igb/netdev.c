@@ -1,0 +1,443 @@
+// SPDX-License-Identifier: GPL-2.0
+/* viox_igb: the PF network interface. */
+#include <linux/etherdevice.h>
+#include <linux/ethtool.h>
+#include <linux/if_vlan.h>
+#include <linux/rtnetlink.h>
+
+#include "igb.h"
+
+static u32 vigb_max_frame(unsigned int mtu)
+{
+	return mtu + ETH_HLEN + VLAN_HLEN + ETH_FCS_LEN;
+}
+
+/* RSS over the PF's queue pairs; one pair needs none. */
+static void vigb_configure_rss(struct vigb_adapter *ad)
+{
+	u32 key[10], reta = 0;
+	unsigned int i;
+
+	if (ad->num_qp < 2) {
+		vigb_wr32(ad, VIGB_MRQC, 0);
+		return;
+	}
+	netdev_rss_key_fill(key, sizeof(key));
+	for (i = 0; i < ARRAY_SIZE(key); i++)
+		vigb_wr32(ad, VIGB_RSSRK(i), key[i]);
+	for (i = 0; i < 128; i++) {
+		reta |= (u32)ad->rx_ring[i % ad->num_qp].reg << (8 * (i & 3));
+		if ((i & 3) == 3) {
+			vigb_wr32(ad, VIGB_RETA(i >> 2), reta);
+			reta = 0;
+		}
+	}
+	vigb_wr32(ad, VIGB_MRQC, VIGB_MRQC_RSS | VIGB_MRQC_RSS_IPV4 |
+		  VIGB_MRQC_RSS_IPV4_TCP | VIGB_MRQC_RSS_IPV6 |
+		  VIGB_MRQC_RSS_IPV6_TCP | VIGB_MRQC_RSS_IPV4_UDP |
+		  VIGB_MRQC_RSS_IPV6_UDP);
+}
+
+static void vigb_apply_features(struct vigb_adapter *ad,
+				netdev_features_t features)
+{
+	u32 ctrl = vigb_rd32(ad, VIGB_CTRL), rctl = vigb_rd32(ad, VIGB_RCTL);
+	u32 rxcsum = VIGB_RXCSUM_CRCOFL;
+
+	/* PCSD: the descriptor carries the RSS hash, not a raw checksum. */
+	rxcsum |= BIT(13);
+	if (features & NETIF_F_RXCSUM)
+		rxcsum |= VIGB_RXCSUM_IPOFL | VIGB_RXCSUM_TUOFL;
+	vigb_wr32(ad, VIGB_RXCSUM, rxcsum);
+
+	if (features & NETIF_F_HW_VLAN_CTAG_RX)
+		ctrl |= VIGB_CTRL_VME;
+	else
+		ctrl &= ~VIGB_CTRL_VME;
+	vigb_wr32(ad, VIGB_CTRL, ctrl);
+
+	if ((features & NETIF_F_HW_VLAN_CTAG_FILTER) &&
+	    !(ad->netdev->flags & IFF_PROMISC))
+		rctl |= VIGB_RCTL_VFE;
+	else
+		rctl &= ~VIGB_RCTL_VFE;
+	vigb_wr32(ad, VIGB_RCTL, rctl);
+}
+
+/* Receive and transmit settings that do not depend on the rings. */
+static void vigb_configure_global(struct vigb_adapter *ad)
+{
+	struct net_device *dev = ad->netdev;
+	u32 rctl = VIGB_RCTL_EN | VIGB_RCTL_BAM | VIGB_RCTL_SECRC;
+	unsigned int vid;
+
+	if (dev->mtu > ETH_DATA_LEN)
+		rctl |= VIGB_RCTL_LPE;
+	vigb_wr32(ad, VIGB_RLPML, vigb_max_frame(dev->mtu));
+	vigb_wr32(ad, VIGB_RCTL, rctl);
+	vigb_wr32(ad, VIGB_TCTL, VIGB_TCTL_EN | VIGB_TCTL_PSP | VIGB_TCTL_CT |
+		  VIGB_TCTL_COLD | VIGB_TCTL_RTLC);
+	for (vid = 0; vid < VIGB_VFTA_REGS; vid++)
+		vigb_wr32(ad, VIGB_VFTA(vid), 0);
+	for_each_set_bit(vid, ad->active_vlans, VLAN_N_VID)
+		vigb_hw_set_vfta(ad, vid, true);
+	vigb_apply_features(ad, dev->features);
+	vigb_hw_set_rar(ad, 0, dev->dev_addr, BIT(ad->first_queue));
+	vigb_set_rx_mode(dev);
+	/* Pools last: they add their VLANs to the table cleared above. */
+	vigb_vmdq_configure(ad);
+	if (!ad->num_vfs)
+		vigb_configure_rss(ad);
+}
+
+static void vigb_assign_queues(struct vigb_adapter *ad)
+{
+	unsigned int i;
+
+	/* In VMDq mode the model gives a pool one working queue. */
+	ad->num_qp = ad->num_vfs ? 1 : clamp(ad->req_qp, 1u, vigb_irq_max_qp(ad));
+	for (i = 0; i < VIGB_MAX_QUEUE_PAIRS; i++) {
+		ad->tx_ring[i].index = i;
+		ad->rx_ring[i].index = i;
+		ad->tx_ring[i].reg = ad->first_queue + i;
+		ad->rx_ring[i].reg = ad->first_queue + i;
+	}
+}
+
+int vigb_up(struct vigb_adapter *ad)
+{
+	struct net_device *dev = ad->netdev;
+	unsigned int i;
+	int err;
+
+	vigb_assign_queues(ad);
+	err = netif_set_real_num_tx_queues(dev, ad->num_qp);
+	if (!err)
+		err = netif_set_real_num_rx_queues(dev, ad->num_qp);
+	if (err)
+		return err;
+	err = vigb_rings_alloc(ad);
+	if (err)
+		return err;
+	err = vigb_irq_request(ad);
+	if (err)
+		goto err_rings;
+
+	vigb_configure_global(ad);
+	vigb_irq_configure(ad);
+	vigb_rings_configure(ad);
+	clear_bit(VIGB_DOWN, &ad->state);
+	for (i = 0; i < ad->num_qp; i++)
+		napi_enable(&ad->qvec[i].napi);
+	vigb_irq_enable(ad);
+	netif_tx_start_all_queues(dev);
+	mod_delayed_work(system_wq, &ad->watchdog, 0);
+	return 0;
+
+err_rings:
+	vigb_rings_free(ad);
+	return err;
+}
+
+void vigb_down(struct vigb_adapter *ad)
+{
+	struct net_device *dev = ad->netdev;
+	unsigned int i;
+
+	if (test_and_set_bit(VIGB_DOWN, &ad->state))
+		return;
+	netif_tx_disable(dev);
+	netif_carrier_off(dev);
+	vigb_irq_disable(ad);
+	for (i = 0; i < ad->num_qp; i++)
+		napi_disable(&ad->qvec[i].napi);
+	vigb_rings_disable(ad);
+	vigb_irq_release(ad);
+	vigb_hw_update_stats(ad);
+	vigb_rings_free(ad);
+}
+
+/* Apply a change that needs fresh rings (MTU, ring sizes, channels). */
+int vigb_reinit(struct vigb_adapter *ad)
+{
+	ASSERT_RTNL();
+	if (!netif_running(ad->netdev)) {
+		vigb_configure_global(ad);
+		return 0;
+	}
+	vigb_down(ad);
+	return vigb_up(ad);
+}
+
+static int vigb_open(struct net_device *dev)
+{
+	struct vigb_adapter *ad = netdev_priv(dev);
+	int err;
+
+	netif_carrier_off(dev);
+	err = vigb_up(ad);
+	if (err)
+		netdev_err(dev, "cannot bring the interface up: %d\n", err);
+	return err;
+}
+
+static int vigb_stop(struct net_device *dev)
+{
+	vigb_down(netdev_priv(dev));
+	return 0;
+}
+
+/* Unicast addresses beyond the first take RAR slots, else promiscuity. */
+void vigb_set_rx_mode(struct net_device *dev)
+{
+	struct vigb_adapter *ad = netdev_priv(dev);
+	u32 rctl = vigb_rd32(ad, VIGB_RCTL) & ~(VIGB_RCTL_UPE | VIGB_RCTL_MPE);
+	struct netdev_hw_addr *ha;
+	unsigned int slot = 1, i;
+
+	if (dev->flags & IFF_PROMISC)
+		rctl |= VIGB_RCTL_UPE | VIGB_RCTL_MPE;
+	else if (dev->flags & IFF_ALLMULTI)
+		rctl |= VIGB_RCTL_MPE;
+
+	if (netdev_uc_count(dev) > VIGB_PF_RAR_SLOTS - 1) {
+		rctl |= VIGB_RCTL_UPE;
+	} else {
+		netdev_for_each_uc_addr(ha, dev)
+			vigb_hw_set_rar(ad, slot++, ha->addr, BIT(ad->first_queue));
+	}
+	for (i = slot; i < ad->pf_rar_count; i++)
+		vigb_hw_clear_rar(ad, i);
+	ad->pf_rar_count = slot;
+
+	spin_lock(&ad->mta_lock);
+	memset(ad->pf_mta, 0, sizeof(ad->pf_mta));
+	netdev_for_each_mc_addr(ha, dev) {
+		u32 h = vigb_hw_mta_hash(ha->addr);
+
+		ad->pf_mta[h >> 5] |= BIT(h & 31);
+	}
+	spin_unlock(&ad->mta_lock);
+	vigb_mta_write(ad);
+
+	if ((dev->features & NETIF_F_HW_VLAN_CTAG_FILTER) &&
+	    !(dev->flags & IFF_PROMISC))
+		rctl |= VIGB_RCTL_VFE;
+	else
+		rctl &= ~VIGB_RCTL_VFE;
+	vigb_wr32(ad, VIGB_RCTL, rctl);
+}
+
+static int vigb_set_mac(struct net_device *dev, void *p)
+{
+	struct vigb_adapter *ad = netdev_priv(dev);
+	struct sockaddr *sa = p;
+
+	if (!is_valid_ether_addr(sa->sa_data))
+		return -EADDRNOTAVAIL;
+	eth_hw_addr_set(dev, sa->sa_data);
+	vigb_hw_set_rar(ad, 0, dev->dev_addr, BIT(ad->first_queue));
+	return 0;
+}
+
+static int vigb_change_mtu(struct net_device *dev, int mtu)
+{
+	struct vigb_adapter *ad = netdev_priv(dev);
+
+	netdev_dbg(dev, "MTU %u -> %d\n", dev->mtu, mtu);
+	WRITE_ONCE(dev->mtu, mtu);
+	return vigb_reinit(ad);
+}
+
+static int vigb_vlan_add(struct net_device *dev, __be16 proto, u16 vid)
+{
+	struct vigb_adapter *ad = netdev_priv(dev);
+
+	int err = 0;
+
+	set_bit(vid, ad->active_vlans);
+	vigb_hw_set_vfta(ad, vid, true);
+	if (ad->num_vfs) {
+		mutex_lock(&ad->vf_lock);
+		err = vigb_vlvf_set(ad, vid, ad->first_queue, true);
+		mutex_unlock(&ad->vf_lock);
+	}
+	if (err) {
+		netdev_err(dev, "no free VLAN pool filter for VLAN %u\n", vid);
+		clear_bit(vid, ad->active_vlans);
+	}
+	return err;
+}
+
+static int vigb_vlan_kill(struct net_device *dev, __be16 proto, u16 vid)
+{
+	struct vigb_adapter *ad = netdev_priv(dev);
+
+	clear_bit(vid, ad->active_vlans);
+	if (ad->num_vfs) {
+		mutex_lock(&ad->vf_lock);
+		vigb_vlvf_set(ad, vid, ad->first_queue, false);
+		mutex_unlock(&ad->vf_lock);
+	} else {
+		vigb_hw_set_vfta(ad, vid, false);
+	}
+	return 0;
+}
+
+static int vigb_set_features(struct net_device *dev, netdev_features_t features)
+{
+	vigb_apply_features(netdev_priv(dev), features);
+	return 0;
+}
+
+static void vigb_get_stats64(struct net_device *dev,
+			     struct rtnl_link_stats64 *s)
+{
+	struct vigb_adapter *ad = netdev_priv(dev);
+	unsigned int i, start;
+
+	for (i = 0; i < VIGB_MAX_QUEUE_PAIRS; i++) {
+		struct vigb_ring_stats *rs = &ad->rx_ring[i].stats;
+		struct vigb_ring_stats *ts = &ad->tx_ring[i].stats;
+		u64 p, b, d, e, c;
+
+		do {
+			start = u64_stats_fetch_begin(&rs->syncp);
+			p = rs->packets;
+			b = rs->bytes;
+			d = rs->drops + rs->alloc_fail;
+			e = rs->errors;
+			c = rs->csum_err;
+		} while (u64_stats_fetch_retry(&rs->syncp, start));
+		s->rx_packets += p;
+		s->rx_bytes += b;
+		s->rx_dropped += d;
+		s->rx_errors += e;
+		s->rx_crc_errors += c;
+		do {
+			start = u64_stats_fetch_begin(&ts->syncp);
+			p = ts->packets;
+			b = ts->bytes;
+			d = ts->drops;
+		} while (u64_stats_fetch_retry(&ts->syncp, start));
+		s->tx_packets += p;
+		s->tx_bytes += b;
+		s->tx_dropped += d;
+	}
+	/* Frame-level errors only the hardware sees. */
+	s->rx_missed_errors = READ_ONCE(ad->hw_stats.mpc);
+	s->rx_length_errors = READ_ONCE(ad->hw_stats.rlec) +
+			      READ_ONCE(ad->hw_stats.ruc) +
+			      READ_ONCE(ad->hw_stats.roc);
+	s->multicast = READ_ONCE(ad->hw_stats.mprc);
+}
+
+static void vigb_tx_timeout(struct net_device *dev, unsigned int q)
+{
+	struct vigb_adapter *ad = netdev_priv(dev);
+
+	ad->tx_timeouts++;
+	netdev_warn(dev, "TX queue %u timed out: resetting\n", q);
+	schedule_work(&ad->reset_task);
+}
+
+void vigb_check_link(struct vigb_adapter *ad)
+{
+	struct net_device *dev = ad->netdev;
+	u32 status = vigb_rd32(ad, VIGB_STATUS);
+	bool up = status != ~0u && (status & VIGB_STATUS_LU);
+
+	ad->link_speed = status & VIGB_STATUS_SPEED_1000 ? SPEED_1000 :
+			 status & VIGB_STATUS_SPEED_100 ? SPEED_100 : SPEED_10;
+	if (up != ad->link_up) {
+		unsigned int vf;
+
+		ad->link_up = up;
+		if (up)
+			netdev_info(dev, "link up, %u Mbps, %s duplex\n",
+				    ad->link_speed,
+				    status & VIGB_STATUS_FD ? "full" : "half");
+		else
+			netdev_info(dev, "link down\n");
+		/* Rate factors depend on the speed; VFs want to know. */
+		mutex_lock(&ad->vf_lock);
+		for (vf = 0; vf < ad->num_vfs; vf++)
+			vigb_vf_set_rate(ad, vf);
+		vigb_vf_ping_all(ad);
+		mutex_unlock(&ad->vf_lock);
+	}
+	if (up && netif_running(dev) && !test_bit(VIGB_DOWN, &ad->state))
+		netif_carrier_on(dev);
+	else
+		netif_carrier_off(dev);
+}
+
+void vigb_watchdog(struct work_struct *work)
+{
+	struct vigb_adapter *ad = container_of(to_delayed_work(work),
+					       struct vigb_adapter, watchdog);
+	unsigned int vf;
+
+	if (test_bit(VIGB_REMOVING, &ad->state))
+		return;
+	vigb_check_link(ad);
+	vigb_hw_update_stats(ad);
+	/* Often enough that no 32-bit VF counter wraps twice unseen. */
+	mutex_lock(&ad->vf_lock);
+	for (vf = 0; vf < ad->num_vfs; vf++)
+		vigb_vf_update_stats(ad, vf);
+	mutex_unlock(&ad->vf_lock);
+	schedule_delayed_work(&ad->watchdog, 2 * HZ);
+}
+
+/* Full reset after a hang: the device loses every setting but the rings. */
+void vigb_reset_task(struct work_struct *work)
+{
+	struct vigb_adapter *ad = container_of(work, struct vigb_adapter,
+					       reset_task);
+	bool running;
+
+	rtnl_lock();
+	if (test_bit(VIGB_REMOVING, &ad->state))
+		goto out;
+	running = netif_running(ad->netdev);
+	set_bit(VIGB_RESETTING, &ad->state);
+	if (running)
+		vigb_down(ad);
+	if (vigb_hw_reset(ad)) {
+		clear_bit(VIGB_RESETTING, &ad->state);
+		goto out;
+	}
+	clear_bit(VIGB_RESETTING, &ad->state);
+	vigb_irq_enable_misc(ad);
+	vigb_configure_global(ad);
+	vigb_hw_start_link(ad);
+	if (running && vigb_up(ad))
+		dev_close(ad->netdev);
+out:
+	rtnl_unlock();
+}
+
+const struct net_device_ops vigb_netdev_ops = {
+	.ndo_open		= vigb_open,
+	.ndo_stop		= vigb_stop,
+	.ndo_start_xmit		= vigb_xmit,
+	.ndo_set_rx_mode	= vigb_set_rx_mode,
+	.ndo_set_mac_address	= vigb_set_mac,
+	.ndo_validate_addr	= eth_validate_addr,
+	.ndo_change_mtu		= vigb_change_mtu,
+	.ndo_vlan_rx_add_vid	= vigb_vlan_add,
+	.ndo_vlan_rx_kill_vid	= vigb_vlan_kill,
+	.ndo_set_features	= vigb_set_features,
+	.ndo_get_stats64	= vigb_get_stats64,
+	.ndo_tx_timeout		= vigb_tx_timeout,
+	.ndo_features_check	= passthru_features_check,
+	.ndo_set_vf_mac		= vigb_ndo_set_vf_mac,
+	.ndo_set_vf_vlan	= vigb_ndo_set_vf_vlan,
+	.ndo_set_vf_rate	= vigb_ndo_set_vf_rate,
+	.ndo_set_vf_spoofchk	= vigb_ndo_set_vf_spoofchk,
+	.ndo_set_vf_trust	= vigb_ndo_set_vf_trust,
+	.ndo_set_vf_link_state	= vigb_ndo_set_vf_link_state,
+	.ndo_get_vf_config	= vigb_ndo_get_vf_config,
+	.ndo_get_vf_stats	= vigb_ndo_get_vf_stats,
+};

@@ -1,0 +1,105 @@
+# SPDX-License-Identifier: GPL-2.0
+# 82576 helpers shared by the viox_igb selftests, the benchmark and
+# `make run`; sourced, so not executable. The test VM has one 82576 (PF)
+# behind a PCIe root port and a virtio-net NIC on the same QEMU hub: the
+# "wire", which the tests put in its own network namespace.
+
+IGB_WIRE_NS=wire
+IGB_PF_IP=192.0.2.1
+IGB_WIRE_IP=192.0.2.2
+
+# The PF's PCI address.
+igb_pf_bdf() {
+	local d
+	for d in /sys/bus/pci/devices/*; do
+		[ "$(cat "$d/vendor")" = 0x8086 ] && [ "$(cat "$d/device")" = 0x10c9 ] &&
+			{ basename "$d"; return 0; }
+	done
+	echo "no 82576 PF in this machine" >&2
+	return 1
+}
+
+# The driver bound to a PCI function, or nothing.
+pci_driver_of() {
+	local l=/sys/bus/pci/devices/$1/driver
+	[ -e "$l" ] && basename "$(readlink "$l")"
+	return 0
+}
+
+# Bind a PCI function to DRIVER through driver_override, the way an admin
+# moves a device between in-tree igb and viox_igb: pci_bind BDF DRIVER.
+pci_bind() {
+	local bdf=$1 drv=$2 d=/sys/bus/pci/devices/$1 cur
+	cur=$(pci_driver_of "$bdf")
+	[ "$cur" = "$drv" ] && return 0
+	[ -n "$cur" ] && echo "$bdf" > "$d/driver/unbind"
+	echo "$drv" > "$d/driver_override"
+	echo "$bdf" > /sys/bus/pci/drivers_probe
+	echo > "$d/driver_override"
+	[ "$(pci_driver_of "$bdf")" = "$drv" ] ||
+		{ echo "$bdf did not bind to $drv" >&2; return 1; }
+}
+
+# The netdev of a PCI function (after it bound).
+pci_netdev() {
+	local i
+	for i in $(seq 50); do
+		ls "/sys/bus/pci/devices/$1/net" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	echo "$1 has no network interface" >&2
+	return 1
+}
+
+# Wait until DEV (in netns NS, or here) has carrier: wait_carrier DEV [NS].
+wait_carrier() {
+	local i ns=()
+	[ -n "${2:-}" ] && ns=(ip netns exec "$2")
+	for i in $(seq 100); do
+		[ "$("${ns[@]}" cat "/sys/class/net/$1/carrier" 2>/dev/null)" = 1 ] && return 0
+		sleep 0.1
+	done
+	echo "$1 has no carrier" >&2
+	return 1
+}
+
+# Move the virtio-net NIC into the wire namespace with its address; prints
+# its name. Idempotent.
+igb_wire_setup() {
+	local d dev
+	# A stock kernel has virtio_net as a module and no udev to load it.
+	[ -d /sys/bus/virtio/drivers/virtio_net ] || kmod_load virtio_net
+	ip netns add "$IGB_WIRE_NS" 2>/dev/null
+	for d in /sys/bus/virtio/devices/*; do
+		[ "$(cat "$d/device")" = 0x0001 ] || continue
+		dev=$(ls "$d/net" 2>/dev/null) || continue
+		ip link set "$dev" netns "$IGB_WIRE_NS"
+	done
+	dev=$(ip netns exec "$IGB_WIRE_NS" ls /sys/class/net | grep -vx lo | head -n 1)
+	[ -n "$dev" ] || { echo "no wire NIC" >&2; return 1; }
+	ip -n "$IGB_WIRE_NS" link set lo up
+	ip -n "$IGB_WIRE_NS" addr replace "$IGB_WIRE_IP/24" dev "$dev"
+	ip -n "$IGB_WIRE_NS" link set "$dev" up
+	echo "$dev"
+}
+
+# Give the PF its address and bring it up: igb_pf_setup DEV.
+igb_pf_setup() {
+	ip addr flush dev "$1"
+	ip addr add "$IGB_PF_IP/24" dev "$1"
+	ip link set "$1" up
+	wait_carrier "$1"
+}
+
+# iperf3 from here to the wire (or back with -R) for SECONDS; prints the
+# received bits per second: igb_iperf SECONDS [iperf3 args...].
+igb_iperf() {
+	local secs=$1 pid out
+	shift
+	ip netns exec "$IGB_WIRE_NS" iperf3 -s -1 -B "$IGB_WIRE_IP" >/dev/null 2>&1 &
+	pid=$!
+	sleep 0.5
+	out=$(iperf3 -c "$IGB_WIRE_IP" -t "$secs" -J "$@") || { kill "$pid"; return 1; }
+	wait "$pid"
+	/usr/bin/python3 -c 'import json,sys; print(int(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"]))' <<<"$out"
+}
