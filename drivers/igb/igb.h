@@ -9,6 +9,7 @@
 #include <linux/pci.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/workqueue.h>
+#include <net/devlink.h>
 
 #include "regs.h"
 
@@ -30,7 +31,7 @@
 #define VIGB_POOLS		8
 #define VIGB_MAX_VFS		7	/* the PF keeps a pool for itself */
 #define VIGB_VF_MC_HASHES	30	/* what one mailbox message carries */
-#define VIGB_VF_MSG_RATE	200	/* mailbox messages per VF per second */
+#define VIGB_VF_MSG_RATE	200	/* default mailbox messages a VF may send a second */
 
 struct vigb_adapter;
 struct vigb_qvec;
@@ -105,6 +106,9 @@ struct vigb_vf_mbx_stats {
 	u64 floods;		/* seconds above the message rate limit */
 	u64 resets;		/* VF_RESET messages */
 	u64 flrs;		/* function level resets */
+	u64 recoveries;		/* resets ordered by the health reporter */
+	u64 offenses_seen;	/* malformed + floods at the last recovery */
+	u32 last_bad[VIGB_MBX_WORDS]; /* the last malformed message */
 };
 
 struct vigb_vf {
@@ -126,6 +130,14 @@ struct vigb_vf {
 	unsigned int window_msgs;
 	struct vigb_vf_stats stats;
 	struct vigb_vf_mbx_stats mbx;
+};
+
+/* A VF's devlink port; priv of its rate leaf. */
+struct vigb_vf_port {
+	struct devlink_port dl_port;
+	struct vigb_adapter *ad;
+	unsigned int vf;
+	bool registered;
 };
 
 enum vigb_state {
@@ -170,9 +182,16 @@ struct vigb_adapter {
 	struct mutex vf_lock;		/* vfs[], pools and their filters */
 	struct work_struct mbx_work;
 	unsigned long reserved_pools;	/* taken through the offload API */
+	u32 vf_msg_rate;		/* mailbox messages a VF may send a second */
 	u32 pf_mta[VIGB_MTA_REGS];	/* the PF's share of the MTA */
 	u32 vf_mta[VIGB_MTA_REGS];	/* the VFs' share */
 	spinlock_t mta_lock;		/* the MTA is the union of both */
+
+	struct devlink *devlink;
+	struct devlink_port pf_port;
+	struct vigb_vf_port *vf_ports;
+	unsigned int num_vf_ports;
+	struct devlink_health_reporter *mbx_reporter;
 
 	struct mutex stats_lock;	/* accumulating hw counters */
 	struct vigb_hw_stats hw_stats;
@@ -282,6 +301,17 @@ int vigb_ndo_get_vf_config(struct net_device *dev, int vf,
 			   struct ifla_vf_info *ivi);
 int vigb_ndo_get_vf_stats(struct net_device *dev, int vf,
 			  struct ifla_vf_stats *st);
+int vigb_vf_set_admin_mac(struct vigb_adapter *ad, unsigned int vf, const u8 *mac);
+int vigb_vf_set_link_state(struct vigb_adapter *ad, unsigned int vf, int state);
+
+/* devlink.c */
+int vigb_devlink_init(struct vigb_adapter *ad);
+void vigb_devlink_fini(struct vigb_adapter *ad);
+int vigb_devlink_vfs_add(struct vigb_adapter *ad, unsigned int num_vfs);
+void vigb_devlink_vfs_del(struct vigb_adapter *ad);
+void vigb_devlink_rate_sync(struct vigb_adapter *ad, unsigned int vf);
+void vigb_devlink_report_vf(struct vigb_adapter *ad, unsigned int vf,
+			    const char *what);
 
 /* ethtool.c */
 void vigb_set_ethtool_ops(struct net_device *dev);

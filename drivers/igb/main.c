@@ -99,9 +99,13 @@ static int vigb_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (err)
 		goto err_unmap;
 	vigb_init_netdev(ad);
-	err = vigb_irq_init(ad);
+	ad->vf_msg_rate = VIGB_VF_MSG_RATE;
+	err = vigb_devlink_init(ad);
 	if (err)
 		goto err_unmap;
+	err = vigb_irq_init(ad);
+	if (err)
+		goto err_devlink;
 	err = vigb_irq_request_misc(ad);
 	if (err)
 		goto err_irq;
@@ -119,6 +123,7 @@ static int vigb_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	vigb_irq_enable_misc(ad);
 	vigb_hw_start_link(ad);
 	schedule_delayed_work(&ad->watchdog, HZ);
+	devlink_register(ad->devlink);
 	netdev_info(dev, "82576 at %s, %pM, %u interrupt vector%s (%s)\n",
 		    pci_name(pdev), dev->dev_addr, ad->num_vectors,
 		    ad->num_vectors == 1 ? "" : "s",
@@ -129,6 +134,8 @@ err_misc:
 	vigb_irq_release_misc(ad);
 err_irq:
 	vigb_irq_fini(ad);
+err_devlink:
+	vigb_devlink_fini(ad);
 err_unmap:
 	pci_iounmap(pdev, ad->hw);
 err_free:
@@ -145,6 +152,7 @@ static void vigb_remove(struct pci_dev *pdev)
 	struct net_device *dev = pci_get_drvdata(pdev);
 	struct vigb_adapter *ad = netdev_priv(dev);
 
+	devlink_unregister(ad->devlink);
 	vigb_sriov_disable(ad);
 	set_bit(VIGB_REMOVING, &ad->state);
 	cancel_delayed_work_sync(&ad->watchdog);
@@ -154,6 +162,7 @@ static void vigb_remove(struct pci_dev *pdev)
 	vigb_wr32(ad, VIGB_EIMC, ~0u);
 	vigb_irq_release_misc(ad);
 	vigb_irq_fini(ad);
+	vigb_devlink_fini(ad);
 	/* Hand the device back in reset: no DMA, no interrupts. */
 	vigb_hw_reset(ad);
 	vigb_wr32(ad, VIGB_CTRL_EXT,

@@ -277,9 +277,9 @@ static bool vigb_vf_rate_ok(struct vigb_adapter *ad, unsigned int vf)
 		v->window = jiffies;
 		v->window_msgs = 0;
 	}
-	if (++v->window_msgs <= VIGB_VF_MSG_RATE)
+	if (++v->window_msgs <= READ_ONCE(ad->vf_msg_rate))
 		return true;
-	if (v->window_msgs == VIGB_VF_MSG_RATE + 1) {
+	if (v->window_msgs == READ_ONCE(ad->vf_msg_rate) + 1) {
 		v->mbx.floods++;
 		dev_warn_ratelimited(&ad->pdev->dev,
 				     "VF %u floods its mailbox: refusing requests for the rest of this second\n",
@@ -293,6 +293,7 @@ static int vigb_vf_msg(struct vigb_adapter *ad, unsigned int vf)
 {
 	struct vigb_vf *v = &ad->vfs[vf];
 	u32 msg[VIGB_MBX_WORDS];
+	u64 bad_before = v->mbx.bad;
 	int err;
 
 	if (vigb_mbx_read(ad, vf, msg))
@@ -338,6 +339,8 @@ static int vigb_vf_msg(struct vigb_adapter *ad, unsigned int vf)
 				     "VF %u sent unknown message 0x%08x\n", vf, msg[0]);
 		err = -EOPNOTSUPP;
 	}
+	if (v->mbx.bad != bad_before)
+		memcpy(v->mbx.last_bad, msg, sizeof(msg));
 reply:
 	if (err)
 		v->mbx.nacks++;
@@ -351,6 +354,8 @@ void vigb_mbx_work(struct work_struct *work)
 {
 	struct vigb_adapter *ad = container_of(work, struct vigb_adapter,
 					       mbx_work);
+	u64 offenses[VIGB_MAX_VFS] = {};
+	unsigned long offenders = 0;
 	bool again = false;
 	unsigned int vf;
 	u32 flr, icr;
@@ -358,6 +363,8 @@ void vigb_mbx_work(struct work_struct *work)
 	mutex_lock(&ad->vf_lock);
 	if (!ad->num_vfs)
 		goto out;
+	for (vf = 0; vf < ad->num_vfs; vf++)
+		offenses[vf] = ad->vfs[vf].mbx.bad + ad->vfs[vf].mbx.floods;
 	flr = vigb_rd32(ad, VIGB_VFLRE);
 	vigb_wr32(ad, VIGB_VFLRE, flr);
 	icr = vigb_rd32(ad, VIGB_MBVFICR);
@@ -371,9 +378,14 @@ void vigb_mbx_work(struct work_struct *work)
 		}
 		if ((icr & VIGB_MBVFICR_REQ(vf)) && vigb_vf_msg(ad, vf) == -EBUSY)
 			again = true;
+		if (ad->vfs[vf].mbx.bad + ad->vfs[vf].mbx.floods != offenses[vf])
+			__set_bit(vf, &offenders);
 	}
 out:
 	mutex_unlock(&ad->vf_lock);
+	/* The reporter may recover at once, which takes vf_lock. */
+	for_each_set_bit(vf, &offenders, VIGB_MAX_VFS)
+		vigb_devlink_report_vf(ad, vf, "malformed or flooding mailbox messages");
 	if (again)
 		queue_work(vigb_mbx_wq, &ad->mbx_work);
 }

@@ -358,9 +358,15 @@ static int vigb_sriov_enable(struct vigb_adapter *ad, int num_vfs)
 	if (err)
 		goto err_layout;
 
+	err = vigb_devlink_vfs_add(ad, num_vfs);
+	if (err) {
+		pci_err(pdev, "cannot add devlink ports for the VFs: %d\n", err);
+		goto err_layout;
+	}
 	err = pci_enable_sriov(pdev, num_vfs);
 	if (err) {
 		pci_err(pdev, "enabling %d VFs failed: %d\n", num_vfs, err);
+		vigb_devlink_vfs_del(ad);
 		goto err_layout;
 	}
 	pci_info(pdev, "%d VFs enabled, PF on pool %d\n", num_vfs, num_vfs);
@@ -381,6 +387,7 @@ void vigb_sriov_disable(struct vigb_adapter *ad)
 	if (!ad->num_vfs)
 		return;
 	pci_disable_sriov(ad->pdev);
+	vigb_devlink_vfs_del(ad);
 	cancel_work_sync(&ad->mbx_work);
 	/* VFs must see a PF reset again before they may run. */
 	vigb_wr32(ad, VIGB_CTRL_EXT,

@@ -18,28 +18,42 @@ static struct vigb_adapter *vigb_vf_lock(struct net_device *dev, int vf)
 	return ad;
 }
 
-int vigb_ndo_set_vf_mac(struct net_device *dev, int vf, u8 *mac)
+/* An admin address (all zeroes: the VF's own choice again). */
+int vigb_vf_set_admin_mac(struct vigb_adapter *ad, unsigned int vf, const u8 *mac)
 {
-	struct vigb_adapter *ad = vigb_vf_lock(dev, vf);
 	struct vigb_vf *v;
 
-	if (!ad)
+	if (!is_zero_ether_addr(mac) && !is_valid_ether_addr(mac))
 		return -EINVAL;
-	v = &ad->vfs[vf];
-	if (!is_zero_ether_addr(mac) && !is_valid_ether_addr(mac)) {
+	mutex_lock(&ad->vf_lock);
+	if (vf >= ad->num_vfs) {
 		mutex_unlock(&ad->vf_lock);
-		netdev_err(dev, "VF %d: %pM is not a unicast address\n", vf, mac);
 		return -EINVAL;
 	}
-	/* All zeroes gives the address back to the VF. */
+	v = &ad->vfs[vf];
 	v->admin_mac = !is_zero_ether_addr(mac);
 	ether_addr_copy(v->mac, mac);
 	vigb_vf_apply(ad, vf);
 	/* igbvf learns its address at reset: make it renegotiate now. */
 	vigb_vf_ping(ad, vf, true);
 	mutex_unlock(&ad->vf_lock);
-	netdev_info(dev, "VF %d address %pM%s\n", vf, mac,
-		    v->admin_mac ? " (admin-set)" : "");
+	netdev_info(ad->netdev, "VF %u address %pM%s\n", vf, mac,
+		    is_zero_ether_addr(mac) ? " (the VF's choice)" : " (admin-set)");
+	return 0;
+}
+
+int vigb_ndo_set_vf_mac(struct net_device *dev, int vf, u8 *mac)
+{
+	struct vigb_adapter *ad = netdev_priv(dev);
+
+	if (vf < 0 || vf >= ad->num_vfs) {
+		netdev_err(dev, "VF %d does not exist (%u VFs)\n", vf, ad->num_vfs);
+		return -EINVAL;
+	}
+	if (vigb_vf_set_admin_mac(ad, vf, mac)) {
+		netdev_err(dev, "VF %d: %pM is not a unicast address\n", vf, mac);
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -97,6 +111,7 @@ int vigb_ndo_set_vf_rate(struct net_device *dev, int vf, int min, int max)
 		return -EINVAL;
 	ad->vfs[vf].max_tx_rate = max;
 	vigb_vf_set_rate(ad, vf);
+	vigb_devlink_rate_sync(ad, vf);
 	mutex_unlock(&ad->vf_lock);
 	return 0;
 }
@@ -128,22 +143,33 @@ int vigb_ndo_set_vf_trust(struct net_device *dev, int vf, bool on)
 	return 0;
 }
 
-int vigb_ndo_set_vf_link_state(struct net_device *dev, int vf, int state)
+int vigb_vf_set_link_state(struct vigb_adapter *ad, unsigned int vf, int state)
 {
-	struct vigb_adapter *ad;
-
-	if (state != IFLA_VF_LINK_STATE_AUTO &&
-	    state != IFLA_VF_LINK_STATE_ENABLE &&
-	    state != IFLA_VF_LINK_STATE_DISABLE)
+	mutex_lock(&ad->vf_lock);
+	if (vf >= ad->num_vfs) {
+		mutex_unlock(&ad->vf_lock);
 		return -EINVAL;
-	ad = vigb_vf_lock(dev, vf);
-	if (!ad)
-		return -EINVAL;
+	}
 	ad->vfs[vf].link_state = state;
 	/* Disabled: the pool's queues stop and the VF loses carrier. */
 	vigb_vf_apply(ad, vf);
 	vigb_vf_ping(ad, vf, false);
 	mutex_unlock(&ad->vf_lock);
+	return 0;
+}
+
+int vigb_ndo_set_vf_link_state(struct net_device *dev, int vf, int state)
+{
+	struct vigb_adapter *ad = netdev_priv(dev);
+
+	if (state != IFLA_VF_LINK_STATE_AUTO &&
+	    state != IFLA_VF_LINK_STATE_ENABLE &&
+	    state != IFLA_VF_LINK_STATE_DISABLE)
+		return -EINVAL;
+	if (vf < 0 || vigb_vf_set_link_state(ad, vf, state)) {
+		netdev_err(dev, "VF %d does not exist (%u VFs)\n", vf, ad->num_vfs);
+		return -EINVAL;
+	}
 	return 0;
 }
 
