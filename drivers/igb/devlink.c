@@ -252,8 +252,8 @@ static int vigb_mbx_dump(struct devlink_health_reporter *reporter,
 
 /*
  * Reset the offending VF (the one reported, or every VF that misbehaved
- * since its last recovery): it loses its clearance and must reset before
- * it is served again.
+ * since its last recovery): its filters go and it loses its clearance, so
+ * it must reset before it is served again.
  */
 static int vigb_mbx_recover(struct devlink_health_reporter *reporter,
 			    void *priv_ctx, struct netlink_ext_ack *extack)
@@ -271,8 +271,12 @@ static int vigb_mbx_recover(struct devlink_health_reporter *reporter,
 			continue;
 		m->offenses_seen = offenses;
 		m->recoveries++;
+		/*
+		 * No message: it could overwrite a reply the VF has yet to
+		 * read. Its next request is refused without clearance, which
+		 * makes igbvf reset.
+		 */
 		vigb_vf_reset(ad, vf);
-		vigb_vf_ping(ad, vf, true);
 	}
 	mutex_unlock(&ad->vf_lock);
 	return 0;

@@ -1,0 +1,125 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# A hostile VF: igbvf is unbound from VF 1 and vf-mbx.py writes raw mailbox
+# messages through its BAR (requests before reset, unknown IDs, oversized
+# multicast lists, MAC and VLAN spoofing, a flood). Each is refused and
+# counted by the vf_mbx health reporter, and VFs 0 and 2, on igbvf, keep
+# passing traffic throughout.
+. "$(dirname "$0")/ktap.sh"
+. "$(dirname "$0")/igb_lib.sh"
+
+mbx=$VIOX_TOP/tools/testing/viox/vf-mbx.py
+kmod_load igbvf
+insmod "$(viox_ko viox_igb)" 2>/dev/null
+bdf=$(igb_pf_bdf) || { echo "Bail out! no 82576"; exit 1; }
+pci_bind "$bdf" viox_igb || { echo "Bail out! cannot bind viox_igb"; exit 1; }
+wire=$(igb_wire_setup) || { echo "Bail out! no wire NIC"; exit 1; }
+pf=$(pci_netdev "$bdf")
+igb_pf_setup "$pf"
+h=pci/$bdf
+
+json() { /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+vfbdf() { basename "$(readlink "/sys/bus/pci/devices/$bdf/virtfn$1")"; }
+counter() { # VF NAME: a vf_mbx diagnose counter
+	devlink -j health diagnose "$h" reporter vf_mbx | json "d['vfs'][$1]['$2']"
+}
+reply() { # ARGS...: vf-mbx.py on VF 1, the reply's first word in hex
+	/usr/bin/python3 "$mbx" "$(vfbdf 1)" "$@" | json "'%08x' % d['reply'] if d['reply'] is not None else 'none'"
+}
+nacked() { # EXPECTED-ID ARGS...: the PF answers with a NACK for EXPECTED-ID
+	local want=$1 r
+	shift
+	r=$(reply "$@")
+	echo "reply $r"
+	[ "$r" != none ] && (( (0x$r & 0x40000000) && (0x$r & 0xffff) == want ))
+}
+grew() { # VF NAME BEFORE: the counter went up
+	local now
+	now=$(counter "$1" "$2")
+	echo "$2: $3 -> $now"
+	[ "$now" -gt "$3" ]
+}
+
+echo 3 > "/sys/bus/pci/devices/$bdf/sriov_numvfs"
+for i in 0 2; do
+	dev=$(pci_netdev "$(vfbdf $i)")
+	ip netns add "hv$i"
+	ip link set "$dev" netns "hv$i"
+	ip -n "hv$i" addr add "192.0.2.$((20 + i))/24" dev "$dev"
+	ip -n "hv$i" link set "$dev" up
+	wait_carrier "$dev" "hv$i"
+done
+echo "$(vfbdf 1)" > "/sys/bus/pci/drivers/igbvf/unbind"
+
+# The bystanders ping the wire in the background for the whole test.
+ip netns exec hv0 ping -i 0.2 -W 1 "$IGB_WIRE_IP" > /tmp/hv0.ping 2>&1 &
+bystander=$!
+
+vf1_reset() { /usr/bin/python3 "$mbx" "$(vfbdf 1)" reset | json "d['reply']"; }
+reset_answered() {
+	local r
+	r=$(vf1_reset)
+	echo "reply $r"
+	[ "$r" != None ] && (( (r & 0xffff) == 1 && (r & 0xc0000000) ))
+}
+
+# A function level reset takes away the VF's clearance.
+echo 1 > "/sys/bus/pci/devices/$(vfbdf 1)/reset"
+ktap_check "a request before reset is refused" nacked 0x02 raw 0x02 0x44332202 0x6655
+ktap_check "reset is answered" reset_answered
+bad=$(counter 1 malformed)
+ktap_check "an unknown message ID is refused" nacked 0x7f raw 0x7f
+ktap_check "... and counted as malformed" grew 1 malformed "$bad"
+ktap_check "the health reporter saw it" \
+	sh -c "[ \$(devlink -j health show $h reporter vf_mbx | grep -o '\"error\":[0-9]*' | cut -d: -f2) -gt 0 ]"
+ktap_check "recovery reset VF 1" \
+	sh -c "[ \$(devlink -j health diagnose $h reporter vf_mbx | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)[\"vfs\"][1][\"recoveries\"])') -gt 0 ]"
+
+# Recovery took VF 1's clearance: each case below starts from a reset.
+vf1_reset >/dev/null
+bad=$(counter 1 malformed)
+ktap_check "31 multicast hashes (30 fit) are refused" nacked 0x03 raw 0x001f0003 1 2 3
+ktap_check "... and counted as malformed" grew 1 malformed "$bad"
+vf1_reset >/dev/null
+bad=$(counter 1 malformed)
+ktap_check "a VLAN ID above 4095 is refused" nacked 0x04 raw 0x00010004 5000
+ktap_check "... and counted as malformed" grew 1 malformed "$bad"
+
+ip link set "$pf" vf 1 mac 02:00:00:00:bb:01
+vf1_reset >/dev/null
+spoof=$(counter 1 spoof_attempts)
+ktap_check "changing an admin MAC is refused" nacked 0x02 raw 0x02 0x000000f2 0x0100
+ktap_check "... and counted as a spoof attempt" grew 1 spoof_attempts "$spoof"
+ip link set "$pf" vf 1 vlan 300
+spoof=$(counter 1 spoof_attempts)
+ktap_check "adding a VLAN under an admin VLAN is refused" nacked 0x04 raw 0x00010004 200
+ktap_check "... and counted as a spoof attempt" grew 1 spoof_attempts "$spoof"
+ip link set "$pf" vf 1 vlan 0
+
+# A low limit, so that the flood outruns it whatever the VM's speed.
+devlink dev param set "$h" name vf_msg_rate value 20 cmode runtime
+vf1_reset >/dev/null
+floods=$(counter 1 floods)
+flood=$(/usr/bin/python3 "$mbx" "$(vfbdf 1)" flood 100)
+echo "# flood: $flood"
+ktap_check "a flood of 100 requests is answered, the excess refused" \
+	test "$(json "d['lost'] == 0 and d['nacks'] > 0" <<<"$flood")" = True
+ktap_check "... and counted as a flood" grew 1 floods "$floods"
+devlink dev param set "$h" name vf_msg_rate value 200 cmode runtime
+
+ktap_check "VF 2 still reaches VF 0" ip netns exec hv2 ping -c 3 -i 0.2 -W 2 192.0.2.20
+kill "$bystander"
+wait "$bystander" 2>/dev/null
+ktap_check "VF 0 lost no more than a ping or two meanwhile" \
+	sh -c "cat /tmp/hv0.ping | awk '/transmitted/ { exit !(\$1 - \$4 <= 2 && \$4 > 10) }'"
+
+ip link set "$pf" vf 1 mac 00:00:00:00:00:00
+ip netns del hv0
+ip netns del hv2
+for d in /sys/bus/pci/devices/"$bdf"/virtfn*; do
+	[ -e "$d/driver" ] && basename "$(readlink -f "$d")" > "$d/driver/unbind"
+done
+echo 0 > "/sys/bus/pci/devices/$bdf/sriov_numvfs"
+ktap_check "the PF passes traffic afterwards" ping -c 3 -i 0.2 -W 2 "$IGB_WIRE_IP"
+ip link set "$pf" down
+ktap_finish
