@@ -263,7 +263,27 @@ static void vigb_get_regs(struct net_device *dev, struct ethtool_regs *regs,
 	vigb_dump_regs(ad, p);
 }
 
+/*
+ * ethtool --reset: only the whole device resets, which takes the VFs'
+ * queues along (shared components), so anything short of MAC and DMA
+ * together is refused, and a done reset clears every flag.
+ */
+static int vigb_ethtool_reset(struct net_device *dev, u32 *flags)
+{
+	const u32 need = ETH_RESET_MAC | ETH_RESET_DMA;
+
+	if ((*flags & need) != need) {
+		netdev_err(dev, "only a full device reset is supported (ethtool --reset DEV all)\n");
+		return -EOPNOTSUPP;
+	}
+	if (vigb_full_reset(netdev_priv(dev)))
+		return -EIO;
+	*flags = 0;
+	return 0;
+}
+
 static const struct ethtool_ops vigb_ethtool_ops = {
+	.reset			= vigb_ethtool_reset,
 	.get_regs_len		= vigb_get_regs_len,
 	.get_regs		= vigb_get_regs,
 	.get_drvinfo		= vigb_get_drvinfo,

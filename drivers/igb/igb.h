@@ -268,6 +268,7 @@ void vigb_set_rx_mode(struct net_device *dev);
 void vigb_check_link(struct vigb_adapter *ad);
 void vigb_watchdog(struct work_struct *work);
 void vigb_reset_task(struct work_struct *work);
+int vigb_full_reset(struct vigb_adapter *ad);
 
 /* sriov.c */
 int vigb_sriov_configure(struct pci_dev *pdev, int num_vfs);
@@ -279,6 +280,7 @@ void vigb_vf_mta_rebuild(struct vigb_adapter *ad);
 void vigb_vf_apply(struct vigb_adapter *ad, unsigned int vf);
 void vigb_vf_reset(struct vigb_adapter *ad, unsigned int vf);
 void vigb_vf_update_stats(struct vigb_adapter *ad, unsigned int vf);
+void vigb_vf_stats_baseline(struct vigb_adapter *ad, unsigned int vf);
 void vigb_vf_set_rate(struct vigb_adapter *ad, unsigned int vf);
 bool vigb_vf_link_allowed(struct vigb_adapter *ad, unsigned int vf);
 

@@ -83,12 +83,10 @@ static void vigb_vf_post(struct vigb_adapter *ad, unsigned int vf,
 {
 	u32 msg = VIGB_PF_CONTROL_MSG;
 
-	if (renegotiate) {
+	if (renegotiate)
 		ad->vfs[vf].cts = false;
-		msg |= VIGB_MSG_NACK;
-	} else {
-		msg |= vigb_vf_cts(ad, vf);
-	}
+	/* A VF without clearance is told to reset, whatever the news. */
+	msg |= ad->vfs[vf].cts ? vigb_vf_cts(ad, vf) : VIGB_MSG_NACK;
 	vigb_mbx_write(ad, vf, &msg, 1);
 }
 

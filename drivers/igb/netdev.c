@@ -390,31 +390,59 @@ void vigb_watchdog(struct work_struct *work)
 	schedule_delayed_work(&ad->watchdog, 2 * HZ);
 }
 
-/* Full reset after a hang: the device loses every setting but the rings. */
+/*
+ * Reset the whole device and program it again (rtnl held). VFs lose their
+ * queues and clearance with it: they are told to renegotiate, and their
+ * counters are folded in first, as the device clears them.
+ */
+int vigb_full_reset(struct vigb_adapter *ad)
+{
+	bool running = netif_running(ad->netdev);
+	unsigned int vf;
+	int err;
+
+	ASSERT_RTNL();
+	if (running)
+		vigb_down(ad);
+	vigb_hw_update_stats(ad);
+	mutex_lock(&ad->vf_lock);
+	for (vf = 0; vf < ad->num_vfs; vf++) {
+		vigb_vf_update_stats(ad, vf);
+		ad->vfs[vf].cts = false;
+	}
+	mutex_unlock(&ad->vf_lock);
+
+	set_bit(VIGB_RESETTING, &ad->state);
+	err = vigb_hw_reset(ad);
+	clear_bit(VIGB_RESETTING, &ad->state);
+	if (err)
+		return err;
+	ad->link_up = false;
+	vigb_irq_enable_misc(ad);
+	mutex_lock(&ad->vf_lock);
+	for (vf = 0; vf < ad->num_vfs; vf++)
+		vigb_vf_stats_baseline(ad, vf);
+	mutex_unlock(&ad->vf_lock);
+	vigb_configure_global(ad);
+	mutex_lock(&ad->vf_lock);
+	for (vf = 0; vf < ad->num_vfs; vf++)
+		vigb_vf_ping(ad, vf, true);
+	mutex_unlock(&ad->vf_lock);
+	vigb_hw_start_link(ad);
+	netdev_info(ad->netdev, "device reset%s\n",
+		    ad->num_vfs ? ": VFs told to renegotiate" : "");
+	return running ? vigb_up(ad) : 0;
+}
+
+/* After a hang. */
 void vigb_reset_task(struct work_struct *work)
 {
 	struct vigb_adapter *ad = container_of(work, struct vigb_adapter,
 					       reset_task);
-	bool running;
 
 	rtnl_lock();
-	if (test_bit(VIGB_REMOVING, &ad->state))
-		goto out;
-	running = netif_running(ad->netdev);
-	set_bit(VIGB_RESETTING, &ad->state);
-	if (running)
-		vigb_down(ad);
-	if (vigb_hw_reset(ad)) {
-		clear_bit(VIGB_RESETTING, &ad->state);
-		goto out;
-	}
-	clear_bit(VIGB_RESETTING, &ad->state);
-	vigb_irq_enable_misc(ad);
-	vigb_configure_global(ad);
-	vigb_hw_start_link(ad);
-	if (running && vigb_up(ad))
+	if (!test_bit(VIGB_REMOVING, &ad->state) && vigb_full_reset(ad))
 		dev_close(ad->netdev);
-out:
 	rtnl_unlock();
 }
 

@@ -212,7 +212,7 @@ void vigb_vf_update_stats(struct vigb_adapter *ad, unsigned int vf)
 	}
 }
 
-static void vigb_vf_stats_baseline(struct vigb_adapter *ad, unsigned int vf)
+void vigb_vf_stats_baseline(struct vigb_adapter *ad, unsigned int vf)
 {
 	static const u32 regs[5] = {
 		VIGB_PVFGPRC(0), VIGB_PVFGPTC(0), VIGB_PVFGORC(0),

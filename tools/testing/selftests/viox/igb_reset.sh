@@ -1,0 +1,110 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Resets with VFs at work on igbvf: a VF's function level reset, the PF
+# going down and up, a full device reset of the PF (ethtool --reset,
+# viox_igb only) and numvfs cycles between 0 and 7. After each, traffic
+# flows again. The resets in-tree igb supports run on it too.
+. "$(dirname "$0")/ktap.sh"
+. "$(dirname "$0")/igb_lib.sh"
+
+# Long under TCG: the debug kernel's run covers it, the stock run the PF.
+if [ "${VIOX_KERNEL:-}" = stock ]; then
+	ktap_skip "resets with VFs on Debian's kernel" "covered by the debug-kernel run"
+	ktap_finish
+fi
+
+kmod_load igb
+kmod_load igbvf
+insmod "$(viox_ko viox_igb)" 2>/dev/null
+bdf=$(igb_pf_bdf) || { echo "Bail out! no 82576"; exit 1; }
+wire=$(igb_wire_setup) || { echo "Bail out! no wire NIC"; exit 1; }
+numvfs=/sys/bus/pci/devices/$bdf/sriov_numvfs
+
+vfbdf() { basename "$(readlink "/sys/bus/pci/devices/$bdf/virtfn$1")"; }
+
+vfs_up() { # COUNT: VFs on igbvf, each in namespace rvN with an address
+	local i dev
+	echo "$1" > "$numvfs" || return 1
+	for i in $(seq 0 $(($1 - 1))); do
+		dev=$(pci_netdev "$(vfbdf "$i")") || return 1
+		ip netns add "rv$i"
+		ip link set "$dev" netns "rv$i"
+		ip -n "rv$i" addr add "192.0.2.$((30 + i))/24" dev "$dev"
+		ip -n "rv$i" link set "$dev" up
+	done
+	for i in $(seq 0 $(($1 - 1))); do
+		wait_carrier "$(ip netns exec "rv$i" ls /sys/class/net | grep -vx lo)" "rv$i" || return 1
+	done
+}
+
+vfs_down() {
+	local d
+	for d in /var/run/netns/rv*; do
+		[ -e "$d" ] && ip netns del "$(basename "$d")"
+	done
+	for d in /sys/bus/pci/devices/"$bdf"/virtfn*; do
+		[ -e "$d/driver" ] && basename "$(readlink -f "$d")" > "$d/driver/unbind"
+	done
+	echo 0 > "$numvfs"
+}
+
+# VF I reaches the wire again within SECONDS (VF drivers recover on their
+# own watchdog's schedule).
+vf_recovers() { # I SECONDS
+	local end=$((SECONDS + $2))
+	while [ $SECONDS -lt $end ]; do
+		ip netns exec "rv$1" ping -c 1 -W 1 "$IGB_WIRE_IP" >/dev/null 2>&1 && return 0
+		sleep 1
+	done
+	echo "VF $1 did not reach the wire within $2 s"
+	return 1
+}
+
+vfs_recover() { # SECONDS I...: each VF I reaches the wire again
+	local secs=$1 i
+	shift
+	for i in "$@"; do
+		vf_recovers "$i" "$secs" || return 1
+	done
+}
+
+cycles() { # COUNT: numvfs 0 -> 7 -> 0, traffic each time
+	local n
+	for n in $(seq "$1"); do
+		vfs_up 7 || return 1
+		vf_recovers 6 20 || return 1
+		vfs_down || return 1
+	done
+}
+
+scenario() { # DRIVER
+	local drv=$1 pf
+	ktap_check "$drv: PF bound" pci_bind "$bdf" "$drv"
+	pf=$(pci_netdev "$bdf")
+	igb_pf_setup "$pf"
+	ip -n "$IGB_WIRE_NS" neigh flush all
+	ktap_check "$drv: three VFs up" vfs_up 3
+	ktap_check "$drv: VF 1 passes traffic" vf_recovers 1 20
+	echo 1 > "/sys/bus/pci/devices/$(vfbdf 1)/reset"
+	ktap_check "$drv: VF 1 back after its function level reset" vf_recovers 1 40
+	ktap_check "$drv: VF 0 unaffected by VF 1's reset" vf_recovers 0 5
+	ip link set "$pf" down
+	ip link set "$pf" up
+	ktap_check "$drv: VFs back after PF down and up" vfs_recover 40 0 2
+	if [ "$drv" = viox_igb ]; then
+		ktap_check "$drv: ethtool --reset all" ethtool --reset "$pf" all
+		ktap_check "$drv: PF traffic after the device reset" \
+			sh -c "sleep 2; ping -c 3 -i 0.2 -W 2 $IGB_WIRE_IP"
+		ktap_check "$drv: a partial reset is refused" \
+			sh -c "! ethtool --reset $pf phy 2>/dev/null"
+	fi
+	ktap_check "$drv: VFs removed" vfs_down
+	[ "$drv" = viox_igb ] &&
+		ktap_check "$drv: numvfs 0 -> 7 -> 0, twice, with traffic" cycles 2
+	ip link set "$pf" down
+}
+
+scenario viox_igb
+scenario igb
+pci_bind "$bdf" viox_igb
+ktap_finish
