@@ -204,6 +204,9 @@ static int vigb_vf_set_vlan(struct vigb_adapter *ad, unsigned int vf,
 	u16 vid = msg[1] & VLAN_VID_MASK;
 	int err;
 
+	/* VLAN 0 is priority tagging: untagged filters cover it. */
+	if (!vid && msg[1] <= VLAN_VID_MASK)
+		return 0;
 	if (v->port_vlan && !v->trusted) {
 		v->mbx.spoof++;
 		dev_warn_ratelimited(&ad->pdev->dev,
@@ -215,9 +218,6 @@ static int vigb_vf_set_vlan(struct vigb_adapter *ad, unsigned int vf,
 		v->mbx.bad++;
 		return -EINVAL;
 	}
-	/* VLAN 0 is priority tagging: untagged filters cover it. */
-	if (!vid)
-		return 0;
 	if (add == test_bit(vid, v->vlans))
 		return 0;
 	err = vigb_vlvf_set(ad, vid, vf, add);

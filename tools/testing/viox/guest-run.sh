@@ -4,6 +4,7 @@
 # it offers, for a person to read (OUT/report.txt).
 . "$VIOX_TOP/tools/testing/viox/guest-lib.sh"
 . "$VIOX_TOP/tools/testing/selftests/viox/net_lib.sh"
+. "$VIOX_TOP/tools/testing/selftests/viox/igb_lib.sh"
 guest_setup
 exec 2>"$OUT/guest.log"
 report=$OUT/report.txt
@@ -47,6 +48,54 @@ PY
 	rm -f "$log" "$log.json"
 }
 
+# Three VFs on igbvf, each in its own namespace, configured through ip link
+# and devlink, passing traffic to the wire peer.
+igb_sriov_demo() {
+	local bdf pf i dev vbdf
+	kmod_load igbvf
+	bdf=$(igb_pf_bdf) && pci_bind "$bdf" viox_igb || return 1
+	pf=$(pci_netdev "$bdf")
+	igb_wire_setup >/dev/null && igb_pf_setup "$pf" || return 1
+	ip -n "$IGB_WIRE_NS" link add link "$(ip netns exec "$IGB_WIRE_NS" ls /sys/class/net | grep -vx lo | head -n 1)" \
+		name wv100 type vlan id 100
+	ip -n "$IGB_WIRE_NS" addr add 198.51.100.2/24 dev wv100
+	ip -n "$IGB_WIRE_NS" link set wv100 up
+	echo "SR-IOV: viox_igb on the 82576 at $bdf ($pf), 3 VFs on igbvf:"
+	echo 3 > "/sys/bus/pci/devices/$bdf/sriov_numvfs"
+	ip link set "$pf" vf 0 mac 02:00:00:00:00:10
+	ip link set "$pf" vf 1 vlan 100
+	ip link set "$pf" vf 2 max_tx_rate 100 trust on
+	for i in 0 1 2; do
+		vbdf=$(basename "$(readlink "/sys/bus/pci/devices/$bdf/virtfn$i")")
+		dev=$(pci_netdev "$vbdf")
+		ip netns add "demo$i"
+		ip link set "$dev" netns "demo$i"
+		if [ "$i" = 1 ]; then
+			ip -n "demo$i" addr add 198.51.100.11/24 dev "$dev"
+		else
+			ip -n "demo$i" addr add "192.0.2.1$i/24" dev "$dev"
+		fi
+		ip -n "demo$i" link set "$dev" up
+	done
+	sleep 4
+	for i in 0 1 2; do
+		local to=$IGB_WIRE_IP
+		[ "$i" = 1 ] && to=198.51.100.2
+		printf '  VF %s -> wire %s: %s\n' "$i" "$to" \
+			"$(ip netns exec "demo$i" ping -c 5 -i 0.2 -W 2 "$to" | grep transmitted)"
+	done
+	echo
+	echo "The PF's view (ip -d -s link show $pf):"
+	ip -d -s link show "$pf" | sed -n '/vf 0/,$p' | sed 's/^/  /'
+	echo
+	echo "devlink port show:"
+	devlink port show | sed 's/^/  /'
+	echo
+	echo "devlink health diagnose pci/$bdf reporter vf_mbx:"
+	devlink health diagnose "pci/$bdf" reporter vf_mbx | sed 's/^/  /'
+	for i in 0 1 2; do ip netns del "demo$i"; done
+}
+
 mapfile -t mods < <(find "$VIOX_MODSRC" -maxdepth 1 -name 'viox_*.ko*' ! -name '*_kunit.ko*' | sort)
 {
 	echo "viox ${VIOX_EXPECT_VERSION:-?} on Linux $(uname -r)"
@@ -84,6 +133,10 @@ mapfile -t mods < <(find "$VIOX_MODSRC" -maxdepth 1 -name 'viox_*.ko*' ! -name '
 	if [ -c /dev/viox-net ]; then
 		echo
 		net_exchange
+	fi
+	if [ -d /sys/module/viox_igb ]; then
+		echo
+		igb_sriov_demo || echo "SR-IOV demonstration: FAILED"
 	fi
 	echo
 	echo "Kernel taint after loading: $(cat /proc/sys/kernel/tainted) (out-of-tree, unsigned)"
