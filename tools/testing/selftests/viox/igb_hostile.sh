@@ -8,11 +8,7 @@
 . "$(dirname "$0")/ktap.sh"
 . "$(dirname "$0")/igb_lib.sh"
 
-# Long under TCG: the debug kernel's run covers it, the stock run the PF.
-if [ "${VIOX_KERNEL:-}" = stock ]; then
-	ktap_skip "the hostile VF on Debian's kernel" "covered by the debug-kernel run"
-	ktap_finish
-fi
+igb_debug_kernel_only "the hostile VF"
 
 mbx=$VIOX_TOP/tools/testing/viox/vf-mbx.py
 kmod_load igbvf

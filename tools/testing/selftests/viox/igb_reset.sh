@@ -7,11 +7,7 @@
 . "$(dirname "$0")/ktap.sh"
 . "$(dirname "$0")/igb_lib.sh"
 
-# Long under TCG: the debug kernel's run covers it, the stock run the PF.
-if [ "${VIOX_KERNEL:-}" = stock ]; then
-	ktap_skip "resets with VFs on Debian's kernel" "covered by the debug-kernel run"
-	ktap_finish
-fi
+igb_debug_kernel_only "resets with VFs"
 
 kmod_load igb
 kmod_load igbvf

@@ -9,11 +9,7 @@
 . "$(dirname "$0")/ktap.sh"
 . "$(dirname "$0")/igb_lib.sh"
 
-# Long under TCG: the debug kernel's run covers it, the stock run the PF.
-if [ "${VIOX_KERNEL:-}" = stock ]; then
-	ktap_skip "seven VFs on Debian's kernel" "covered by the debug-kernel run"
-	ktap_finish
-fi
+igb_debug_kernel_only "seven VFs"
 
 kmod_load 8021q
 kmod_load igb
