@@ -83,7 +83,10 @@ static void vigb_configure_global(struct vigb_adapter *ad)
 		vigb_hw_set_vfta(ad, vid, true);
 	vigb_apply_features(ad, dev->features);
 	vigb_hw_set_rar(ad, 0, dev->dev_addr, BIT(ad->first_queue));
+	/* The address lists are walked under their lock, as the core does. */
+	netif_addr_lock_bh(dev);
 	vigb_set_rx_mode(dev);
+	netif_addr_unlock_bh(dev);
 	/* Pools last: they add their VLANs to the table cleared above. */
 	vigb_vmdq_configure(ad);
 	if (!ad->num_vfs)

@@ -192,12 +192,14 @@ void vigb_vf_reset(struct vigb_adapter *ad, unsigned int vf)
 	vigb_vf_apply(ad, vf);
 }
 
+/* VF 0's counters in struct vigb_vf_stats order; VF n's are 0x100 * n further. */
+static const u32 vigb_vf_stat_regs[5] = {
+	VIGB_PVFGPRC(0), VIGB_PVFGPTC(0), VIGB_PVFGORC(0),
+	VIGB_PVFGOTC(0), VIGB_PVFMPRC(0),
+};
+
 void vigb_vf_update_stats(struct vigb_adapter *ad, unsigned int vf)
 {
-	static const u32 regs[5] = {
-		VIGB_PVFGPRC(0), VIGB_PVFGPTC(0), VIGB_PVFGORC(0),
-		VIGB_PVFGOTC(0), VIGB_PVFMPRC(0),
-	};
 	struct vigb_vf_stats *s = &ad->vfs[vf].stats;
 	u64 *acc[5] = { &s->rx_packets, &s->tx_packets, &s->rx_bytes,
 			&s->tx_bytes, &s->rx_multicast };
@@ -205,7 +207,7 @@ void vigb_vf_update_stats(struct vigb_adapter *ad, unsigned int vf)
 
 	lockdep_assert_held(&ad->vf_lock);
 	for (i = 0; i < 5; i++) {
-		u32 now = vigb_rd32(ad, regs[i] + 0x100 * vf);
+		u32 now = vigb_rd32(ad, vigb_vf_stat_regs[i] + 0x100 * vf);
 
 		*acc[i] += (u32)(now - s->last[i]);
 		s->last[i] = now;
@@ -214,14 +216,10 @@ void vigb_vf_update_stats(struct vigb_adapter *ad, unsigned int vf)
 
 void vigb_vf_stats_baseline(struct vigb_adapter *ad, unsigned int vf)
 {
-	static const u32 regs[5] = {
-		VIGB_PVFGPRC(0), VIGB_PVFGPTC(0), VIGB_PVFGORC(0),
-		VIGB_PVFGOTC(0), VIGB_PVFMPRC(0),
-	};
 	unsigned int i;
 
 	for (i = 0; i < 5; i++)
-		ad->vfs[vf].stats.last[i] = vigb_rd32(ad, regs[i] + 0x100 * vf);
+		ad->vfs[vf].stats.last[i] = vigb_rd32(ad, vigb_vf_stat_regs[i] + 0x100 * vf);
 }
 
 /* VMDq mode for n VFs, or plain RSS for none; the PF's pool last. */
