@@ -15,7 +15,6 @@ pf=$(pci_netdev "$bdf")
 h=pci/$bdf
 ip link set "$pf" up
 
-json() { /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 info() { devlink -j dev info "$h" | json "d['info']['$h']$1"; }
 port() { devlink -j port show "$h/$1" | json "d['port']['$h/$1']$2"; }
 vfinfo() { ip -j -d link show "$pf" | json "[v for v in d[0]['vfinfo_list'] if v['vf'] == $1][0]$2"; }
@@ -69,9 +68,7 @@ ktap_check "health: diagnose lists both VFs with counters" \
 ktap_check "health: recover and dump run" \
 	sh -c "devlink health recover $h reporter vf_mbx && devlink health dump show $h reporter vf_mbx | grep -q num_vfs"
 
-for d in /sys/bus/pci/devices/"$bdf"/virtfn*; do
-	[ -e "$d/driver" ] && basename "$(readlink -f "$d")" > "$d/driver/unbind"
-done
+igb_vfs_unbind "$bdf"
 echo 0 > "/sys/bus/pci/devices/$bdf/sriov_numvfs"
 ktap_check "VF ports go with the VFs" test "$(devlink -j port show | json "len(d['port'])")" = 1
 ip link set "$pf" down

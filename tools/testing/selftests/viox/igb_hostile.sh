@@ -20,8 +20,6 @@ pf=$(pci_netdev "$bdf")
 igb_pf_setup "$pf"
 h=pci/$bdf
 
-json() { /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
-vfbdf() { basename "$(readlink "/sys/bus/pci/devices/$bdf/virtfn$1")"; }
 counter() { # VF NAME: a vf_mbx diagnose counter
 	devlink -j health diagnose "$h" reporter vf_mbx | json "d['vfs'][$1]['$2']"
 }
@@ -118,9 +116,7 @@ ktap_check "VF 0 lost no more than a ping or two meanwhile" \
 ip link set "$pf" vf 1 mac 00:00:00:00:00:00
 ip netns del hv0
 ip netns del hv2
-for d in /sys/bus/pci/devices/"$bdf"/virtfn*; do
-	[ -e "$d/driver" ] && basename "$(readlink -f "$d")" > "$d/driver/unbind"
-done
+igb_vfs_unbind "$bdf"
 echo 0 > "/sys/bus/pci/devices/$bdf/sriov_numvfs"
 ktap_check "the PF passes traffic afterwards" ping -c 3 -i 0.2 -W 2 "$IGB_WIRE_IP"
 ip link set "$pf" down

@@ -28,6 +28,21 @@ igb_pf_bdf() {
 	return 1
 }
 
+# Evaluate a Python expression on the JSON read from stdin, as d: json EXPR.
+json() { /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+
+# The PCI address of the PF's VF N (uses $bdf, the PF's): vfbdf N.
+vfbdf() { basename "$(readlink "/sys/bus/pci/devices/$bdf/virtfn$1")"; }
+
+# Unbind every VF of PF BDF from its driver, so numvfs may go to 0.
+igb_vfs_unbind() {
+	local d
+	for d in /sys/bus/pci/devices/"$1"/virtfn*; do
+		[ -e "$d/driver" ] && basename "$(readlink -f "$d")" > "$d/driver/unbind"
+	done
+	return 0
+}
+
 # The driver bound to a PCI function, or nothing.
 pci_driver_of() {
 	local l=/sys/bus/pci/devices/$1/driver

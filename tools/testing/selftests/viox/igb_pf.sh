@@ -14,7 +14,6 @@ insmod "$(viox_ko viox_igb)" 2>/dev/null
 bdf=$(igb_pf_bdf) || { echo "Bail out! no 82576"; exit 1; }
 wire=$(igb_wire_setup) || { echo "Bail out! no wire NIC"; exit 1; }
 
-json() { /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 
 pf_traffic() { # DRIVER: the checks both drivers must pass
 	local drv=$1 dev

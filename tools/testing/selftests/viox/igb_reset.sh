@@ -16,7 +16,6 @@ bdf=$(igb_pf_bdf) || { echo "Bail out! no 82576"; exit 1; }
 wire=$(igb_wire_setup) || { echo "Bail out! no wire NIC"; exit 1; }
 numvfs=/sys/bus/pci/devices/$bdf/sriov_numvfs
 
-vfbdf() { basename "$(readlink "/sys/bus/pci/devices/$bdf/virtfn$1")"; }
 
 vfs_up() { # COUNT: VFs on igbvf, each in namespace rvN with an address
 	local i dev
@@ -38,9 +37,7 @@ vfs_down() {
 	for d in /var/run/netns/rv*; do
 		[ -e "$d" ] && ip netns del "$(basename "$d")"
 	done
-	for d in /sys/bus/pci/devices/"$bdf"/virtfn*; do
-		[ -e "$d/driver" ] && basename "$(readlink -f "$d")" > "$d/driver/unbind"
-	done
+	igb_vfs_unbind "$bdf"
 	echo 0 > "$numvfs"
 }
 

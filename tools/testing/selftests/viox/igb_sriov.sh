@@ -20,7 +20,6 @@ wire=$(igb_wire_setup) || { echo "Bail out! no wire NIC"; exit 1; }
 numvfs=/sys/bus/pci/devices/$bdf/sriov_numvfs
 NVF=7
 
-json() { /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 vf_ip() { echo "192.0.2.$((10 + $1))"; }
 vf_dev() { ip netns exec "vf$1" ls /sys/class/net | grep -vx lo; }
 in_vf() { local i=$1; shift; ip netns exec "vf$i" "$@"; }
@@ -49,13 +48,11 @@ vfs_up() {
 }
 
 vfs_down() {
-	local i d
+	local i
 	for i in $(seq 0 $((NVF - 1))); do
 		ip netns del "vf$i" 2>/dev/null
 	done
-	for d in /sys/bus/pci/devices/"$bdf"/virtfn*; do
-		[ -e "$d/driver" ] && basename "$(readlink -f "$d")" > "$d/driver/unbind"
-	done
+	igb_vfs_unbind "$bdf"
 	echo 0 > "$numvfs"
 }
 

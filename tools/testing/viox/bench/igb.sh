@@ -37,9 +37,7 @@ bringup() {
 		sleep 0.1
 	done
 	end=$(date +%s.%N)
-	for d in /sys/bus/pci/devices/"$bdf"/virtfn*; do
-		[ -e "$d/driver" ] && basename "$(readlink -f "$d")" > "$d/driver/unbind"
-	done
+	igb_vfs_unbind "$bdf"
 	echo 0 > "$numvfs"
 	[ "$n" = 7 ] || return 1
 	python3 -c "print(round($end - $start, 3))"
