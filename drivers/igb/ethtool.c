@@ -191,8 +191,9 @@ static void vigb_get_channels(struct net_device *dev,
 {
 	struct vigb_adapter *ad = netdev_priv(dev);
 
-	ch->max_combined = vigb_irq_max_qp(ad);
-	ch->combined_count = clamp(ad->req_qp, 1u, vigb_irq_max_qp(ad));
+	/* VFs or pools: the model gives the PF's pool one working queue. */
+	ch->max_combined = vigb_vmdq(ad) ? 1 : vigb_irq_max_qp(ad);
+	ch->combined_count = clamp(ad->req_qp, 1u, ch->max_combined);
 	ch->max_other = ad->msix ? 1 : 0;
 	ch->other_count = ch->max_other;
 }

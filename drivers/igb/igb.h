@@ -4,6 +4,7 @@
 #define _VIOX_IGB_H
 
 #include <linux/if_vlan.h>
+#include <linux/interrupt.h>
 #include <linux/io.h>
 #include <linux/netdevice.h>
 #include <linux/pci.h>
@@ -34,6 +35,7 @@
 #define VIGB_VF_MSG_RATE	200	/* default mailbox messages a VF may send a second */
 
 struct vigb_adapter;
+struct vigb_pool;
 struct vigb_qvec;
 
 struct vigb_tx_buf {
@@ -182,6 +184,8 @@ struct vigb_adapter {
 	struct mutex vf_lock;		/* vfs[], pools and their filters */
 	struct work_struct mbx_work;
 	unsigned long reserved_pools;	/* taken through the offload API */
+	struct vigb_pool *pools[VIGB_POOLS];
+	u32 pool_mta[VIGB_MTA_REGS];	/* the reserved pools' share */
 	u32 vf_msg_rate;		/* mailbox messages a VF may send a second */
 	u32 pf_mta[VIGB_MTA_REGS];	/* the PF's share of the MTA */
 	u32 vf_mta[VIGB_MTA_REGS];	/* the VFs' share */
@@ -213,6 +217,12 @@ static inline void vigb_flush(struct vigb_adapter *ad)
 	readl(ad->hw + VIGB_STATUS);
 }
 
+/* VFs or pools: the device steers by pool rather than by RSS. */
+static inline bool vigb_vmdq(const struct vigb_adapter *ad)
+{
+	return ad->num_vfs || ad->reserved_pools;
+}
+
 static inline unsigned int vigb_unused(const struct vigb_ring *r)
 {
 	int n = (int)r->next_to_clean - r->next_to_use - 1;
@@ -237,11 +247,18 @@ int vigb_rings_alloc(struct vigb_adapter *ad);
 void vigb_rings_free(struct vigb_adapter *ad);
 void vigb_rings_configure(struct vigb_adapter *ad);
 void vigb_rings_disable(struct vigb_adapter *ad);
+int vigb_ring_pair_alloc(struct vigb_ring *tx, struct vigb_ring *rx);
+void vigb_ring_pair_free(struct vigb_ring *tx, struct vigb_ring *rx);
+void vigb_ring_pair_configure(struct vigb_adapter *ad, struct vigb_ring *tx,
+			      struct vigb_ring *rx);
+void vigb_ring_pair_disable(struct vigb_adapter *ad, struct vigb_ring *tx,
+			    struct vigb_ring *rx);
 void vigb_rx_refill(struct vigb_ring *rx, unsigned int n);
 void vigb_tx_clean_all(struct vigb_ring *tx);
 
 /* tx.c, rx.c */
 netdev_tx_t vigb_xmit(struct sk_buff *skb, struct net_device *dev);
+netdev_tx_t vigb_xmit_ring(struct vigb_ring *tx, struct sk_buff *skb);
 bool vigb_tx_clean(struct vigb_ring *tx, int budget);
 void vigb_tx_unmap(struct vigb_ring *tx, struct vigb_tx_buf *b);
 int vigb_rx_clean(struct vigb_ring *rx, int budget);
@@ -258,6 +275,10 @@ void vigb_irq_configure(struct vigb_adapter *ad);
 void vigb_irq_enable_misc(struct vigb_adapter *ad);
 void vigb_irq_enable(struct vigb_adapter *ad);
 void vigb_irq_disable(struct vigb_adapter *ad);
+irqreturn_t vigb_irq_queue(int irq, void *data);
+void vigb_irq_route_queue(struct vigb_adapter *ad, u8 queue, u8 vec);
+void vigb_irq_unmask(struct vigb_adapter *ad, u32 eims);
+bool vigb_qvec_clean(struct vigb_qvec *qv, int budget, int *work);
 
 /* netdev.c */
 extern const struct net_device_ops vigb_netdev_ops;
@@ -283,6 +304,13 @@ void vigb_vf_update_stats(struct vigb_adapter *ad, unsigned int vf);
 void vigb_vf_stats_baseline(struct vigb_adapter *ad, unsigned int vf);
 void vigb_vf_set_rate(struct vigb_adapter *ad, unsigned int vf);
 bool vigb_vf_link_allowed(struct vigb_adapter *ad, unsigned int vf);
+
+/* pool.c */
+void vigb_pools_program(struct vigb_adapter *ad);
+void vigb_pools_stop(struct vigb_adapter *ad);
+void vigb_pools_start(struct vigb_adapter *ad);
+void vigb_pools_teardown(struct vigb_adapter *ad);
+void vigb_pools_mta_rebuild(struct vigb_adapter *ad);
 
 /* mbx.c */
 extern struct workqueue_struct *vigb_mbx_wq;

@@ -2,8 +2,9 @@
 /*
  * viox_igb: interrupts. Under MSI-X, vector 0 carries the "other" causes
  * (link change, VF mailbox and VF resets) and vector 1 + n serves queue
- * pair n. Without MSI-X a single MSI or INTx vector serves one queue pair
- * and everything else, through ICR.
+ * pair n; a reserved pool p has vector 1 + p (pools exist only in VMDq
+ * mode, where the PF has one queue pair). Without MSI-X a single MSI or
+ * INTx vector serves one queue pair and everything else, through ICR.
  */
 #include <linux/interrupt.h>
 
@@ -31,7 +32,7 @@ static irqreturn_t vigb_msix_other(int irq, void *data)
 	return IRQ_HANDLED;
 }
 
-static irqreturn_t vigb_msix_queue(int irq, void *data)
+irqreturn_t vigb_irq_queue(int irq, void *data)
 {
 	struct vigb_qvec *qv = data;
 
@@ -54,32 +55,47 @@ static irqreturn_t vigb_intr_single(int irq, void *data)
 	return IRQ_HANDLED;
 }
 
+/*
+ * One NAPI round over a vector's rings. True when NAPI completed and the
+ * vector may be unmasked again; *work is what poll returns.
+ */
+bool vigb_qvec_clean(struct vigb_qvec *qv, int budget, int *work)
+{
+	bool tx_done = vigb_tx_clean(qv->tx, budget);
+	int rx = vigb_rx_clean(qv->rx, budget);
+
+	if (!tx_done || rx >= budget) {
+		*work = budget;
+		return false;
+	}
+	*work = min(rx, budget - 1);
+	return napi_complete_done(&qv->napi, rx);
+}
+
 static int vigb_poll(struct napi_struct *napi, int budget)
 {
 	struct vigb_qvec *qv = container_of(napi, struct vigb_qvec, napi);
 	struct vigb_adapter *ad = qv->ad;
-	bool tx_done = vigb_tx_clean(qv->tx, budget);
-	int work = vigb_rx_clean(qv->rx, budget);
+	int work;
 
-	if (!tx_done || work >= budget)
-		return budget;
-	if (napi_complete_done(napi, work) && !test_bit(VIGB_DOWN, &ad->state)) {
+	if (vigb_qvec_clean(qv, budget, &work) &&
+	    !test_bit(VIGB_DOWN, &ad->state)) {
 		if (ad->msix)
 			vigb_wr32(ad, VIGB_EIMS, qv->eims);
 		else
 			vigb_wr32(ad, VIGB_IMS, VIGB_IMS_SINGLE);
 	}
-	return min(work, budget - 1);
+	return work;
 }
 
-/* Vectors are allocated once per probe, sized for the PF's queue pairs. */
+/* Vectors are allocated once per probe: "other", then one per queue pair. */
 int vigb_irq_init(struct vigb_adapter *ad)
 {
 	struct pci_dev *pdev = ad->pdev;
 	unsigned int i;
 	int n;
 
-	n = pci_alloc_irq_vectors(pdev, 2, 1 + VIGB_MAX_QUEUE_PAIRS, PCI_IRQ_MSIX);
+	n = pci_alloc_irq_vectors(pdev, 2, 1 + VIGB_POOLS, PCI_IRQ_MSIX);
 	if (n > 0) {
 		ad->msix = true;
 	} else {
@@ -118,7 +134,7 @@ void vigb_irq_fini(struct vigb_adapter *ad)
 /* Queue pairs the vectors can serve. */
 unsigned int vigb_irq_max_qp(struct vigb_adapter *ad)
 {
-	return ad->msix ? ad->num_vectors - 1 : 1;
+	return ad->msix ? min(ad->num_vectors - 1, VIGB_MAX_QUEUE_PAIRS) : 1;
 }
 
 /*
@@ -156,7 +172,7 @@ int vigb_irq_request(struct vigb_adapter *ad)
 
 		snprintf(qv->name, sizeof(qv->name), "%s-TxRx-%u",
 			 ad->netdev->name, i);
-		err = request_irq(qv->irq, vigb_msix_queue, 0, qv->name, qv);
+		err = request_irq(qv->irq, vigb_irq_queue, 0, qv->name, qv);
 		if (err)
 			goto err;
 	}
@@ -188,6 +204,14 @@ static void vigb_write_ivar(struct vigb_adapter *ad, u8 queue, bool tx, u8 vec)
 	vigb_wr32(ad, reg, v);
 }
 
+/* Per-cause vectors, the "other" causes on vector 0. */
+static void vigb_irq_msix_mode(struct vigb_adapter *ad)
+{
+	vigb_wr32(ad, VIGB_GPIE, VIGB_GPIE_MSIX_MODE | VIGB_GPIE_PBA |
+		  VIGB_GPIE_EIAME | VIGB_GPIE_NSICR);
+	vigb_wr32(ad, VIGB_IVAR_MISC, (u32)(0 | VIGB_IVAR_VALID) << 8);
+}
+
 /* Route causes to vectors; the hardware must have been reset first. */
 void vigb_irq_configure(struct vigb_adapter *ad)
 {
@@ -197,15 +221,20 @@ void vigb_irq_configure(struct vigb_adapter *ad)
 		vigb_wr32(ad, VIGB_GPIE, 0);
 		return;
 	}
-	vigb_wr32(ad, VIGB_GPIE, VIGB_GPIE_MSIX_MODE | VIGB_GPIE_PBA |
-		  VIGB_GPIE_EIAME | VIGB_GPIE_NSICR);
-	vigb_wr32(ad, VIGB_IVAR_MISC, (u32)(0 | VIGB_IVAR_VALID) << 8);
-	for (i = 0; i < ad->num_qp; i++) {
-		vigb_write_ivar(ad, ad->rx_ring[i].reg, false, i + 1);
-		vigb_write_ivar(ad, ad->tx_ring[i].reg, true, i + 1);
-		vigb_wr32(ad, VIGB_EITR(i + 1),
-			  VIGB_ITR_DEFAULT | VIGB_EITR_CNT_IGNR);
-	}
+	for (i = 0; i < ad->num_qp; i++)
+		vigb_irq_route_queue(ad, ad->rx_ring[i].reg, i + 1);
+}
+
+/*
+ * Both causes of a queue pair to one vector, at the default rate. A pool
+ * may start while the PF is down, so MSI-X mode is (re)set here too.
+ */
+void vigb_irq_route_queue(struct vigb_adapter *ad, u8 queue, u8 vec)
+{
+	vigb_irq_msix_mode(ad);
+	vigb_write_ivar(ad, queue, false, vec);
+	vigb_write_ivar(ad, queue, true, vec);
+	vigb_wr32(ad, VIGB_EITR(vec), VIGB_ITR_DEFAULT | VIGB_EITR_CNT_IGNR);
 }
 
 static u32 vigb_eims_all(struct vigb_adapter *ad)
@@ -229,17 +258,21 @@ void vigb_irq_enable_misc(struct vigb_adapter *ad)
 	vigb_wr32(ad, VIGB_IMS, ims);
 }
 
+/* Queue vectors clear and mask themselves when they fire. */
+void vigb_irq_unmask(struct vigb_adapter *ad, u32 eims)
+{
+	vigb_wr32(ad, VIGB_EIAC, vigb_rd32(ad, VIGB_EIAC) | eims);
+	vigb_wr32(ad, VIGB_EIAM, vigb_rd32(ad, VIGB_EIAM) | eims);
+	vigb_wr32(ad, VIGB_EIMS, eims);
+}
+
 void vigb_irq_enable(struct vigb_adapter *ad)
 {
-	u32 eims = vigb_eims_all(ad);
-
 	if (!ad->msix) {
 		vigb_wr32(ad, VIGB_IMS, VIGB_IMS_SINGLE);
 		return;
 	}
-	vigb_wr32(ad, VIGB_EIAC, vigb_rd32(ad, VIGB_EIAC) | eims);
-	vigb_wr32(ad, VIGB_EIAM, vigb_rd32(ad, VIGB_EIAM) | eims);
-	vigb_wr32(ad, VIGB_EIMS, eims);
+	vigb_irq_unmask(ad, vigb_eims_all(ad));
 }
 
 /* Mask the queue vectors and wait out handlers already running. */

@@ -158,6 +158,7 @@ static void vigb_remove(struct pci_dev *pdev)
 	cancel_delayed_work_sync(&ad->watchdog);
 	cancel_work_sync(&ad->reset_task);
 	unregister_netdev(dev);
+	vigb_pools_teardown(ad);
 	vigb_wr32(ad, VIGB_IMC, ~0u);
 	vigb_wr32(ad, VIGB_EIMC, ~0u);
 	vigb_irq_release_misc(ad);

@@ -38,6 +38,19 @@ static void vigb_configure_rss(struct vigb_adapter *ad)
 		  VIGB_MRQC_RSS_IPV6_UDP);
 }
 
+/*
+ * VLAN filtering follows the PF's feature and promiscuity, except that
+ * reserved pools need it: their VLAN lists are filters.
+ */
+static bool vigb_vlan_filtering(struct vigb_adapter *ad,
+				netdev_features_t features)
+{
+	if (ad->reserved_pools)
+		return true;
+	return (features & NETIF_F_HW_VLAN_CTAG_FILTER) &&
+	       !(ad->netdev->flags & IFF_PROMISC);
+}
+
 static void vigb_apply_features(struct vigb_adapter *ad,
 				netdev_features_t features)
 {
@@ -56,8 +69,7 @@ static void vigb_apply_features(struct vigb_adapter *ad,
 		ctrl &= ~VIGB_CTRL_VME;
 	vigb_wr32(ad, VIGB_CTRL, ctrl);
 
-	if ((features & NETIF_F_HW_VLAN_CTAG_FILTER) &&
-	    !(ad->netdev->flags & IFF_PROMISC))
+	if (vigb_vlan_filtering(ad, features))
 		rctl |= VIGB_RCTL_VFE;
 	else
 		rctl &= ~VIGB_RCTL_VFE;
@@ -89,7 +101,7 @@ static void vigb_configure_global(struct vigb_adapter *ad)
 	netif_addr_unlock_bh(dev);
 	/* Pools last: they add their VLANs to the table cleared above. */
 	vigb_vmdq_configure(ad);
-	if (!ad->num_vfs)
+	if (!vigb_vmdq(ad))
 		vigb_configure_rss(ad);
 }
 
@@ -98,7 +110,7 @@ static void vigb_assign_queues(struct vigb_adapter *ad)
 	unsigned int i;
 
 	/* In VMDq mode the model gives a pool one working queue. */
-	ad->num_qp = ad->num_vfs ? 1 : clamp(ad->req_qp, 1u, vigb_irq_max_qp(ad));
+	ad->num_qp = vigb_vmdq(ad) ? 1 : clamp(ad->req_qp, 1u, vigb_irq_max_qp(ad));
 	for (i = 0; i < VIGB_MAX_QUEUE_PAIRS; i++) {
 		ad->tx_ring[i].index = i;
 		ad->rx_ring[i].index = i;
@@ -223,8 +235,7 @@ void vigb_set_rx_mode(struct net_device *dev)
 	spin_unlock(&ad->mta_lock);
 	vigb_mta_write(ad);
 
-	if ((dev->features & NETIF_F_HW_VLAN_CTAG_FILTER) &&
-	    !(dev->flags & IFF_PROMISC))
+	if (vigb_vlan_filtering(ad, dev->features))
 		rctl |= VIGB_RCTL_VFE;
 	else
 		rctl &= ~VIGB_RCTL_VFE;
@@ -260,7 +271,7 @@ static int vigb_vlan_add(struct net_device *dev, __be16 proto, u16 vid)
 
 	set_bit(vid, ad->active_vlans);
 	vigb_hw_set_vfta(ad, vid, true);
-	if (ad->num_vfs) {
+	if (vigb_vmdq(ad)) {
 		mutex_lock(&ad->vf_lock);
 		err = vigb_vlvf_set(ad, vid, ad->first_queue, true);
 		mutex_unlock(&ad->vf_lock);
@@ -277,7 +288,7 @@ static int vigb_vlan_kill(struct net_device *dev, __be16 proto, u16 vid)
 	struct vigb_adapter *ad = netdev_priv(dev);
 
 	clear_bit(vid, ad->active_vlans);
-	if (ad->num_vfs) {
+	if (vigb_vmdq(ad)) {
 		mutex_lock(&ad->vf_lock);
 		vigb_vlvf_set(ad, vid, ad->first_queue, false);
 		mutex_unlock(&ad->vf_lock);
@@ -407,6 +418,7 @@ int vigb_full_reset(struct vigb_adapter *ad)
 	ASSERT_RTNL();
 	if (running)
 		vigb_down(ad);
+	vigb_pools_stop(ad);
 	vigb_hw_update_stats(ad);
 	mutex_lock(&ad->vf_lock);
 	for (vf = 0; vf < ad->num_vfs; vf++) {
@@ -427,6 +439,7 @@ int vigb_full_reset(struct vigb_adapter *ad)
 		vigb_vf_stats_baseline(ad, vf);
 	mutex_unlock(&ad->vf_lock);
 	vigb_configure_global(ad);
+	vigb_pools_start(ad);
 	mutex_lock(&ad->vf_lock);
 	for (vf = 0; vf < ad->num_vfs; vf++)
 		vigb_vf_ping(ad, vf, true);

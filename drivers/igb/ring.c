@@ -33,7 +33,7 @@ static int vigb_rx_ring_alloc(struct vigb_ring *rx)
 		.nid = dev_to_node(rx->dev),
 		.dev = rx->dev,
 		.napi = &rx->qvec->napi,
-		.netdev = rx->netdev,
+		.netdev = rx->qvec->ad->netdev,	/* a pool's vport may go first */
 		.dma_dir = DMA_FROM_DEVICE,
 		.offset = VIGB_RX_HEADROOM,
 		.max_len = VIGB_RX_BUF_LEN,
@@ -121,42 +121,54 @@ void vigb_tx_clean_all(struct vigb_ring *tx)
 	netdev_tx_reset_queue(netdev_get_tx_queue(tx->netdev, tx->index));
 }
 
+/* One TX and one RX ring, empty; on failure neither is left allocated. */
+int vigb_ring_pair_alloc(struct vigb_ring *tx, struct vigb_ring *rx)
+{
+	int err;
+
+	tx->next_to_use = 0;
+	tx->next_to_clean = 0;
+	rx->next_to_use = 0;
+	rx->next_to_clean = 0;
+	err = vigb_tx_ring_alloc(tx);
+	if (err)
+		return err;
+	err = vigb_rx_ring_alloc(rx);
+	if (err)
+		vigb_tx_ring_free(tx);
+	return err;
+}
+
+void vigb_ring_pair_free(struct vigb_ring *tx, struct vigb_ring *rx)
+{
+	vigb_tx_ring_free(tx);
+	vigb_rx_ring_free(rx);
+}
+
 int vigb_rings_alloc(struct vigb_adapter *ad)
 {
 	unsigned int i;
 	int err;
 
 	for (i = 0; i < ad->num_qp; i++) {
-		struct vigb_ring *tx = &ad->tx_ring[i], *rx = &ad->rx_ring[i];
-
-		tx->count = ad->tx_ring_count;
-		rx->count = ad->rx_ring_count;
-		tx->next_to_use = 0;
-		tx->next_to_clean = 0;
-		rx->next_to_use = 0;
-		rx->next_to_clean = 0;
-		err = vigb_tx_ring_alloc(tx);
-		if (err)
-			goto err;
-		err = vigb_rx_ring_alloc(rx);
-		if (err)
-			goto err;
+		ad->tx_ring[i].count = ad->tx_ring_count;
+		ad->rx_ring[i].count = ad->rx_ring_count;
+		err = vigb_ring_pair_alloc(&ad->tx_ring[i], &ad->rx_ring[i]);
+		if (err) {
+			netdev_err(ad->netdev, "cannot allocate rings: %d\n", err);
+			vigb_rings_free(ad);
+			return err;
+		}
 	}
 	return 0;
-err:
-	netdev_err(ad->netdev, "cannot allocate rings: %d\n", err);
-	vigb_rings_free(ad);
-	return err;
 }
 
 void vigb_rings_free(struct vigb_adapter *ad)
 {
 	unsigned int i;
 
-	for (i = 0; i < VIGB_MAX_QUEUE_PAIRS; i++) {
-		vigb_tx_ring_free(&ad->tx_ring[i]);
-		vigb_rx_ring_free(&ad->rx_ring[i]);
-	}
+	for (i = 0; i < VIGB_MAX_QUEUE_PAIRS; i++)
+		vigb_ring_pair_free(&ad->tx_ring[i], &ad->rx_ring[i]);
 }
 
 /* Post up to n fresh buffers; the tail moves once at the end. */
@@ -240,28 +252,36 @@ static void vigb_configure_rx(struct vigb_adapter *ad, struct vigb_ring *rx)
 	vigb_rx_refill(rx, vigb_unused(rx));
 }
 
+void vigb_ring_pair_configure(struct vigb_adapter *ad, struct vigb_ring *tx,
+			      struct vigb_ring *rx)
+{
+	vigb_configure_tx(ad, tx);
+	vigb_configure_rx(ad, rx);
+}
+
 /* Program every queue pair and enable the queues. */
 void vigb_rings_configure(struct vigb_adapter *ad)
 {
 	unsigned int i;
 
-	for (i = 0; i < ad->num_qp; i++) {
-		vigb_configure_tx(ad, &ad->tx_ring[i]);
-		vigb_configure_rx(ad, &ad->rx_ring[i]);
-	}
+	for (i = 0; i < ad->num_qp; i++)
+		vigb_ring_pair_configure(ad, &ad->tx_ring[i], &ad->rx_ring[i]);
+}
+
+void vigb_ring_pair_disable(struct vigb_adapter *ad, struct vigb_ring *tx,
+			    struct vigb_ring *rx)
+{
+	vigb_wr32(ad, VIGB_RXDCTL(rx->reg), 0);
+	vigb_wr32(ad, VIGB_TXDCTL(tx->reg), 0);
+	vigb_flush(ad);
+	vigb_queue_wait(ad, VIGB_RXDCTL(rx->reg), false);
+	vigb_queue_wait(ad, VIGB_TXDCTL(tx->reg), false);
 }
 
 void vigb_rings_disable(struct vigb_adapter *ad)
 {
 	unsigned int i;
 
-	for (i = 0; i < ad->num_qp; i++) {
-		vigb_wr32(ad, VIGB_RXDCTL(ad->rx_ring[i].reg), 0);
-		vigb_wr32(ad, VIGB_TXDCTL(ad->tx_ring[i].reg), 0);
-	}
-	vigb_flush(ad);
-	for (i = 0; i < ad->num_qp; i++) {
-		vigb_queue_wait(ad, VIGB_RXDCTL(ad->rx_ring[i].reg), false);
-		vigb_queue_wait(ad, VIGB_TXDCTL(ad->tx_ring[i].reg), false);
-	}
+	for (i = 0; i < ad->num_qp; i++)
+		vigb_ring_pair_disable(ad, &ad->tx_ring[i], &ad->rx_ring[i]);
 }

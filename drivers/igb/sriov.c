@@ -20,7 +20,7 @@ bool vigb_vf_link_allowed(struct vigb_adapter *ad, unsigned int vf)
 	return ad->vfs[vf].link_state != IFLA_VF_LINK_STATE_DISABLE;
 }
 
-/* The MTA is shared: the PF's hashes or'd with every VF's. */
+/* The MTA is shared: the PF's hashes or'd with every VF's and pool's. */
 void vigb_mta_write(struct vigb_adapter *ad)
 {
 	unsigned long flags;
@@ -28,7 +28,8 @@ void vigb_mta_write(struct vigb_adapter *ad)
 
 	spin_lock_irqsave(&ad->mta_lock, flags);
 	for (i = 0; i < VIGB_MTA_REGS; i++)
-		vigb_wr32(ad, VIGB_MTA(i), ad->pf_mta[i] | ad->vf_mta[i]);
+		vigb_wr32(ad, VIGB_MTA(i),
+			  ad->pf_mta[i] | ad->vf_mta[i] | ad->pool_mta[i]);
 	spin_unlock_irqrestore(&ad->mta_lock, flags);
 }
 
@@ -222,13 +223,16 @@ void vigb_vf_stats_baseline(struct vigb_adapter *ad, unsigned int vf)
 		ad->vfs[vf].stats.last[i] = vigb_rd32(ad, vigb_vf_stat_regs[i] + 0x100 * vf);
 }
 
-/* VMDq mode for n VFs, or plain RSS for none; the PF's pool last. */
+/*
+ * VMDq mode for n VFs and any reserved pools, or plain RSS for neither;
+ * the PF's pool after the last VF.
+ */
 void vigb_vmdq_configure(struct vigb_adapter *ad)
 {
 	unsigned int pf = vigb_pf_pool(ad), vf, vid;
 	u32 vmolr;
 
-	if (!ad->num_vfs) {
+	if (!vigb_vmdq(ad)) {
 		vigb_wr32(ad, VIGB_VT_CTL, 0);
 		vigb_wr32(ad, VIGB_DTXSWC, 0);
 		for (vid = 0; vid < VIGB_VLVF_ENTRIES; vid++)
@@ -263,8 +267,11 @@ void vigb_vmdq_configure(struct vigb_adapter *ad)
 		vigb_vf_apply(ad, vf);
 	}
 	vigb_vf_mta_rebuild(ad);
+	vigb_pools_program(ad);
 	mutex_unlock(&ad->vf_lock);
 
+	if (!ad->num_vfs)
+		return;
 	/* VFs may now talk to the PF (they poll RSTD). */
 	vigb_wr32(ad, VIGB_MBVFIMR, 0xff);
 	vigb_wr32(ad, VIGB_CTRL_EXT,
@@ -294,6 +301,7 @@ static int vigb_sriov_relayout(struct vigb_adapter *ad, unsigned int num_vfs,
 
 	if (running)
 		vigb_down(ad);
+	vigb_pools_stop(ad);
 	/* Forget queue vector routes the old layout left behind. */
 	for (i = 0; i < 8; i++)
 		vigb_wr32(ad, VIGB_IVAR0 + 4 * i, 0);
@@ -309,6 +317,7 @@ static int vigb_sriov_relayout(struct vigb_adapter *ad, unsigned int num_vfs,
 		err = vigb_up(ad);
 	else
 		err = vigb_reinit(ad);
+	vigb_pools_start(ad);
 	return err;
 }
 

@@ -109,11 +109,10 @@ static void vigb_tx_unwind(struct vigb_ring *tx, u16 first, u16 end)
 	}
 }
 
-netdev_tx_t vigb_xmit(struct sk_buff *skb, struct net_device *dev)
+/* Post one frame; the ring's netdev queue does BQL, stop and wake. */
+netdev_tx_t vigb_xmit_ring(struct vigb_ring *tx, struct sk_buff *skb)
 {
-	struct vigb_adapter *ad = netdev_priv(dev);
-	struct vigb_ring *tx = &ad->tx_ring[skb_get_queue_mapping(skb)];
-	struct netdev_queue *txq = netdev_get_tx_queue(dev, tx->index);
+	struct netdev_queue *txq = netdev_get_tx_queue(tx->netdev, tx->index);
 	unsigned int nfrags = skb_shinfo(skb)->nr_frags, f, len;
 	union vigb_tx_desc *d = NULL;
 	u32 cmd = VIGB_TXD_DTYP_DATA | VIGB_TXD_CMD_DEXT | VIGB_TXD_CMD_IFCS;
@@ -188,6 +187,13 @@ drop:
 	vigb_tx_count(tx, &tx->stats.drops);
 	dev_kfree_skb_any(skb);
 	return NETDEV_TX_OK;
+}
+
+netdev_tx_t vigb_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	struct vigb_adapter *ad = netdev_priv(dev);
+
+	return vigb_xmit_ring(&ad->tx_ring[skb_get_queue_mapping(skb)], skb);
 }
 
 /* Reclaim completed packets; true when the ring was cleaned fully. */

@@ -9,7 +9,7 @@ kdir=$1
 src=$(linux_source_tree)
 cd "$VIOX_TOP"
 mapfile -t files < <(git ls-files --cached --others --exclude-standard \
-		     'drivers/*.[ch]' 'include/*.h' 'kunit/*.[ch]' |
+		     'drivers/*.[ch]' 'include/*.h' 'kunit/*.[ch]' ':(glob)tools/testing/viox/*.c' |
 		     grep -v '^include/viox/compat.h$')
 checkpatch() {
 	"$src/scripts/checkpatch.pl" --no-tree --quiet --show-types --strict "$@"

@@ -1,0 +1,440 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * viox_igb: pools reserved through the pool offload interface
+ * (include/viox/pool.h). Pool p is one VMDq pool no VF uses: queue pair
+ * p, MSI-X vector 1 + p, RAR slot 16 + p (the slot VF p would use), its
+ * VLANs in VLVF. Pools are taken from pool 7 down; VFs from pool 0 up,
+ * with the PF on the pool after the last VF.
+ */
+#include <linux/etherdevice.h>
+#include <linux/interrupt.h>
+#include <linux/rtnetlink.h>
+#include <viox/pool.h>
+
+#include "igb.h"
+
+struct vigb_pool {
+	struct viox_pool pub;
+	struct vigb_adapter *ad;
+	struct vigb_qvec qvec;
+	struct vigb_ring tx;
+	struct vigb_ring rx;
+	bool running;		/* queues up; read by xmit under the txq lock */
+	u8 mac[ETH_ALEN];
+	unsigned long vlans[BITS_TO_LONGS(VLAN_N_VID)];
+	u32 mta[VIGB_MTA_REGS];	/* under ad->mta_lock */
+};
+
+static const struct viox_pool_ops vigb_pool_ops;
+
+static struct vigb_pool *to_vigb_pool(struct viox_pool *pool)
+{
+	return container_of(pool, struct vigb_pool, pub);
+}
+
+/* The filters and gates of pool p, from its state (vf_lock held). */
+static void vigb_pool_program(struct vigb_adapter *ad, struct vigb_pool *pl)
+{
+	struct net_device *vport = pl->pub.vport;
+	unsigned int p = pl->pub.id, vid;
+	u32 vmolr = VIGB_VMOLR_AUPE | VIGB_VMOLR_BAM | VIGB_VMOLR_ROMPE |
+		    VIGB_VMOLR_STRCRC | VIGB_VMOLR_LPE |
+		    (VIGB_MAX_FRAME & VIGB_VMOLR_RLPML_MASK);
+
+	lockdep_assert_held(&ad->vf_lock);
+	if (vport->features & NETIF_F_HW_VLAN_CTAG_RX)
+		vmolr |= VIGB_VMOLR_STRVLAN;
+	vigb_wr32(ad, VIGB_VMOLR(p), vmolr);
+	vigb_wr32(ad, VIGB_VMVIR(p), 0);
+	if (is_valid_ether_addr(pl->mac))
+		vigb_hw_set_rar(ad, VIGB_VF_RAR(p), pl->mac, BIT(p));
+	else
+		vigb_hw_clear_rar(ad, VIGB_VF_RAR(p));
+	for_each_set_bit(vid, pl->vlans, VLAN_N_VID)
+		vigb_vlvf_set(ad, vid, p, true);
+	vigb_wr32(ad, VIGB_VFRE, vigb_rd32(ad, VIGB_VFRE) | BIT(p));
+	vigb_wr32(ad, VIGB_VFTE, vigb_rd32(ad, VIGB_VFTE) | BIT(p));
+}
+
+/* Part of (re)programming VMDq mode: every reserved pool's filters. */
+void vigb_pools_program(struct vigb_adapter *ad)
+{
+	unsigned int p;
+
+	lockdep_assert_held(&ad->vf_lock);
+	for_each_set_bit(p, &ad->reserved_pools, VIGB_POOLS)
+		vigb_pool_program(ad, ad->pools[p]);
+}
+
+static int vigb_pool_poll(struct napi_struct *napi, int budget)
+{
+	struct vigb_qvec *qv = container_of(napi, struct vigb_qvec, napi);
+	int work;
+
+	if (!vigb_qvec_clean(qv, budget, &work))
+		return work;
+	vigb_wr32(qv->ad, VIGB_EIMS, qv->eims);
+	return work;
+}
+
+/* Rings, vector and queues; the filters are programmed separately. */
+static int vigb_pool_start(struct vigb_adapter *ad, struct vigb_pool *pl)
+{
+	struct netdev_queue *txq = netdev_get_tx_queue(pl->pub.vport, 0);
+	unsigned int p = pl->pub.id;
+	int err;
+
+	pl->tx.count = ad->tx_ring_count;
+	pl->rx.count = ad->rx_ring_count;
+	err = vigb_ring_pair_alloc(&pl->tx, &pl->rx);
+	if (err)
+		return err;
+	snprintf(pl->qvec.name, sizeof(pl->qvec.name), "%s-pool%u",
+		 ad->netdev->name, p);
+	err = request_irq(pl->qvec.irq, vigb_irq_queue, 0, pl->qvec.name,
+			  &pl->qvec);
+	if (err) {
+		vigb_ring_pair_free(&pl->tx, &pl->rx);
+		return err;
+	}
+	vigb_irq_route_queue(ad, p, 1 + p);
+	vigb_ring_pair_configure(ad, &pl->tx, &pl->rx);
+	napi_enable(&pl->qvec.napi);
+	vigb_irq_unmask(ad, pl->qvec.eims);
+
+	__netif_tx_lock_bh(txq);
+	pl->running = true;
+	__netif_tx_unlock_bh(txq);
+	netif_tx_wake_queue(txq);
+	return 0;
+}
+
+static void vigb_pool_stop(struct vigb_adapter *ad, struct vigb_pool *pl)
+{
+	struct netdev_queue *txq = netdev_get_tx_queue(pl->pub.vport, 0);
+
+	if (!pl->running)
+		return;
+	/* No xmit after this: the vport's queue is stopped under its lock. */
+	__netif_tx_lock_bh(txq);
+	pl->running = false;
+	netif_tx_stop_queue(txq);
+	__netif_tx_unlock_bh(txq);
+
+	napi_disable(&pl->qvec.napi);
+	vigb_wr32(ad, VIGB_EIMC, pl->qvec.eims);
+	vigb_flush(ad);
+	synchronize_irq(pl->qvec.irq);
+	vigb_ring_pair_disable(ad, &pl->tx, &pl->rx);
+	free_irq(pl->qvec.irq, &pl->qvec);
+	vigb_ring_pair_free(&pl->tx, &pl->rx);
+}
+
+/* Around a device reset or a new pool layout (rtnl held). */
+void vigb_pools_stop(struct vigb_adapter *ad)
+{
+	unsigned int p;
+
+	ASSERT_RTNL();
+	for_each_set_bit(p, &ad->reserved_pools, VIGB_POOLS)
+		vigb_pool_stop(ad, ad->pools[p]);
+}
+
+/* After vigb_pools_stop() and the filters were programmed again. */
+void vigb_pools_start(struct vigb_adapter *ad)
+{
+	unsigned int p;
+	int err;
+
+	ASSERT_RTNL();
+	for_each_set_bit(p, &ad->reserved_pools, VIGB_POOLS) {
+		err = vigb_pool_start(ad, ad->pools[p]);
+		if (err)
+			netdev_err(ad->netdev, "pool %u stays stopped: %d\n", p, err);
+	}
+}
+
+static void vigb_pool_init_ring(struct vigb_adapter *ad, struct vigb_pool *pl,
+				struct vigb_ring *r)
+{
+	r->qvec = &pl->qvec;
+	r->netdev = pl->pub.vport;
+	r->dev = &ad->pdev->dev;
+	r->index = 0;
+	r->reg = pl->pub.id;
+	u64_stats_init(&r->stats.syncp);
+}
+
+/* Drop the pool's filters and hand it back; the queues are stopped. */
+static void vigb_pool_unreserve(struct vigb_adapter *ad, struct vigb_pool *pl)
+{
+	unsigned int p = pl->pub.id, vid;
+	unsigned long flags;
+
+	mutex_lock(&ad->vf_lock);
+	vigb_wr32(ad, VIGB_VFRE, vigb_rd32(ad, VIGB_VFRE) & ~BIT(p));
+	vigb_wr32(ad, VIGB_VFTE, vigb_rd32(ad, VIGB_VFTE) & ~BIT(p));
+	vigb_hw_clear_rar(ad, VIGB_VF_RAR(p));
+	for_each_set_bit(vid, pl->vlans, VLAN_N_VID)
+		vigb_vlvf_set(ad, vid, p, false);
+	vigb_wr32(ad, VIGB_VMOLR(p), 0);
+	clear_bit(p, &ad->reserved_pools);
+	ad->pools[p] = NULL;
+	mutex_unlock(&ad->vf_lock);
+
+	spin_lock_irqsave(&ad->mta_lock, flags);
+	memset(pl->mta, 0, sizeof(pl->mta));
+	spin_unlock_irqrestore(&ad->mta_lock, flags);
+	vigb_pools_mta_rebuild(ad);
+
+	netif_napi_del(&pl->qvec.napi);
+	/* The last pool gone and no VFs: back to RSS over several queues. */
+	if (!ad->num_vfs && !ad->reserved_pools &&
+	    !test_bit(VIGB_REMOVING, &ad->state))
+		vigb_reinit(ad);
+	kfree(pl);
+}
+
+struct viox_pool *viox_igb_pool_reserve(struct net_device *uplink,
+					struct net_device *vport,
+					struct netlink_ext_ack *extack)
+{
+	struct vigb_adapter *ad;
+	struct vigb_pool *pl;
+	unsigned int p;
+	bool first;
+	int err;
+
+	ASSERT_RTNL();
+	if (uplink->netdev_ops != &vigb_netdev_ops) {
+		NL_SET_ERR_MSG_MOD(extack, "uplink is not a viox_igb PF");
+		return ERR_PTR(-EOPNOTSUPP);
+	}
+	ad = netdev_priv(uplink);
+	if (test_bit(VIGB_REMOVING, &ad->state))
+		return ERR_PTR(-ENODEV);
+	/* Pool p needs vector 1 + p; pools are handed out from the top. */
+	for (p = VIGB_POOLS - 1; p > ad->num_vfs; p--)
+		if (!test_bit(p, &ad->reserved_pools))
+			break;
+	if (p <= ad->num_vfs) {
+		NL_SET_ERR_MSG_FMT_MOD(extack,
+				       "no free pool: %u VFs, the PF and %u ports hold all 8",
+				       ad->num_vfs, (unsigned int)hweight_long(ad->reserved_pools));
+		return ERR_PTR(-ENOSPC);
+	}
+	if (!ad->msix || 1 + p >= ad->num_vectors) {
+		NL_SET_ERR_MSG_MOD(extack, "pools need MSI-X vectors the device did not get");
+		return ERR_PTR(-EOPNOTSUPP);
+	}
+
+	pl = kzalloc(sizeof(*pl), GFP_KERNEL);
+	if (!pl)
+		return ERR_PTR(-ENOMEM);
+	pl->pub.ops = &vigb_pool_ops;
+	pl->pub.uplink = uplink;
+	pl->pub.vport = vport;
+	pl->pub.id = p;
+	pl->ad = ad;
+	pl->qvec.ad = ad;
+	pl->qvec.tx = &pl->tx;
+	pl->qvec.rx = &pl->rx;
+	pl->qvec.eims = BIT(1 + p);
+	pl->qvec.irq = pci_irq_vector(ad->pdev, 1 + p);
+	vigb_pool_init_ring(ad, pl, &pl->tx);
+	vigb_pool_init_ring(ad, pl, &pl->rx);
+	netif_napi_add(uplink, &pl->qvec.napi, vigb_pool_poll);
+
+	first = !ad->num_vfs && !ad->reserved_pools;
+	mutex_lock(&ad->vf_lock);
+	ad->pools[p] = pl;
+	set_bit(p, &ad->reserved_pools);
+	if (!first)
+		vigb_pool_program(ad, pl);
+	mutex_unlock(&ad->vf_lock);
+	/* Leaving RSS for VMDq: the PF's queues are laid out anew. */
+	if (first) {
+		err = vigb_reinit(ad);
+		if (err) {
+			NL_SET_ERR_MSG_MOD(extack, "the PF did not come back in VMDq mode");
+			goto err_unreserve;
+		}
+	}
+	err = vigb_pool_start(ad, pl);
+	if (err) {
+		NL_SET_ERR_MSG_MOD(extack, "cannot set up the pool's queues");
+		goto err_unreserve;
+	}
+	netdev_info(uplink, "pool %u reserved for %s\n", p, vport->name);
+	return &pl->pub;
+
+err_unreserve:
+	vigb_pool_unreserve(ad, pl);
+	return ERR_PTR(err);
+}
+EXPORT_SYMBOL_GPL(viox_igb_pool_reserve);
+
+static void vigb_pool_release(struct viox_pool *pool)
+{
+	struct vigb_pool *pl = to_vigb_pool(pool);
+	struct vigb_adapter *ad = pl->ad;
+
+	ASSERT_RTNL();
+	netdev_info(ad->netdev, "pool %u released by %s\n", pool->id,
+		    pool->vport->name);
+	vigb_pool_stop(ad, pl);
+	vigb_pool_unreserve(ad, pl);
+}
+
+/* A consumer that forgot its pools when the PF goes away. */
+void vigb_pools_teardown(struct vigb_adapter *ad)
+{
+	unsigned int p;
+
+	rtnl_lock();
+	for_each_set_bit(p, &ad->reserved_pools, VIGB_POOLS) {
+		struct vigb_pool *pl = ad->pools[p];
+
+		netdev_warn(ad->netdev, "pool %u still held by %s: released\n",
+			    p, pl->pub.vport->name);
+		vigb_pool_stop(ad, pl);
+		vigb_pool_unreserve(ad, pl);
+	}
+	rtnl_unlock();
+}
+
+static int vigb_pool_set_mac(struct viox_pool *pool, const u8 *mac,
+			     struct netlink_ext_ack *extack)
+{
+	struct vigb_pool *pl = to_vigb_pool(pool);
+	struct vigb_adapter *ad = pl->ad;
+
+	ASSERT_RTNL();
+	if (!is_zero_ether_addr(mac) && !is_valid_ether_addr(mac)) {
+		NL_SET_ERR_MSG_MOD(extack, "a pool's address must be a unicast address");
+		return -EADDRNOTAVAIL;
+	}
+	mutex_lock(&ad->vf_lock);
+	ether_addr_copy(pl->mac, mac);
+	if (is_valid_ether_addr(mac))
+		vigb_hw_set_rar(ad, VIGB_VF_RAR(pool->id), mac, BIT(pool->id));
+	else
+		vigb_hw_clear_rar(ad, VIGB_VF_RAR(pool->id));
+	mutex_unlock(&ad->vf_lock);
+	return 0;
+}
+
+static int vigb_pool_vlan_add(struct viox_pool *pool, u16 vid,
+			      struct netlink_ext_ack *extack)
+{
+	struct vigb_pool *pl = to_vigb_pool(pool);
+	struct vigb_adapter *ad = pl->ad;
+	int err;
+
+	ASSERT_RTNL();
+	if (vid >= VLAN_N_VID) {
+		NL_SET_ERR_MSG_MOD(extack, "VLAN ID out of range");
+		return -EINVAL;
+	}
+	mutex_lock(&ad->vf_lock);
+	err = vigb_vlvf_set(ad, vid, pool->id, true);
+	if (!err)
+		set_bit(vid, pl->vlans);
+	mutex_unlock(&ad->vf_lock);
+	if (err)
+		NL_SET_ERR_MSG_FMT_MOD(extack, "all %u VLAN pool filters are in use",
+				       VIGB_VLVF_ENTRIES);
+	return err;
+}
+
+static void vigb_pool_vlan_del(struct viox_pool *pool, u16 vid)
+{
+	struct vigb_pool *pl = to_vigb_pool(pool);
+	struct vigb_adapter *ad = pl->ad;
+
+	ASSERT_RTNL();
+	if (vid >= VLAN_N_VID)
+		return;
+	mutex_lock(&ad->vf_lock);
+	if (test_and_clear_bit(vid, pl->vlans))
+		vigb_vlvf_set(ad, vid, pool->id, false);
+	mutex_unlock(&ad->vf_lock);
+}
+
+/* The pools' share of the MTA: every pool's hashes or'd together. */
+void vigb_pools_mta_rebuild(struct vigb_adapter *ad)
+{
+	unsigned long flags;
+	unsigned int p, i;
+
+	spin_lock_irqsave(&ad->mta_lock, flags);
+	memset(ad->pool_mta, 0, sizeof(ad->pool_mta));
+	for_each_set_bit(p, &ad->reserved_pools, VIGB_POOLS)
+		for (i = 0; i < VIGB_MTA_REGS; i++)
+			ad->pool_mta[i] |= ad->pools[p]->mta[i];
+	spin_unlock_irqrestore(&ad->mta_lock, flags);
+	vigb_mta_write(ad);
+}
+
+static void vigb_pool_sync_mc(struct viox_pool *pool)
+{
+	struct vigb_pool *pl = to_vigb_pool(pool);
+	struct vigb_adapter *ad = pl->ad;
+	struct netdev_hw_addr *ha;
+	unsigned long flags;
+
+	spin_lock_irqsave(&ad->mta_lock, flags);
+	memset(pl->mta, 0, sizeof(pl->mta));
+	netdev_for_each_mc_addr(ha, pool->vport) {
+		u32 h = vigb_hw_mta_hash(ha->addr);
+
+		pl->mta[h >> 5] |= BIT(h & 31);
+	}
+	spin_unlock_irqrestore(&ad->mta_lock, flags);
+	vigb_pools_mta_rebuild(ad);
+}
+
+static netdev_tx_t vigb_pool_xmit(struct viox_pool *pool, struct sk_buff *skb)
+{
+	struct vigb_pool *pl = to_vigb_pool(pool);
+
+	if (unlikely(!pl->running)) {
+		u64_stats_update_begin(&pl->tx.stats.syncp);
+		pl->tx.stats.drops++;
+		u64_stats_update_end(&pl->tx.stats.syncp);
+		dev_kfree_skb_any(skb);
+		return NETDEV_TX_OK;
+	}
+	return vigb_xmit_ring(&pl->tx, skb);
+}
+
+static void vigb_pool_get_stats(struct viox_pool *pool,
+				struct viox_pool_stats *st)
+{
+	struct vigb_pool *pl = to_vigb_pool(pool);
+	struct vigb_ring_stats *rs = &pl->rx.stats, *ts = &pl->tx.stats;
+	unsigned int start;
+
+	do {
+		start = u64_stats_fetch_begin(&rs->syncp);
+		st->rx_packets = rs->packets;
+		st->rx_bytes = rs->bytes;
+		st->rx_drops = rs->drops + rs->alloc_fail + rs->errors;
+	} while (u64_stats_fetch_retry(&rs->syncp, start));
+	do {
+		start = u64_stats_fetch_begin(&ts->syncp);
+		st->tx_packets = ts->packets;
+		st->tx_bytes = ts->bytes;
+		st->tx_drops = ts->drops;
+	} while (u64_stats_fetch_retry(&ts->syncp, start));
+}
+
+static const struct viox_pool_ops vigb_pool_ops = {
+	.set_mac	= vigb_pool_set_mac,
+	.vlan_add	= vigb_pool_vlan_add,
+	.vlan_del	= vigb_pool_vlan_del,
+	.sync_mc	= vigb_pool_sync_mc,
+	.xmit		= vigb_pool_xmit,
+	.get_stats	= vigb_pool_get_stats,
+	.release	= vigb_pool_release,
+};
