@@ -211,6 +211,7 @@ static void vigb_fmsg_vf(struct devlink_fmsg *fmsg, struct vigb_adapter *ad,
 	devlink_fmsg_u64_pair_put(fmsg, "malformed", m->bad);
 	devlink_fmsg_u64_pair_put(fmsg, "spoof_attempts", m->spoof);
 	devlink_fmsg_u64_pair_put(fmsg, "floods", m->floods);
+	devlink_fmsg_u64_pair_put(fmsg, "buffer_held", m->held);
 	devlink_fmsg_u64_pair_put(fmsg, "resets", m->resets);
 	devlink_fmsg_u64_pair_put(fmsg, "flrs", m->flrs);
 	devlink_fmsg_u64_pair_put(fmsg, "recoveries", m->recoveries);
@@ -264,13 +265,15 @@ static int vigb_mbx_recover(struct devlink_health_reporter *reporter,
 	mutex_lock(&ad->vf_lock);
 	for (vf = 0; vf < ad->num_vfs; vf++) {
 		struct vigb_vf_mbx_stats *m = &ad->vfs[vf].mbx;
-		u64 offenses = m->bad + m->floods;
+		u64 offenses = vigb_vf_offenses(m);
 
 		if (priv_ctx ? (uintptr_t)priv_ctx != vf + 1 :
 			       offenses == m->offenses_seen)
 			continue;
 		m->offenses_seen = offenses;
 		m->recoveries++;
+		/* Wait for the buffer again: the reset may have freed it. */
+		ad->vfs[vf].mbx_held = false;
 		/*
 		 * No message: it could overwrite a reply the VF has yet to
 		 * read. Its next request is refused without clearance, which

@@ -106,12 +106,20 @@ struct vigb_vf_mbx_stats {
 	u64 bad;		/* unknown IDs and malformed messages */
 	u64 spoof;		/* attempts to override admin MAC or VLAN */
 	u64 floods;		/* seconds above the message rate limit */
+	u64 held;		/* times the VF kept the buffer past the PF's wait */
 	u64 resets;		/* VF_RESET messages */
 	u64 flrs;		/* function level resets */
 	u64 recoveries;		/* resets ordered by the health reporter */
-	u64 offenses_seen;	/* malformed + floods at the last recovery */
+	u64 offenses_seen;	/* offenses at the last recovery */
+	u64 offenses_reported;	/* offenses the health reporter was told of */
 	u32 last_bad[VIGB_MBX_WORDS]; /* the last malformed message */
 };
+
+/* What the health reporter counts against a VF. */
+static inline u64 vigb_vf_offenses(const struct vigb_vf_mbx_stats *m)
+{
+	return m->bad + m->floods + m->held;
+}
 
 struct vigb_vf {
 	u8 mac[ETH_ALEN];
@@ -120,6 +128,7 @@ struct vigb_vf {
 	bool spoofchk;
 	bool trusted;
 	bool mc_promisc;	/* trusted VFs only */
+	bool mbx_held;		/* the VF kept its mailbox buffer: don't wait */
 	u8 link_state;		/* IFLA_VF_LINK_STATE_* */
 	u16 port_vlan;		/* admin VLAN inserted and stripped, 0 = none */
 	u8 port_qos;
@@ -182,7 +191,7 @@ struct vigb_adapter {
 	unsigned int num_vfs;
 	struct vigb_vf *vfs;
 	struct mutex vf_lock;		/* vfs[], pools and their filters */
-	struct work_struct mbx_work;
+	struct delayed_work mbx_work;	/* at once on a VF event, later to retry */
 	unsigned long reserved_pools;	/* taken through the offload API */
 	struct vigb_pool *pools[VIGB_POOLS];
 	u32 pool_mta[VIGB_MTA_REGS];	/* the reserved pools' share */

@@ -77,7 +77,7 @@ static int vigb_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	mutex_init(&ad->stats_lock);
 	mutex_init(&ad->vf_lock);
 	spin_lock_init(&ad->mta_lock);
-	INIT_WORK(&ad->mbx_work, vigb_mbx_work);
+	INIT_DELAYED_WORK(&ad->mbx_work, vigb_mbx_work);
 	INIT_DELAYED_WORK(&ad->watchdog, vigb_watchdog);
 	INIT_WORK(&ad->reset_task, vigb_reset_task);
 	for (int i = 0; i < VIGB_MAX_QUEUE_PAIRS; i++) {
@@ -156,6 +156,7 @@ static void vigb_remove(struct pci_dev *pdev)
 	vigb_sriov_disable(ad);
 	set_bit(VIGB_REMOVING, &ad->state);
 	cancel_delayed_work_sync(&ad->watchdog);
+	cancel_delayed_work_sync(&ad->mbx_work);
 	cancel_work_sync(&ad->reset_task);
 	unregister_netdev(dev);
 	vigb_pools_teardown(ad);

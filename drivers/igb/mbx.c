@@ -20,17 +20,35 @@ struct workqueue_struct *vigb_mbx_wq;
 /*
  * The PF holds the buffer only if the VF does not; a VF holds it briefly
  * (igbvf peeks at it from its watchdog), so wait a while before giving up.
+ * A VF that kept it that long is counted once and not waited for again
+ * until it lets go: it must not slow every PF access down. The PF then
+ * orders the buffer back with RVFU (QEMU's model clears only the VF's
+ * view of it, so there the VF's next message is what frees it).
  */
 static int vigb_mbx_lock(struct vigb_adapter *ad, unsigned int vf)
 {
+	struct vigb_vf *v = &ad->vfs[vf];
 	int tries;
 
-	for (tries = 0; tries < 50; tries++) {
+	for (tries = v->mbx_held ? 49 : 0; tries < 50; tries++) {
 		vigb_wr32(ad, VIGB_P2VMAILBOX(vf), VIGB_P2VMB_PFU);
-		if (vigb_rd32(ad, VIGB_P2VMAILBOX(vf)) & VIGB_P2VMB_PFU)
+		if (vigb_rd32(ad, VIGB_P2VMAILBOX(vf)) & VIGB_P2VMB_PFU) {
+			v->mbx_held = false;
 			return 0;
-		usleep_range(500, 1000);
+		}
+		if (tries < 49)
+			usleep_range(500, 1000);
 	}
+	if (!v->mbx_held) {
+		v->mbx_held = true;
+		v->mbx.held++;
+		dev_warn_ratelimited(&ad->pdev->dev,
+				     "VF %u keeps its mailbox buffer: taking it back\n",
+				     vf);
+		/* The reporter hears of it from the mailbox work. */
+		mod_delayed_work(vigb_mbx_wq, &ad->mbx_work, 0);
+	}
+	vigb_wr32(ad, VIGB_P2VMAILBOX(vf), VIGB_P2VMB_RVFU);
 	return -EBUSY;
 }
 
@@ -350,9 +368,8 @@ reply:
 /* Handle everything the VFs raised; resets first, then requests. */
 void vigb_mbx_work(struct work_struct *work)
 {
-	struct vigb_adapter *ad = container_of(work, struct vigb_adapter,
-					       mbx_work);
-	u64 offenses[VIGB_MAX_VFS] = {};
+	struct vigb_adapter *ad = container_of(to_delayed_work(work),
+					       struct vigb_adapter, mbx_work);
 	unsigned long offenders = 0;
 	bool again = false;
 	unsigned int vf;
@@ -361,8 +378,6 @@ void vigb_mbx_work(struct work_struct *work)
 	mutex_lock(&ad->vf_lock);
 	if (!ad->num_vfs)
 		goto out;
-	for (vf = 0; vf < ad->num_vfs; vf++)
-		offenses[vf] = ad->vfs[vf].mbx.bad + ad->vfs[vf].mbx.floods;
 	flr = vigb_rd32(ad, VIGB_VFLRE);
 	vigb_wr32(ad, VIGB_VFLRE, flr);
 	icr = vigb_rd32(ad, VIGB_MBVFICR);
@@ -376,20 +391,28 @@ void vigb_mbx_work(struct work_struct *work)
 		}
 		if ((icr & VIGB_MBVFICR_REQ(vf)) && vigb_vf_msg(ad, vf) == -EBUSY)
 			again = true;
-		if (ad->vfs[vf].mbx.bad + ad->vfs[vf].mbx.floods != offenses[vf])
+	}
+	/* Offenses since the last report, here or on the PF's own sends. */
+	for (vf = 0; vf < ad->num_vfs; vf++) {
+		struct vigb_vf_mbx_stats *mb = &ad->vfs[vf].mbx;
+
+		if (vigb_vf_offenses(mb) != mb->offenses_reported) {
+			mb->offenses_reported = vigb_vf_offenses(mb);
 			__set_bit(vf, &offenders);
+		}
 	}
 out:
 	mutex_unlock(&ad->vf_lock);
 	/* The reporter may recover at once, which takes vf_lock. */
 	for_each_set_bit(vf, &offenders, VIGB_MAX_VFS)
-		vigb_devlink_report_vf(ad, vf, "malformed or flooding mailbox messages");
+		vigb_devlink_report_vf(ad, vf, "malformed or flooding messages, or a buffer held");
+	/* A request behind a held buffer: look again in a while. */
 	if (again)
-		queue_work(vigb_mbx_wq, &ad->mbx_work);
+		queue_delayed_work(vigb_mbx_wq, &ad->mbx_work, HZ / 10);
 }
 
 void vigb_mbx_irq(struct vigb_adapter *ad)
 {
 	if (ad->num_vfs)
-		queue_work(vigb_mbx_wq, &ad->mbx_work);
+		mod_delayed_work(vigb_mbx_wq, &ad->mbx_work, 0);
 }

@@ -395,7 +395,7 @@ void vigb_sriov_disable(struct vigb_adapter *ad)
 		return;
 	pci_disable_sriov(ad->pdev);
 	vigb_devlink_vfs_del(ad);
-	cancel_work_sync(&ad->mbx_work);
+	cancel_delayed_work_sync(&ad->mbx_work);
 	/* VFs must see a PF reset again before they may run. */
 	vigb_wr32(ad, VIGB_CTRL_EXT,
 		  vigb_rd32(ad, VIGB_CTRL_EXT) & ~VIGB_CTRL_EXT_PFRSTD);

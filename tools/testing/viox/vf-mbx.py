@@ -7,6 +7,7 @@ usage: vf-mbx.py VF-PCI-ADDRESS COMMAND [ARGS...]
   reset               VF_RESET; prints the reply
   raw WORD [WORD...]  send these 32-bit words (hex or decimal)
   flood COUNT         COUNT empty multicast lists back to back
+  hold                take the mailbox buffer and keep it (exit holding it)
 
 Prints one JSON object per command: the replies' first words, or for a
 flood the number of ACKs, NACKs and timeouts. The VF must be bound to no
@@ -103,6 +104,8 @@ def main(argv):
         out = {"reply": mbx.send([0x01])}
     elif cmd == "raw":
         out = {"reply": mbx.send([num(a) for a in args])}
+    elif cmd == "hold":
+        out = {"held": mbx.lock()}
     elif cmd == "flood":
         acks = nacks = lost = 0
         for _ in range(num(args[0])):

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # A hostile VF: igbvf is unbound from VF 1 and vf-mbx.py writes raw mailbox
 # messages through its BAR (requests before reset, unknown IDs, oversized
-# multicast lists, MAC and VLAN spoofing, a flood). Each is refused and
+# multicast lists, MAC and VLAN spoofing, a flood, a buffer never given
+# back). Each is refused and
 # counted by the vf_mbx health reporter, and VFs 0 and 2, on igbvf, keep
 # passing traffic throughout.
 . "$(dirname "$0")/ktap.sh"
@@ -106,6 +107,20 @@ ktap_check "a flood of 100 requests is answered, the excess refused" \
 	test "$(json "d['lost'] == 0 and d['nacks'] > 0" <<<"$flood")" = True
 ktap_check "... and counted as a flood" grew 1 floods "$floods"
 devlink dev param set "$h" name vf_msg_rate value 200 cmode runtime
+
+# A VF that keeps its mailbox buffer: counted once, not waited for again.
+held=$(counter 1 buffer_held)
+errors=$(devlink -j health show "$h" reporter vf_mbx | grep -o '"error":[0-9]*' | cut -d: -f2)
+ktap_check "VF 1 takes its mailbox buffer and keeps it" \
+	sh -c "/usr/bin/python3 $mbx $(vfbdf 1) hold | grep -q true"
+ip link set "$pf" vf 1 state disable
+ip link set "$pf" vf 1 state enable
+ip link set "$pf" vf 1 state auto
+ktap_check "the PF finds the buffer held and counts it once" \
+	test "$(counter 1 buffer_held)" = $((held + 1))
+ktap_check "the health reporter heard of it" \
+	sh -c "[ \$(devlink -j health show $h reporter vf_mbx | grep -o '\"error\":[0-9]*' | cut -d: -f2) -gt $errors ]"
+ktap_check "VF 1's next message frees the buffer: reset is answered" reset_answered
 
 ktap_check "VF 2 still reaches VF 0" ip netns exec hv2 ping -c 3 -i 0.2 -W 2 192.0.2.20
 kill "$bystander"
