@@ -129,6 +129,8 @@ struct vigb_vf {
 	bool trusted;
 	bool mc_promisc;	/* trusted VFs only */
 	bool mbx_held;		/* the VF kept its mailbox buffer: don't wait */
+	unsigned long nudge_until; /* told to renegotiate: remind it till then */
+	unsigned long last_msg;	/* jiffies of the VF's last message */
 	u8 link_state;		/* IFLA_VF_LINK_STATE_* */
 	u16 port_vlan;		/* admin VLAN inserted and stripped, 0 = none */
 	u8 port_qos;
@@ -327,6 +329,7 @@ void vigb_mbx_irq(struct vigb_adapter *ad);
 void vigb_mbx_work(struct work_struct *work);
 void vigb_vf_ping(struct vigb_adapter *ad, unsigned int vf, bool renegotiate);
 void vigb_vf_ping_all(struct vigb_adapter *ad);
+void vigb_vf_nudge(struct vigb_adapter *ad);
 
 /* vf_ndo.c */
 int vigb_ndo_set_vf_mac(struct net_device *dev, int vf, u8 *mac);

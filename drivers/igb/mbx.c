@@ -17,6 +17,9 @@
  */
 struct workqueue_struct *vigb_mbx_wq;
 
+/* How long a VF told to renegotiate is reminded of it. */
+#define VIGB_NUDGE_TIME		(30 * HZ)
+
 /*
  * The PF holds the buffer only if the VF does not; a VF holds it briefly
  * (igbvf peeks at it from its watchdog), so wait a while before giving up.
@@ -101,8 +104,10 @@ static void vigb_vf_post(struct vigb_adapter *ad, unsigned int vf,
 {
 	u32 msg = VIGB_PF_CONTROL_MSG;
 
-	if (renegotiate)
+	if (renegotiate) {
 		ad->vfs[vf].cts = false;
+		ad->vfs[vf].nudge_until = jiffies + VIGB_NUDGE_TIME;
+	}
 	/* A VF without clearance is told to reset, whatever the news. */
 	msg |= ad->vfs[vf].cts ? vigb_vf_cts(ad, vf) : VIGB_MSG_NACK;
 	vigb_mbx_write(ad, vf, &msg, 1);
@@ -125,6 +130,39 @@ void vigb_vf_ping(struct vigb_adapter *ad, unsigned int vf, bool renegotiate)
 	lockdep_assert_held(&ad->vf_lock);
 	vigb_vf_post(ad, vf, renegotiate);
 	vigb_vf_kick(ad);
+}
+
+/*
+ * igbvf gives up on a reset whose handshake it did not finish in time
+ * ("PF still resetting": the PF's reset-done bit came late, or the reply
+ * did) and tries again only when a PF message says it lost its clearance
+ * or arrives after its mailbox timed out. So a VF told to renegotiate is
+ * told again every watchdog round until it configures itself after its
+ * reset, which a working igbvf does at once. Only a quiet VF is told:
+ * the message would replace a reply the VF is about to read.
+ */
+void vigb_vf_nudge(struct vigb_adapter *ad)
+{
+	bool any = false;
+	unsigned int vf;
+
+	lockdep_assert_held(&ad->vf_lock);
+	for (vf = 0; vf < ad->num_vfs; vf++) {
+		struct vigb_vf *v = &ad->vfs[vf];
+
+		if (!v->nudge_until)
+			continue;
+		if (time_after(jiffies, v->nudge_until)) {
+			v->nudge_until = 0;
+			continue;
+		}
+		if (time_before(jiffies, v->last_msg + HZ))
+			continue;
+		vigb_vf_post(ad, vf, false);
+		any = true;
+	}
+	if (any)
+		vigb_vf_kick(ad);
 }
 
 void vigb_vf_ping_all(struct vigb_adapter *ad)
@@ -316,6 +354,10 @@ static int vigb_vf_msg(struct vigb_adapter *ad, unsigned int vf)
 		return -EBUSY;
 	dev_dbg(&ad->pdev->dev, "VF %u -> 0x%08x 0x%08x\n", vf, msg[0], msg[1]);
 	v->mbx.msgs++;
+	v->last_msg = jiffies;
+	/* Configuring itself after its reset: the VF renegotiated. */
+	if (v->cts && msg[0] != VIGB_VF_RESET)
+		v->nudge_until = 0;
 	/* A reply of ours the VF wrote back: nothing to do. */
 	if (msg[0] & (VIGB_MSG_ACK | VIGB_MSG_NACK)) {
 		v->mbx.bad++;

@@ -400,6 +400,7 @@ void vigb_watchdog(struct work_struct *work)
 	mutex_lock(&ad->vf_lock);
 	for (vf = 0; vf < ad->num_vfs; vf++)
 		vigb_vf_update_stats(ad, vf);
+	vigb_vf_nudge(ad);
 	mutex_unlock(&ad->vf_lock);
 	schedule_delayed_work(&ad->watchdog, 2 * HZ);
 }

@@ -88,6 +88,7 @@ scenario() { # DRIVER
 		ktap_check "$drv: ethtool --reset all" ethtool --reset "$pf" all
 		ktap_check "$drv: PF traffic after the device reset" \
 			sh -c "sleep 2; ping -c 3 -i 0.2 -W 2 $IGB_WIRE_IP"
+		ktap_check "$drv: VFs back after the device reset" vfs_recover 60 0 1 2
 		ktap_check "$drv: a partial reset is refused" \
 			sh -c "! ethtool --reset $pf phy 2>/dev/null"
 	fi
