@@ -5,7 +5,7 @@
  * VF driving the same limiter as `ip link ... max_tx_rate`; the mailbox
  * rate limit as a parameter; and the "vf_mbx" health reporter.
  */
-#include <linux/delay.h>
+#include <linux/iopoll.h>
 #include <linux/etherdevice.h>
 #include <linux/if_link.h>
 #include <net/devlink.h>
@@ -30,18 +30,14 @@ static struct vigb_vf_port *vigb_vf_port(struct devlink_port *port)
 static int vigb_nvm_read(struct vigb_adapter *ad, u16 word, u16 *val)
 {
 	u32 v;
-	int i;
+	int err;
 
 	vigb_wr32(ad, VIGB_EERD, (word << VIGB_EERD_ADDR_SHIFT) | VIGB_EERD_START);
-	for (i = 0; i < 100; i++) {
-		v = vigb_rd32(ad, VIGB_EERD);
-		if (v & VIGB_EERD_DONE) {
-			*val = v >> VIGB_EERD_DATA_SHIFT;
-			return 0;
-		}
-		udelay(5);
-	}
-	return -ETIMEDOUT;
+	err = readl_poll_timeout_atomic(ad->hw + VIGB_EERD, v,
+					v & VIGB_EERD_DONE, 5, 500);
+	if (!err)
+		*val = v >> VIGB_EERD_DATA_SHIFT;
+	return err;
 }
 
 static int vigb_info_get(struct devlink *dl, struct devlink_info_req *req,
