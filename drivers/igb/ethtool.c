@@ -48,6 +48,7 @@ static const struct vigb_stat vigb_tx_stat_list[] = {
 	VIGB_RING_STAT("bytes", bytes),
 	VIGB_RING_STAT("drops", drops),
 	VIGB_RING_STAT("busy", errors),
+	VIGB_RING_STAT("tso", tso),
 };
 
 static void vigb_get_drvinfo(struct net_device *dev,

@@ -41,7 +41,8 @@ struct vigb_qvec;
 struct vigb_tx_buf {
 	union vigb_tx_desc *eop;	/* set last: the packet is complete */
 	struct sk_buff *skb;
-	unsigned int bytes;
+	unsigned int bytes;	/* on the wire, with repeated headers */
+	unsigned int segs;	/* frames on the wire */
 	DEFINE_DMA_UNMAP_ADDR(dma);
 	DEFINE_DMA_UNMAP_LEN(len);
 };
@@ -53,6 +54,7 @@ struct vigb_ring_stats {
 	u64 errors;		/* rx: frame errors; tx: restarts */
 	u64 csum_err;		/* rx only */
 	u64 alloc_fail;		/* rx only: page pool empty */
+	u64 tso;		/* tx only: frames the device segmented */
 	struct u64_stats_sync syncp;
 };
 

@@ -25,11 +25,13 @@ static void vigb_init_netdev(struct vigb_adapter *ad)
 	dev->min_mtu = ETH_MIN_MTU;
 	dev->max_mtu = VIGB_MAX_MTU;
 	dev->hw_features = NETIF_F_SG | NETIF_F_IP_CSUM | NETIF_F_IPV6_CSUM |
+			   NETIF_F_TSO | NETIF_F_TSO6 |
 			   NETIF_F_RXCSUM | NETIF_F_RXHASH |
 			   NETIF_F_HW_VLAN_CTAG_RX | NETIF_F_HW_VLAN_CTAG_TX |
 			   NETIF_F_HW_VLAN_CTAG_FILTER;
 	dev->features = dev->hw_features | NETIF_F_HIGHDMA;
-	dev->vlan_features = NETIF_F_SG | NETIF_F_IP_CSUM | NETIF_F_IPV6_CSUM;
+	dev->vlan_features = NETIF_F_SG | NETIF_F_IP_CSUM | NETIF_F_IPV6_CSUM |
+			     NETIF_F_TSO | NETIF_F_TSO6;
 	dev->priv_flags |= IFF_UNICAST_FLT;
 
 	vigb_hw_read_mac(ad, mac);

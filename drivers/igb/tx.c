@@ -4,6 +4,7 @@
 #include <linux/if_vlan.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
+#include <linux/tcp.h>
 #include <net/netdev_queues.h>
 
 #include "igb.h"
@@ -16,22 +17,66 @@ static void vigb_tx_count(struct vigb_ring *tx, u64 *field)
 }
 
 /*
- * A context descriptor when the frame needs the L4 checksum inserted or a
- * VLAN tag added. Returns the olinfo bits for the data descriptors.
+ * TCP segmentation: the device cuts the frame at the MSS and fills in each
+ * segment's IP length and checksums, so the headers go to it without the
+ * lengths of the whole frame. Returns the header length, or an errno.
+ */
+static int vigb_tx_tso(struct sk_buff *skb, u32 *tucmd, u32 *olinfo,
+		       u32 *mss_l4len)
+{
+	unsigned int l4_off = skb_transport_offset(skb), l4_len;
+	u32 paylen;
+	int err;
+
+	err = skb_cow_head(skb, 0);
+	if (err < 0)
+		return err;
+	l4_len = tcp_hdrlen(skb);
+	if (vlan_get_protocol(skb) == htons(ETH_P_IP)) {
+		ip_hdr(skb)->tot_len = 0;
+		ip_hdr(skb)->check = 0;
+		*tucmd |= VIGB_TXD_TUCMD_IPV4;
+		*olinfo |= VIGB_TXD_POPTS_IXSM;
+	} else {
+		ipv6_hdr(skb)->payload_len = 0;
+	}
+	*tucmd |= VIGB_TXD_TUCMD_L4T_TCP;
+	*olinfo |= VIGB_TXD_POPTS_TXSM;
+	/* The pseudo-header sum without a length: the device adds each one. */
+	paylen = skb->len - l4_off;
+	csum_replace_by_diff(&tcp_hdr(skb)->check, (__force __wsum)htonl(paylen));
+	*mss_l4len = skb_shinfo(skb)->gso_size << VIGB_TXD_MSS_SHIFT |
+		     l4_len << VIGB_TXD_L4LEN_SHIFT;
+	return l4_off + l4_len;
+}
+
+/*
+ * A context descriptor when the frame needs segmenting, the L4 checksum
+ * inserted or a VLAN tag added. Returns the olinfo bits for the data
+ * descriptors (without the payload length), or ~0u to drop the frame;
+ * *hdr_len is the header length of a frame to segment, else 0.
  */
 static u32 vigb_tx_context(struct vigb_ring *tx, struct sk_buff *skb,
-			   u32 *cmd)
+			   u32 *cmd, unsigned int *hdr_len)
 {
 	struct vigb_tx_ctx_desc *ctx;
-	u32 vlan_macip = 0, tucmd = 0, olinfo = 0;
+	u32 vlan_macip = 0, tucmd = 0, olinfo = 0, mss_l4len = 0;
 	bool csum = skb->ip_summed == CHECKSUM_PARTIAL;
 	u8 l4 = 0;
 
+	*hdr_len = 0;
 	if (skb_vlan_tag_present(skb)) {
 		vlan_macip |= skb_vlan_tag_get(skb) << VIGB_TXD_VLAN_SHIFT;
 		*cmd |= VIGB_TXD_CMD_VLE;
 	}
-	if (csum) {
+	if (skb_is_gso(skb)) {
+		int len = vigb_tx_tso(skb, &tucmd, &olinfo, &mss_l4len);
+
+		if (len < 0)
+			return ~0u;
+		*hdr_len = len;
+		*cmd |= VIGB_TXD_CMD_TSE;
+	} else if (csum) {
 		switch (vlan_get_protocol(skb)) {
 		case htons(ETH_P_IP):
 			tucmd |= VIGB_TXD_TUCMD_IPV4;
@@ -60,7 +105,7 @@ static u32 vigb_tx_context(struct vigb_ring *tx, struct sk_buff *skb,
 		vlan_macip |= skb_network_offset(skb) << VIGB_TXD_MACLEN_SHIFT;
 		vlan_macip |= skb_checksum_start_offset(skb) -
 			      skb_network_offset(skb);
-		olinfo = VIGB_TXD_POPTS_TXSM;
+		olinfo |= VIGB_TXD_POPTS_TXSM;
 	}
 
 	ctx = (struct vigb_tx_ctx_desc *)((union vigb_tx_desc *)tx->desc +
@@ -69,7 +114,7 @@ static u32 vigb_tx_context(struct vigb_ring *tx, struct sk_buff *skb,
 	ctx->seqnum_seed = 0;
 	ctx->type_tucmd_mlhl = cpu_to_le32(VIGB_TXD_CMD_DEXT |
 					   VIGB_TXD_DTYP_CTXT | tucmd);
-	ctx->mss_l4len_idx = 0;
+	ctx->mss_l4len_idx = cpu_to_le32(mss_l4len);
 	tx->tx_buf[tx->next_to_use].skb = NULL;
 	tx->tx_buf[tx->next_to_use].eop = NULL;
 	dma_unmap_len_set(&tx->tx_buf[tx->next_to_use], len, 0);
@@ -117,7 +162,7 @@ netdev_tx_t vigb_xmit_ring(struct vigb_ring *tx, struct sk_buff *skb)
 	union vigb_tx_desc *d = NULL;
 	u32 cmd = VIGB_TXD_DTYP_DATA | VIGB_TXD_CMD_DEXT | VIGB_TXD_CMD_IFCS;
 	u16 start = tx->next_to_use, i;
-	unsigned int bytes;
+	unsigned int bytes, hdr_len, segs = 1;
 	u32 olinfo;
 	dma_addr_t dma;
 
@@ -132,12 +177,17 @@ netdev_tx_t vigb_xmit_ring(struct vigb_ring *tx, struct sk_buff *skb)
 		return NETDEV_TX_BUSY;
 	}
 
-	olinfo = vigb_tx_context(tx, skb, &cmd);
+	olinfo = vigb_tx_context(tx, skb, &cmd, &hdr_len);
 	if (olinfo == ~0u)
 		goto drop;
 	len = skb_headlen(skb);
-	olinfo |= skb->len << VIGB_TXD_PAYLEN_SHIFT;
+	olinfo |= (skb->len - hdr_len) << VIGB_TXD_PAYLEN_SHIFT;
 	bytes = max_t(unsigned int, skb->len, ETH_ZLEN);
+	if (hdr_len) {
+		/* Every segment after the first repeats the headers. */
+		segs = skb_shinfo(skb)->gso_segs;
+		bytes += (segs - 1) * hdr_len;
+	}
 
 	dma = dma_map_single(tx->dev, skb->data, len, DMA_TO_DEVICE);
 	for (f = 0;; f++) {
@@ -166,6 +216,9 @@ netdev_tx_t vigb_xmit_ring(struct vigb_ring *tx, struct sk_buff *skb)
 	d->read.cmd_type_len |= cpu_to_le32(VIGB_TXD_CMD_EOP | VIGB_TXD_CMD_RS);
 	/* The packet's first slot (context or data) carries its totals. */
 	tx->tx_buf[start].bytes = bytes;
+	tx->tx_buf[start].segs = segs;
+	if (hdr_len)
+		vigb_tx_count(tx, &tx->stats.tso);
 	skb_tx_timestamp(skb);
 	/* The cleaner reads eop only once every descriptor is written. */
 	smp_wmb();
@@ -215,7 +268,7 @@ bool vigb_tx_clean(struct vigb_ring *tx, int budget)
 		if (!(eop->wb.status & cpu_to_le32(VIGB_TXD_STAT_DD)))
 			break;
 		b->eop = NULL;
-		pkts++;
+		pkts += b->segs;
 		bytes += b->bytes;
 		for (;;) {
 			b = &tx->tx_buf[i];

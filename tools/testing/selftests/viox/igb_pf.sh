@@ -45,6 +45,16 @@ pf_traffic viox_igb
 dev=$(pci_netdev "$bdf")
 igb_pf_setup "$dev"
 
+tso_sum() { ethtool -S "$dev" | awk '/tx_queue_[0-9]+_tso/ { s += $2 } END { print s }'; }
+ktap_check "TSO is on" sh -c "ethtool -k $dev | grep -qx 'tcp-segmentation-offload: on'"
+ktap_check "the device segmented the TCP stream (iperf3 checked it arrived)" \
+	test "$(tso_sum)" -gt 0
+ethtool -K "$dev" tso off
+before=$(tso_sum)
+ktap_check "with TSO off, TCP to the wire still flows" igb_iperf 2
+ktap_check "... and nothing was segmented by the device" test "$(tso_sum)" = "$before"
+ethtool -K "$dev" tso on
+
 ktap_check "ethtool -i names viox_igb and the PCI address" \
 	sh -c "ethtool -i $dev | grep -qx 'driver: viox_igb' && ethtool -i $dev | grep -qx 'bus-info: $bdf'"
 ktap_check "ethtool reports 1000 Mb/s full duplex" \
