@@ -298,8 +298,10 @@ static int viox_net_release(struct inode *inode, struct file *f)
 	viox_dev_unregister(&n->dev);
 	stop_backends(n, socks);
 	viox_dev_cleanup(&n->dev);
-	for (i = 0; i < VIOX_NET_VQ_MAX; i++)
+	for (i = 0; i < VIOX_NET_VQ_MAX; i++) {
 		put_backend(socks[i]);
+		page_frag_cache_drain(&n->vqs[i].pf_cache);
+	}
 	kvfree(n);
 	return 0;
 }

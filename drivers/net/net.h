@@ -3,9 +3,11 @@
 #ifndef _VIOX_NET_H
 #define _VIOX_NET_H
 
+#include <linux/mm_types.h>
 #include <linux/net.h>
 #include <linux/virtio_config.h>
 #include <linux/virtio_net.h>
+#include <net/xdp.h>
 #include <viox/vring.h>
 
 enum {
@@ -25,7 +27,7 @@ enum {
 			   BIT_ULL(VHOST_NET_F_VIRTIO_NET_HDR) |	\
 			   BIT_ULL(VIRTIO_NET_F_MRG_RXBUF))
 
-/* Used entries gathered before they are published. */
+/* Used entries gathered before they are published; packets per sendmsg(). */
 #define VIOX_NET_TX_BATCH 64
 
 struct viox_net_vq {
@@ -39,6 +41,11 @@ struct viox_net_vq {
 	u32 backend;
 	unsigned int nused;
 	struct viox_used_elem used[VIOX_MAX_IOV];
+	/* TX to tap and macvtap: packets copied, waiting for one sendmsg(). */
+	unsigned int nxdp;
+	size_t xdp_bytes;
+	struct xdp_buff xdp[VIOX_NET_TX_BATCH];
+	struct page_frag_cache pf_cache;
 	struct iovec iov[VIOX_MAX_IOV];
 	struct viox_log_range log[VIOX_MAX_IOV];
 };

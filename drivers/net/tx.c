@@ -1,7 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Guest to socket: each TX chain is one packet handed to sendmsg(). */
+/*
+ * Guest to socket: each TX chain is one packet. Tap and macvtap take up to
+ * VIOX_NET_TX_BATCH of them in one sendmsg(); other sockets one at a time.
+ */
+#include <linux/if_tun.h>
+#include <linux/skbuff.h>
 #include <linux/socket.h>
 #include <linux/uio.h>
+#include <net/sock.h>
 
 #include "net.h"
 
@@ -24,6 +30,85 @@ static void tx_complete(struct viox_net_vq *nvq, const struct viox_chain *c)
 		tx_flush(nvq);
 }
 
+/*
+ * The batch (TUN_MSG_PTR) hands tap and macvtap ready skb heads and skips
+ * the socket's send buffer accounting, so only where that is unlimited,
+ * as it is unless the VMM set a limit.
+ */
+static bool tx_can_batch(struct viox_net_vq *nvq, struct socket *sock)
+{
+	return (nvq->backend == VIOX_BACKEND_TAP ||
+		nvq->backend == VIOX_BACKEND_MACVTAP) &&
+	       READ_ONCE(sock->sk->sk_sndbuf) == INT_MAX;
+}
+
+/*
+ * Copy one packet (socket header first) into a page fragment laid out as
+ * the socket builds an skb from: struct tun_xdp_hdr, headroom, data, room
+ * for skb_shared_info. -ENOSPC when that does not fit in a page.
+ */
+static int tx_batch_add(struct viox_net_vq *nvq, struct socket *sock,
+			struct iov_iter *from)
+{
+	unsigned int headroom = sock_flag(sock->sk, SOCK_XDP) ?
+				XDP_PACKET_HEADROOM : 0;
+	unsigned int pad = SKB_DATA_ALIGN(NET_SKB_PAD + NET_IP_ALIGN + headroom +
+					  nvq->sock_hlen);
+	unsigned int buflen = SKB_DATA_ALIGN(sizeof(struct skb_shared_info));
+	size_t len = iov_iter_count(from) - nvq->sock_hlen;
+	struct xdp_buff *xdp = &nvq->xdp[nvq->nxdp];
+	struct tun_xdp_hdr *hdr;
+	void *buf;
+
+	if (SKB_DATA_ALIGN(len + pad) + buflen > PAGE_SIZE)
+		return -ENOSPC;
+	buflen += SKB_DATA_ALIGN(len + pad);
+	buf = page_frag_alloc_align(&nvq->pf_cache, buflen, GFP_KERNEL,
+				    SMP_CACHE_BYTES);
+	if (!buf)
+		return -ENOMEM;
+	hdr = buf;
+	memset(buf, 0, pad);
+	if (copy_from_iter(&hdr->gso, nvq->sock_hlen, from) != nvq->sock_hlen ||
+	    copy_from_iter(buf + pad, len, from) != len) {
+		page_frag_free(buf);
+		return -EFAULT;
+	}
+	hdr->buflen = buflen;
+	xdp_init_buff(xdp, buflen, NULL);
+	xdp_prepare_buff(xdp, buf, pad, len, true);
+	nvq->nxdp++;
+	nvq->xdp_bytes += len;
+	return 0;
+}
+
+/* Hand the batch to the socket; it owns the pages from here. */
+static void tx_batch_flush(struct viox_net_vq *nvq, struct socket *sock)
+{
+	struct tun_msg_ctl ctl = {
+		.type = TUN_MSG_PTR, .num = nvq->nxdp, .ptr = nvq->xdp,
+	};
+	struct msghdr msg = {
+		.msg_control = &ctl, .msg_controllen = sizeof(ctl),
+		.msg_flags = MSG_DONTWAIT,
+	};
+	unsigned int i;
+
+	if (!nvq->nxdp)
+		return;
+	if (sock->ops->sendmsg(sock, &msg, 0) < 0) {
+		/* Not taken: the pages are still ours. */
+		for (i = 0; i < nvq->nxdp; i++)
+			put_page(virt_to_head_page(nvq->xdp[i].data));
+		viox_vq_count(&nvq->vq, VIOX_VQ_DROPS_ERROR, nvq->nxdp);
+	} else {
+		viox_vq_count(&nvq->vq, VIOX_VQ_PACKETS, nvq->nxdp);
+		viox_vq_count(&nvq->vq, VIOX_VQ_BYTES, nvq->xdp_bytes);
+	}
+	nvq->nxdp = 0;
+	nvq->xdp_bytes = 0;
+}
+
 static bool tx_avail(struct viox_vq *vq, void *unused)
 {
 	return !viox_vq_avail_empty(vq);
@@ -38,6 +123,7 @@ static void tx_run(struct viox_net *n, struct viox_net_vq *nvq,
 		.iov = nvq->iov, .iov_max = VIOX_MAX_IOV,
 	};
 	struct msghdr msg = { .msg_flags = MSG_DONTWAIT };
+	bool batch = tx_can_batch(nvq, sock);
 	unsigned int packets = 0;
 	size_t bytes = 0;
 	int r;
@@ -75,20 +161,34 @@ static void tx_run(struct viox_net *n, struct viox_net_vq *nvq,
 		iov_iter_advance(&msg.msg_iter, nvq->vhost_hlen);
 		len -= nvq->vhost_hlen;
 
-		r = sock->ops->sendmsg(sock, &msg, len);
-		if (r == -EAGAIN || r == -ENOMEM || r == -ENOBUFS) {
-			/* Full: keep the packet and wait for room. */
+		r = batch ? tx_batch_add(nvq, sock, &msg.msg_iter) : -ENOSPC;
+		if (r == -ENOMEM) {
+			/* No memory for the copy: try again later. */
+			tx_batch_flush(nvq, sock);
 			viox_vq_unget_chain(vq, &c);
-			viox_poll_start(&nvq->sock_poll, sock->file);
+			viox_poll_queue(&vq->poll);
 			break;
 		}
-		/* Any other failure drops the packet, as a NIC would. */
-		if (r < 0) {
-			viox_vq_count(vq, VIOX_VQ_DROPS_ERROR, 1);
-		} else {
-			viox_vq_count(vq, VIOX_VQ_PACKETS, 1);
-			viox_vq_count(vq, VIOX_VQ_BYTES, len - nvq->sock_hlen);
+		if (r == -ENOSPC) {
+			/* Larger than a page: alone, after what is batched. */
+			tx_batch_flush(nvq, sock);
+			r = sock->ops->sendmsg(sock, &msg, len);
+			if (r == -EAGAIN || r == -ENOMEM || r == -ENOBUFS) {
+				/* Full: keep the packet and wait for room. */
+				viox_vq_unget_chain(vq, &c);
+				viox_poll_start(&nvq->sock_poll, sock->file);
+				break;
+			}
+			if (r >= 0) {
+				viox_vq_count(vq, VIOX_VQ_PACKETS, 1);
+				viox_vq_count(vq, VIOX_VQ_BYTES, len - nvq->sock_hlen);
+			}
 		}
+		/* Any other failure drops the packet, as a NIC would. */
+		if (r < 0)
+			viox_vq_count(vq, VIOX_VQ_DROPS_ERROR, 1);
+		if (nvq->nxdp == VIOX_NET_TX_BATCH)
+			tx_batch_flush(nvq, sock);
 		tx_complete(nvq, &c);
 		bytes += len;
 		if (++packets >= viox_net_weight_packets ||
@@ -98,6 +198,7 @@ static void tx_run(struct viox_net *n, struct viox_net_vq *nvq,
 			break;
 		}
 	}
+	tx_batch_flush(nvq, sock);
 	tx_flush(nvq);
 }
 
