@@ -78,6 +78,8 @@ static struct socket *detach(struct viox_net_vq *nvq)
 	mutex_lock(&nvq->vq.mutex);
 	sock = nvq->vq.private_data;
 	viox_poll_stop(&nvq->sock_poll);
+	viox_net_rx_unbatch(nvq);
+	nvq->rx_ring = NULL;
 	nvq->vq.private_data = NULL;
 	mutex_unlock(&nvq->vq.mutex);
 	return sock;
@@ -87,7 +89,7 @@ static long set_backend(struct viox_net *n, unsigned int index, int fd)
 {
 	struct viox_net_vq *nvq;
 	struct socket *sock, *old;
-	u32 kind = VIOX_BACKEND_NONE, old_kind;
+	u32 kind = VIOX_BACKEND_NONE;
 	long r;
 
 	if (index >= VIOX_NET_VQ_MAX)
@@ -114,19 +116,23 @@ static long set_backend(struct viox_net *n, unsigned int index, int fd)
 		}
 	}
 	viox_poll_stop(&nvq->sock_poll);
-	old_kind = nvq->backend;
-	nvq->vq.private_data = sock;
-	nvq->backend = kind;
 	if (sock && index == VIOX_NET_VQ_RX) {
 		r = viox_poll_start(&nvq->sock_poll, sock->file);
 		if (r) {
-			nvq->vq.private_data = old;
-			nvq->backend = old_kind;
+			/* The old backend's poll back, as it was. */
+			if (old)
+				viox_poll_start(&nvq->sock_poll, old->file);
 			mutex_unlock(&nvq->vq.mutex);
 			put_backend(sock);
 			return r;
 		}
 	}
+	/* Packets taken from the old socket's ring go back to it. */
+	viox_net_rx_unbatch(nvq);
+	nvq->vq.private_data = sock;
+	nvq->backend = kind;
+	nvq->rx_ring = sock && index == VIOX_NET_VQ_RX ?
+		       viox_net_rx_ring(sock, kind) : NULL;
 	mutex_unlock(&nvq->vq.mutex);
 
 	if (old) {

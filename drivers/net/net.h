@@ -29,6 +29,8 @@ enum {
 
 /* Used entries gathered before they are published; packets per sendmsg(). */
 #define VIOX_NET_TX_BATCH 64
+/* Packets taken from a tap's or macvtap's ring at once. */
+#define VIOX_NET_RX_BATCH 64
 
 struct viox_net_vq {
 	struct viox_vq vq;
@@ -41,6 +43,13 @@ struct viox_net_vq {
 	u32 backend;
 	unsigned int nused;
 	struct viox_used_elem used[VIOX_MAX_IOV];
+	/*
+	 * RX from tap and macvtap: their ring of packets, and packets taken
+	 * from it (rxq[rxq_head..rxq_tail)) not yet passed to the guest.
+	 */
+	struct ptr_ring *rx_ring;
+	unsigned int rxq_head, rxq_tail;
+	void *rxq[VIOX_NET_RX_BATCH];
 	/* TX to tap and macvtap: packets copied, waiting for one sendmsg(). */
 	unsigned int nxdp;
 	size_t xdp_bytes;
@@ -78,6 +87,8 @@ void viox_net_tx_kick(struct viox_work *work);
 void viox_net_tx_sock(struct viox_work *work);
 void viox_net_rx_kick(struct viox_work *work);
 void viox_net_rx_sock(struct viox_work *work);
+struct ptr_ring *viox_net_rx_ring(struct socket *sock, u32 backend);
+void viox_net_rx_unbatch(struct viox_net_vq *nvq);
 
 /* device.c */
 extern const struct attribute_group *viox_net_groups[];

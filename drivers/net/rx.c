@@ -3,7 +3,11 @@
  * Socket to guest: each packet lands in one RX chain, or with MRG_RXBUF in
  * as many as it needs, headed by a virtio-net header.
  */
+#include <linux/if_tap.h>
+#include <linux/if_tun.h>
 #include <linux/if_vlan.h>
+#include <linux/ptr_ring.h>
+#include <linux/skb_array.h>
 #include <linux/skbuff.h>
 #include <linux/socket.h>
 #include <linux/uio.h>
@@ -11,14 +15,62 @@
 
 #include "net.h"
 
+/*
+ * Tap and macvtap queue received packets in a ptr_ring: viox takes up to
+ * VIOX_NET_RX_BATCH at a time, without the ring's lock per packet, and
+ * hands each back to recvmsg() as msg_control, which consumes it.
+ */
+struct ptr_ring *viox_net_rx_ring(struct socket *sock, u32 backend)
+{
+	struct ptr_ring *ring = NULL;
+
+	if (backend == VIOX_BACKEND_TAP)
+		ring = tun_get_tx_ring(sock->file);
+	else if (backend == VIOX_BACKEND_MACVTAP)
+		ring = tap_get_ptr_ring(sock->file);
+	return IS_ERR(ring) ? NULL : ring;
+}
+
+/* Give back what was taken and not passed on (vq mutex held). */
+void viox_net_rx_unbatch(struct viox_net_vq *nvq)
+{
+	if (nvq->rx_ring && nvq->rxq_tail > nvq->rxq_head)
+		ptr_ring_unconsume(nvq->rx_ring, nvq->rxq + nvq->rxq_head,
+				   nvq->rxq_tail - nvq->rxq_head, tun_ptr_free);
+	nvq->rxq_head = 0;
+	nvq->rxq_tail = 0;
+}
+
+/* The next packet taken from the ring (taking more if none), or NULL. */
+static void *rx_batch_head(struct viox_net_vq *nvq)
+{
+	if (nvq->rxq_head == nvq->rxq_tail) {
+		nvq->rxq_head = 0;
+		nvq->rxq_tail = ptr_ring_consume_batched(nvq->rx_ring, nvq->rxq,
+							 VIOX_NET_RX_BATCH);
+		if (!nvq->rxq_tail)
+			return NULL;
+	}
+	return nvq->rxq[nvq->rxq_head];
+}
+
 /* Length of the next packet the socket holds, 0 if none. */
-static int rx_peek_len(struct socket *sock)
+static int rx_peek_len(struct viox_net_vq *nvq, struct socket *sock)
 {
 	struct sock *sk = sock->sk;
 	struct sk_buff *head;
 	unsigned long flags;
+	void *ptr;
 	int len = 0;
 
+	if (nvq->rx_ring) {
+		ptr = rx_batch_head(nvq);
+		if (!ptr)
+			return 0;
+		if (tun_is_xdp_frame(ptr))
+			return tun_ptr_to_xdp(ptr)->len;
+		return __skb_array_len_with_tag(ptr);
+	}
 	if (sock->ops->peek_len)
 		return sock->ops->peek_len(sock);
 	spin_lock_irqsave(&sk->sk_receive_queue.lock, flags);
@@ -29,12 +81,19 @@ static int rx_peek_len(struct socket *sock)
 	return len;
 }
 
+/* Pass the next taken packet, if any, to recvmsg() with @msg. */
+static void rx_batch_take(struct viox_net_vq *nvq, struct msghdr *msg)
+{
+	msg->msg_control = nvq->rx_ring ? nvq->rxq[nvq->rxq_head++] : NULL;
+}
+
 /* Drop the next packet: the guest cannot take it. */
-static void rx_drop(struct socket *sock)
+static void rx_drop(struct viox_net_vq *nvq, struct socket *sock)
 {
 	struct msghdr msg = { .msg_flags = MSG_DONTWAIT | MSG_TRUNC };
 
 	iov_iter_kvec(&msg.msg_iter, ITER_DEST, NULL, 0, 0);
+	rx_batch_take(nvq, &msg);
 	sock->ops->recvmsg(sock, &msg, 0, MSG_DONTWAIT | MSG_TRUNC);
 }
 
@@ -133,7 +192,7 @@ static int rx_put_hdr(struct viox_net_vq *nvq, unsigned int niov,
 
 static bool rx_pending(struct viox_vq *vq, void *sock)
 {
-	return rx_peek_len(sock) > 0;
+	return rx_peek_len(to_nvq(vq), sock) > 0;
 }
 
 static void rx_run(struct viox_net *n, struct viox_net_vq *nvq,
@@ -149,7 +208,7 @@ static void rx_run(struct viox_net *n, struct viox_net_vq *nvq,
 
 	viox_vq_disable_notify(vq);
 	for (;;) {
-		len = rx_peek_len(sock);
+		len = rx_peek_len(nvq, sock);
 		if (len <= 0) {
 			/* Socket empty: with a busy-loop timeout, wait here first. */
 			if (viox_vq_busy_poll(vq, rx_pending, sock))
@@ -168,7 +227,7 @@ static void rx_run(struct viox_net *n, struct viox_net_vq *nvq,
 
 		heads = rx_get_bufs(nvq, total, mergeable, &niov, &nlog);
 		if (heads == -EMSGSIZE) {
-			rx_drop(sock);
+			rx_drop(nvq, sock);
 			viox_vq_count(vq, VIOX_VQ_DROPS_TOO_BIG, 1);
 			continue;
 		}
@@ -185,6 +244,7 @@ static void rx_run(struct viox_net *n, struct viox_net_vq *nvq,
 		}
 		iov_iter_init(&msg.msg_iter, ITER_DEST, nvq->iov, niov, total);
 		iov_iter_advance(&msg.msg_iter, nvq->vhost_hlen);
+		rx_batch_take(nvq, &msg);
 		r = sock->ops->recvmsg(sock, &msg, sock_len, MSG_DONTWAIT | MSG_TRUNC);
 		if (r != sock_len) {
 			/* Changed or gone since the peek: the buffers stay free. */
