@@ -299,6 +299,7 @@ int vigb_up(struct vigb_adapter *ad);
 void vigb_down(struct vigb_adapter *ad);
 int vigb_reinit(struct vigb_adapter *ad);
 void vigb_set_rx_mode(struct net_device *dev);
+void vigb_update_vlan_filtering(struct vigb_adapter *ad);
 void vigb_check_link(struct vigb_adapter *ad);
 void vigb_watchdog(struct work_struct *work);
 void vigb_reset_task(struct work_struct *work);

@@ -39,16 +39,25 @@ static void vigb_configure_rss(struct vigb_adapter *ad)
 }
 
 /*
- * VLAN filtering follows the PF's feature and promiscuity, except that
- * reserved pools need it: their VLAN lists are filters.
+ * RCTL with VLAN filtering as the PF's feature and promiscuity say,
+ * except that reserved pools need it: their VLAN lists are filters.
  */
-static bool vigb_vlan_filtering(struct vigb_adapter *ad,
-				netdev_features_t features)
+static u32 vigb_rctl_vlan_filter(struct vigb_adapter *ad,
+				 netdev_features_t features, u32 rctl)
 {
-	if (ad->reserved_pools)
-		return true;
-	return (features & NETIF_F_HW_VLAN_CTAG_FILTER) &&
-	       !(ad->netdev->flags & IFF_PROMISC);
+	if (ad->reserved_pools ||
+	    ((features & NETIF_F_HW_VLAN_CTAG_FILTER) &&
+	     !(ad->netdev->flags & IFF_PROMISC)))
+		return rctl | VIGB_RCTL_VFE;
+	return rctl & ~VIGB_RCTL_VFE;
+}
+
+/* After pools came or went: VLAN filtering on or off with them. */
+void vigb_update_vlan_filtering(struct vigb_adapter *ad)
+{
+	ASSERT_RTNL();
+	vigb_wr32(ad, VIGB_RCTL, vigb_rctl_vlan_filter(ad, ad->netdev->features,
+						       vigb_rd32(ad, VIGB_RCTL)));
 }
 
 static void vigb_apply_features(struct vigb_adapter *ad,
@@ -69,11 +78,7 @@ static void vigb_apply_features(struct vigb_adapter *ad,
 		ctrl &= ~VIGB_CTRL_VME;
 	vigb_wr32(ad, VIGB_CTRL, ctrl);
 
-	if (vigb_vlan_filtering(ad, features))
-		rctl |= VIGB_RCTL_VFE;
-	else
-		rctl &= ~VIGB_RCTL_VFE;
-	vigb_wr32(ad, VIGB_RCTL, rctl);
+	vigb_wr32(ad, VIGB_RCTL, vigb_rctl_vlan_filter(ad, features, rctl));
 }
 
 /* Receive and transmit settings that do not depend on the rings. */
@@ -235,11 +240,7 @@ void vigb_set_rx_mode(struct net_device *dev)
 	spin_unlock(&ad->mta_lock);
 	vigb_mta_write(ad);
 
-	if (vigb_vlan_filtering(ad, dev->features))
-		rctl |= VIGB_RCTL_VFE;
-	else
-		rctl &= ~VIGB_RCTL_VFE;
-	vigb_wr32(ad, VIGB_RCTL, rctl);
+	vigb_wr32(ad, VIGB_RCTL, vigb_rctl_vlan_filter(ad, dev->features, rctl));
 }
 
 static int vigb_set_mac(struct net_device *dev, void *p)

@@ -192,6 +192,8 @@ static void vigb_pool_unreserve(struct vigb_adapter *ad, struct vigb_pool *pl)
 	if (!ad->num_vfs && !ad->reserved_pools &&
 	    !test_bit(VIGB_REMOVING, &ad->state))
 		vigb_reinit(ad);
+	else
+		vigb_update_vlan_filtering(ad);
 	kfree(pl);
 }
 
@@ -252,6 +254,8 @@ struct viox_pool *viox_igb_pool_reserve(struct net_device *uplink,
 	if (!first)
 		vigb_pool_program(ad, pl);
 	mutex_unlock(&ad->vf_lock);
+	if (!first)
+		vigb_update_vlan_filtering(ad);
 	/* Leaving RSS for VMDq: the PF's queues are laid out anew. */
 	if (first) {
 		err = vigb_reinit(ad);
