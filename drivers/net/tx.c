@@ -138,7 +138,9 @@ static void tx_run(struct viox_net *n, struct viox_net_vq *nvq,
 		if (r < 0)
 			break;
 		if (!r) {
-			/* Ring empty: with a busy-loop timeout, wait here first. */
+			/* Ring empty: what is batched goes before any wait. */
+			tx_batch_flush(nvq, sock);
+			/* With a busy-loop timeout, wait here first. */
 			if (viox_vq_busy_poll(vq, tx_avail, NULL))
 				continue;
 			if (viox_vq_enable_notify(vq)) {
