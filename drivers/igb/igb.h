@@ -312,6 +312,7 @@ void vigb_vmdq_configure(struct vigb_adapter *ad);
 int vigb_vlvf_set(struct vigb_adapter *ad, u16 vid, unsigned int pool, bool on);
 void vigb_mta_write(struct vigb_adapter *ad);
 void vigb_vf_mta_rebuild(struct vigb_adapter *ad);
+void vigb_pool_set_gates(struct vigb_adapter *ad, unsigned int pool, bool on);
 void vigb_vf_apply(struct vigb_adapter *ad, unsigned int vf);
 void vigb_vf_reset(struct vigb_adapter *ad, unsigned int vf);
 void vigb_vf_update_stats(struct vigb_adapter *ad, unsigned int vf);

@@ -32,6 +32,17 @@ static struct vigb_pool *to_vigb_pool(struct viox_pool *pool)
 	return container_of(pool, struct vigb_pool, pub);
 }
 
+/* The pool's unicast filter: its address in RAR 16 + p, or none. */
+static void vigb_pool_write_mac(struct vigb_adapter *ad, struct vigb_pool *pl)
+{
+	unsigned int p = pl->pub.id;
+
+	if (is_valid_ether_addr(pl->mac))
+		vigb_hw_set_rar(ad, VIGB_VF_RAR(p), pl->mac, BIT(p));
+	else
+		vigb_hw_clear_rar(ad, VIGB_VF_RAR(p));
+}
+
 /* The filters and gates of pool p, from its state (vf_lock held). */
 static void vigb_pool_program(struct vigb_adapter *ad, struct vigb_pool *pl)
 {
@@ -46,14 +57,10 @@ static void vigb_pool_program(struct vigb_adapter *ad, struct vigb_pool *pl)
 		vmolr |= VIGB_VMOLR_STRVLAN;
 	vigb_wr32(ad, VIGB_VMOLR(p), vmolr);
 	vigb_wr32(ad, VIGB_VMVIR(p), 0);
-	if (is_valid_ether_addr(pl->mac))
-		vigb_hw_set_rar(ad, VIGB_VF_RAR(p), pl->mac, BIT(p));
-	else
-		vigb_hw_clear_rar(ad, VIGB_VF_RAR(p));
+	vigb_pool_write_mac(ad, pl);
 	for_each_set_bit(vid, pl->vlans, VLAN_N_VID)
 		vigb_vlvf_set(ad, vid, p, true);
-	vigb_wr32(ad, VIGB_VFRE, vigb_rd32(ad, VIGB_VFRE) | BIT(p));
-	vigb_wr32(ad, VIGB_VFTE, vigb_rd32(ad, VIGB_VFTE) | BIT(p));
+	vigb_pool_set_gates(ad, p, true);
 }
 
 /* Part of (re)programming VMDq mode: every reserved pool's filters. */
@@ -172,8 +179,7 @@ static void vigb_pool_unreserve(struct vigb_adapter *ad, struct vigb_pool *pl)
 	unsigned long flags;
 
 	mutex_lock(&ad->vf_lock);
-	vigb_wr32(ad, VIGB_VFRE, vigb_rd32(ad, VIGB_VFRE) & ~BIT(p));
-	vigb_wr32(ad, VIGB_VFTE, vigb_rd32(ad, VIGB_VFTE) & ~BIT(p));
+	vigb_pool_set_gates(ad, p, false);
 	vigb_hw_clear_rar(ad, VIGB_VF_RAR(p));
 	for_each_set_bit(vid, pl->vlans, VLAN_N_VID)
 		vigb_vlvf_set(ad, vid, p, false);
@@ -320,10 +326,7 @@ static int vigb_pool_set_mac(struct viox_pool *pool, const u8 *mac,
 	}
 	mutex_lock(&ad->vf_lock);
 	ether_addr_copy(pl->mac, mac);
-	if (is_valid_ether_addr(mac))
-		vigb_hw_set_rar(ad, VIGB_VF_RAR(pool->id), mac, BIT(pool->id));
-	else
-		vigb_hw_clear_rar(ad, VIGB_VF_RAR(pool->id));
+	vigb_pool_write_mac(ad, pl);
 	mutex_unlock(&ad->vf_lock);
 	return 0;
 }

@@ -132,16 +132,17 @@ void vigb_vf_set_rate(struct vigb_adapter *ad, unsigned int vf)
 	vigb_wr32(ad, VIGB_RTTBCNRC, bcnrc);
 }
 
-static void vigb_vf_set_gates(struct vigb_adapter *ad, unsigned int vf, bool on)
+/* Open or close a pool's receive and transmit gates (VFRE/VFTE). */
+void vigb_pool_set_gates(struct vigb_adapter *ad, unsigned int pool, bool on)
 {
 	u32 re = vigb_rd32(ad, VIGB_VFRE), te = vigb_rd32(ad, VIGB_VFTE);
 
 	if (on) {
-		re |= BIT(vf);
-		te |= BIT(vf);
+		re |= BIT(pool);
+		te |= BIT(pool);
 	} else {
-		re &= ~BIT(vf);
-		te &= ~BIT(vf);
+		re &= ~BIT(pool);
+		te &= ~BIT(pool);
 	}
 	vigb_wr32(ad, VIGB_VFRE, re);
 	vigb_wr32(ad, VIGB_VFTE, te);
@@ -167,7 +168,7 @@ void vigb_vf_apply(struct vigb_adapter *ad, unsigned int vf)
 		dtxswc &= ~(VIGB_DTXSWC_MAC_SPOOF(vf) | VIGB_DTXSWC_VLAN_SPOOF(vf));
 	vigb_wr32(ad, VIGB_DTXSWC, dtxswc);
 	vigb_vf_set_rate(ad, vf);
-	vigb_vf_set_gates(ad, vf, v->cts && vigb_vf_link_allowed(ad, vf));
+	vigb_pool_set_gates(ad, vf, v->cts && vigb_vf_link_allowed(ad, vf));
 }
 
 /*
@@ -181,7 +182,7 @@ void vigb_vf_reset(struct vigb_adapter *ad, unsigned int vf)
 
 	lockdep_assert_held(&ad->vf_lock);
 	v->cts = false;
-	vigb_vf_set_gates(ad, vf, false);
+	vigb_pool_set_gates(ad, vf, false);
 	for_each_set_bit(vid, v->vlans, VLAN_N_VID)
 		vigb_vlvf_set(ad, vid, vf, false);
 	bitmap_zero(v->vlans, VLAN_N_VID);
@@ -250,8 +251,7 @@ void vigb_vmdq_configure(struct vigb_adapter *ad)
 		vmolr |= VIGB_VMOLR_STRVLAN;
 	vigb_wr32(ad, VIGB_VMOLR(pf), vmolr);
 	vigb_wr32(ad, VIGB_VMVIR(pf), 0);
-	vigb_wr32(ad, VIGB_VFRE, vigb_rd32(ad, VIGB_VFRE) | BIT(pf));
-	vigb_wr32(ad, VIGB_VFTE, vigb_rd32(ad, VIGB_VFTE) | BIT(pf));
+	vigb_pool_set_gates(ad, pf, true);
 	vigb_wr32(ad, VIGB_DTXSWC, vigb_rd32(ad, VIGB_DTXSWC) | VIGB_DTXSWC_LOOPBACK);
 	for_each_set_bit(vid, ad->active_vlans, VLAN_N_VID)
 		vigb_vlvf_set(ad, vid, pf, true);
