@@ -1,0 +1,759 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""Run an unmodified QEMU with a virtio-net-pci NIC whose backend is a vhost
+device (-netdev tap,vhost=on,vhostfd=N) and be its guest driver through
+the qtest protocol: no guest OS, the script programs the PCI device, the
+virtqueues and guest memory itself. QEMU does all the vhost work: it
+opens the tap, negotiates features with the vhost device, hands it the
+memory table and rings, stops and restarts it, and migrates.
+
+usage: qemu-vnet.py --vhost-dev PATH|none --tap NAME [options]
+
+The checks, each printed as one KTAP line:
+  - the device negotiates VERSION_1 (and RING_PACKED with --packed);
+  - COUNT frames from guest to tap and COUNT from tap to guest arrive in
+    order, every byte equal, and MSI-X interrupts reach the guest;
+  - stop and cont (QEMU takes the vrings back from the vhost device and
+    gives them again): frames sent into the tap while stopped are
+    received after, nothing lost or repeated;
+  - --migrate: a live migration to a second QEMU with a new vhost fd while
+    frames are received; pages written by the vhost device after QEMU sent
+    them reach the destination only through the dirty log, so every frame
+    and used-ring entry is compared on the destination, and traffic goes
+    on both ways from exactly where it stopped.
+
+--vhost-dev none runs QEMU's own userspace backend (a check of the
+script itself on a host without vhost).
+"""
+import argparse
+import base64
+import json
+import os
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+
+# Guest physical layout (below 64 MiB of RAM, above the legacy holes).
+RING_BASE = {0: 0x100000, 1: 0x110000}   # per queue: desc, +4K driver, +8K device
+MSI_BASE = 0x120000                      # one 16-byte slot per MSI-X vector
+RX_BUF_BASE = 0x200000
+TX_BUF_BASE = 0x800000
+BAR_BASE = 0xE0000000
+MEM_MB = 16
+FILL = 0xA5                              # RAM pattern before the run
+QSIZE = 256
+ETH_TYPE = 0x88B5
+GUEST_MAC = bytes([0x52, 0x54, 0x00, 0x12, 0x34, 0x56])
+PEER_MAC = bytes([0x02, 0, 0, 0, 0, 1])
+HDR_LEN = 12                             # virtio_net_hdr_v1
+SO_RCVBUFFORCE = 33
+
+# Feature bits
+F_MRG_RXBUF, F_EVENT_IDX, F_VERSION_1, F_RING_PACKED = 15, 29, 32, 34
+# Status bits
+S_ACK, S_DRIVER, S_DRIVER_OK, S_FEATURES_OK = 1, 2, 4, 8
+# Descriptor flags
+D_NEXT, D_WRITE, D_AVAIL, D_USED = 1, 2, 1 << 7, 1 << 15
+NO_VECTOR = 0xFFFF
+
+
+class Fail(Exception):
+    pass
+
+
+def wait_for(what, cond, timeout=30.0):
+    end = time.monotonic() + timeout
+    while True:
+        v = cond()
+        if v:
+            return v
+        if time.monotonic() > end:
+            raise Fail(f"timed out waiting for {what}")
+        time.sleep(0.002)
+
+
+class QTest:
+    """The qtest protocol: one command line, one OK line back."""
+
+    def __init__(self, conn):
+        self.sock = conn
+        self.rf = conn.makefile("rb")
+
+    def cmd(self, line):
+        self.sock.sendall(line.encode() + b"\n")
+        while True:
+            resp = self.rf.readline()
+            if not resp:
+                raise Fail("QEMU closed the qtest connection")
+            resp = resp.decode().strip()
+            if resp.startswith("IRQ"):
+                continue
+            if resp == "OK" or resp.startswith("OK "):
+                return resp[3:]
+            raise Fail(f"qtest '{line[:60]}': {resp}")
+
+    def inp(self, width, port):
+        return int(self.cmd(f"in{width} {port:#x}"), 0)
+
+    def out(self, width, port, val):
+        self.cmd(f"out{width} {port:#x} {val:#x}")
+
+    def rd(self, width, addr):
+        return int(self.cmd(f"read{width} {addr:#x}"), 0)
+
+    def wr(self, width, addr, val):
+        self.cmd(f"write{width} {addr:#x} {val:#x}")
+
+    def read(self, addr, size):
+        return base64.b64decode(self.cmd(f"b64read {addr:#x} {size:#x}"))
+
+    def write(self, addr, data):
+        self.cmd(f"b64write {addr:#x} {len(data):#x} {base64.b64encode(data).decode()}")
+
+    def memset(self, addr, size, val):
+        self.cmd(f"memset {addr:#x} {size:#x} {val:#x}")
+
+
+class Qmp:
+    def __init__(self, conn):
+        self.sock = conn
+        self.rf = conn.makefile("rb")
+        self.recv()                       # greeting
+        self.execute("qmp_capabilities")
+
+    def recv(self):
+        while True:
+            line = self.rf.readline()
+            if not line:
+                raise Fail("QEMU closed the QMP connection")
+            msg = json.loads(line)
+            if "event" not in msg:
+                return msg
+
+    def execute(self, name, **args):
+        req = {"execute": name}
+        if args:
+            req["arguments"] = args
+        self.sock.sendall(json.dumps(req).encode() + b"\n")
+        resp = self.recv()
+        if "error" in resp:
+            raise Fail(f"QMP {name}: {resp['error'].get('desc')}")
+        return resp.get("return")
+
+
+class Qemu:
+    """One QEMU process with its qtest and QMP connections."""
+
+    def __init__(self, args, tmpdir, name, incoming=False):
+        qt_path = os.path.join(tmpdir, f"{name}.qtest")
+        qmp_path = os.path.join(tmpdir, f"{name}.qmp")
+        listeners = []
+        for path in (qt_path, qmp_path):
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            s.bind(path)
+            s.listen(1)
+            listeners.append(s)
+        fds = []
+        netdev = f"tap,id=n0,ifname={args.tap},script=no,downscript=no,vnet_hdr=on"
+        if args.vhost_dev == "none":
+            netdev += ",vhost=off"
+        else:
+            fds.append(os.open(args.vhost_dev, os.O_RDWR))
+            netdev += f",vhost=on,vhostfd={fds[0]}"
+        device = ("virtio-net-pci,netdev=n0,addr=03.0,disable-legacy=on,romfile=,"
+                  f"mac={':'.join(f'{b:02x}' for b in GUEST_MAC)},"
+                  f"packed={'on' if args.packed else 'off'},vectors=3")
+        bios = os.path.join(tmpdir, "halt.bin")
+        with open(bios, "wb") as f:
+            # The reset vector (16 bytes from the end): cli; hlt; jmp back.
+            f.write(bytes(0xFFF0) + bytes([0xFA, 0xF4, 0xEB, 0xFD]) + bytes(12))
+        cmd = [args.qemu, "-machine", "pc", "-accel", "tcg", "-bios", bios, "-nodefaults",
+               "-display", "none", "-m", str(MEM_MB),
+               "-qtest", f"unix:{qt_path}", "-qtest-log", "/dev/null",
+               "-chardev", f"socket,path={qmp_path},id=qmp0",
+               "-mon", "chardev=qmp0,mode=control",
+               "-netdev", netdev, "-device", device]
+        if incoming:
+            cmd += ["-incoming", "defer"]
+        self.log = open(os.path.join(tmpdir, f"{name}.log"), "w+")
+        self.proc = subprocess.Popen(cmd, pass_fds=fds, stdout=self.log,
+                                     stderr=subprocess.STDOUT)
+        try:
+            self.qt = QTest(self.accept(listeners[0]))
+            self.qmp = Qmp(self.accept(listeners[1]))
+        finally:
+            for s in listeners:
+                s.close()
+        for fd in fds:
+            os.close(fd)
+
+    def accept(self, listener):
+        listener.settimeout(0.2)
+        end = time.monotonic() + 120
+        while True:
+            try:
+                return listener.accept()[0]
+            except socket.timeout:
+                if self.proc.poll() is not None or time.monotonic() > end:
+                    raise Fail(f"QEMU did not connect: {self.output()}")
+
+    def output(self):
+        self.log.seek(0)
+        return self.log.read().strip()
+
+    def quit(self):
+        try:
+            self.qmp.execute("quit")
+        except (Fail, OSError):
+            pass
+        try:
+            self.proc.wait(30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+class Pci:
+    """Configuration space through the 0xcf8/0xcfc ports, bus 0."""
+
+    def __init__(self, qt, devfn):
+        self.qt, self.devfn = qt, devfn
+
+    def _sel(self, off):
+        self.qt.out("l", 0xCF8, 0x80000000 | (self.devfn << 8) | (off & 0xFC))
+        return 0xCFC + (off & 3)
+
+    def rd(self, width, off):
+        return self.qt.inp(width, self._sel(off))
+
+    def wr(self, width, off, val):
+        self.qt.out(width, self._sel(off), val)
+
+
+class VirtioPci:
+    """The modern virtio-pci transport: capabilities, common config, MSI-X."""
+
+    def __init__(self, qt, devfn, assign):
+        self.qt = qt
+        self.pci = Pci(qt, devfn)
+        if self.pci.rd("l", 0) != 0x10411AF4:
+            raise Fail(f"no modern virtio-net at devfn {devfn:#x}")
+        self.bars = {}
+        caps = {}
+        ptr = self.pci.rd("b", 0x34)
+        while ptr:
+            cap_id = self.pci.rd("b", ptr)
+            if cap_id == 0x09:
+                kind = self.pci.rd("b", ptr + 3)
+                caps.setdefault(kind, (self.pci.rd("b", ptr + 4),
+                                       self.pci.rd("l", ptr + 8),
+                                       self.pci.rd("l", ptr + 16) if kind == 2 else 0))
+            elif cap_id == 0x11:
+                self.msix_cap = ptr
+                table = self.pci.rd("l", ptr + 4)
+                self.msix_table = (table & 7, table & ~7)
+            ptr = self.pci.rd("b", ptr + 1)
+        for kind in (1, 2):
+            if kind not in caps:
+                raise Fail(f"virtio capability {kind} missing")
+        next_addr = BAR_BASE
+        for bar in sorted({caps[1][0], caps[2][0], self.msix_table[0]}):
+            if assign:
+                next_addr = self.map_bar(bar, next_addr)
+            else:       # a migrated device keeps what the source assigned
+                self.bars[bar] = self.pci.rd("l", 0x10 + 4 * bar) & ~0xF
+        if assign:
+            self.pci.wr("w", 4, self.pci.rd("w", 4) | 0x6)  # memory, bus master
+        self.common = self.bars[caps[1][0]] + caps[1][1]
+        self.notify = self.bars[caps[2][0]] + caps[2][1]
+        self.notify_mult = caps[2][2]
+
+    def map_bar(self, bar, addr):
+        off = 0x10 + 4 * bar
+        self.pci.wr("l", off, 0xFFFFFFFF)
+        lo = self.pci.rd("l", off)
+        is64 = (lo & 0x6) == 0x4
+        size = (~(lo & ~0xF) + 1) & 0xFFFFFFFF
+        addr = (addr + size - 1) & ~(size - 1)
+        self.pci.wr("l", off, addr)
+        if is64:
+            self.pci.wr("l", off + 4, 0)
+        self.bars[bar] = addr
+        return addr + size
+
+    # common configuration fields: (offset, width)
+    DFSEL, DF, GFSEL, GF = (0x00, "l"), (0x04, "l"), (0x08, "l"), (0x0C, "l")
+    CFG_VEC, STATUS = (0x10, "w"), (0x14, "b")
+    QSEL, QSIZE_, QVEC, QEN, QNOFF = (0x16, "w"), (0x18, "w"), (0x1A, "w"), (0x1C, "w"), (0x1E, "w")
+    QDESC, QDRV, QDEV = (0x20, "q"), (0x28, "q"), (0x30, "q")
+
+    def get(self, field):
+        return self.qt.rd(field[1], self.common + field[0])
+
+    def set(self, field, val):
+        self.qt.wr(field[1], self.common + field[0], val)
+
+    def enable_msix(self, vectors):
+        bir, off = self.msix_table
+        for v in range(vectors):
+            entry = self.bars[bir] + off + 16 * v
+            self.qt.write(entry, struct.pack("<QII", MSI_BASE + 16 * v, 0x100 + v, 0))
+        ctl = self.pci.rd("w", self.msix_cap + 2)
+        self.pci.wr("w", self.msix_cap + 2, (ctl | 0x8000) & ~0x4000)
+
+    def msi_seen(self, vector):
+        return self.qt.rd("l", MSI_BASE + 16 * vector) == 0x100 + vector
+
+    def msi_clear(self, vector):
+        self.qt.wr("l", MSI_BASE + 16 * vector, 0)
+
+
+class SplitRing:
+    def __init__(self, qt, base, size, event_idx):
+        self.qt, self.size, self.event_idx = qt, size, event_idx
+        self.desc, self.avail, self.used = base, base + 0x1000, base + 0x2000
+        self.avail_idx = self.last_used = 0
+        qt.memset(base, 0x3000, 0)
+
+    def add(self, buf_id, addr, length, write):
+        # Descriptor i carries buffer i: ids and descriptors are the same.
+        self.qt.write(self.desc + 16 * buf_id,
+                      struct.pack("<QIHH", addr, length, D_WRITE if write else 0, 0))
+        self.qt.wr("w", self.avail + 4 + 2 * (self.avail_idx % self.size), buf_id)
+        self.avail_idx = (self.avail_idx + 1) & 0xFFFF
+
+    def publish(self):
+        self.qt.wr("w", self.avail + 2, self.avail_idx)
+
+    def take_used(self, may_write):
+        done = []
+        used_idx = self.qt.rd("w", self.used + 2)
+        while self.last_used != used_idx:
+            # The new entries up to the ring's end in one read.
+            start = self.last_used % self.size
+            n = min((used_idx - self.last_used) & 0xFFFF, self.size - start)
+            raw = self.qt.read(self.used + 4 + 8 * start, 8 * n)
+            done += [struct.unpack_from("<II", raw, 8 * i) for i in range(n)]
+            self.last_used = (self.last_used + n) & 0xFFFF
+        if done and self.event_idx and may_write:
+            self.qt.wr("w", self.avail + 4 + 2 * self.size, self.last_used)
+        return done
+
+    def used_entry(self, n):
+        """The used entry at used index n, as the device wrote it."""
+        return struct.unpack("<II", self.qt.read(self.used + 4 + 8 * (n % self.size), 8))
+
+
+class PackedRing:
+    def __init__(self, qt, base, size, event_idx):
+        self.qt, self.size = qt, size
+        self.desc = base
+        self.next_avail, self.avail_wrap = 0, 1
+        self.next_used, self.used_wrap = 0, 1
+        qt.memset(base, 0x3000, 0)     # driver and device event areas: notify on all
+
+    def add(self, buf_id, addr, length, write):
+        slot = self.desc + 16 * self.next_avail
+        flags = (D_WRITE if write else 0) | (D_AVAIL if self.avail_wrap else D_USED)
+        self.qt.write(slot, struct.pack("<QIH", addr, length, buf_id))
+        self.qt.wr("w", slot + 14, flags)        # flags last: this publishes it
+        self.next_avail += 1
+        if self.next_avail == self.size:
+            self.next_avail, self.avail_wrap = 0, self.avail_wrap ^ 1
+
+    def publish(self):
+        pass
+
+    def take_used(self, may_write):
+        done = []
+        while True:
+            slot = self.desc + 16 * self.next_used
+            flags = self.qt.rd("w", slot + 14)
+            avail, used = bool(flags & D_AVAIL), bool(flags & D_USED)
+            if avail != used or used != bool(self.used_wrap):
+                return done
+            _, length, buf_id = struct.unpack("<QIH", self.qt.read(slot, 14))
+            done.append((buf_id, length))
+            self.next_used += 1
+            if self.next_used == self.size:
+                self.next_used, self.used_wrap = 0, self.used_wrap ^ 1
+
+
+def frame(seq, size, dst, src):
+    """Frame SEQ: its sequence number, then a pattern that differs per frame,
+    up to a length that differs per frame (at most SIZE)."""
+    length = 60 + (seq * 37) % (size - 59)
+    head = dst + src + struct.pack("!HI", ETH_TYPE, seq)
+    return head + bytes((seq + i) & 0xFF for i in range(length - len(head)))
+
+
+class Guest:
+    """The guest driver of the NIC's one queue pair."""
+
+    def __init__(self, args):
+        self.args = args
+        self.rx_buf = args.rx_buf
+        self.rx_seq = self.tx_seq = 0
+        self.tx_free = list(range(QSIZE))
+        self.frozen = False     # no writes to guest memory (a migration's end is near)
+        self.held = []          # RX buffers to post again once unfrozen
+        self.rx_log = []        # (used entry number, buffer id, length) per RX buffer used
+        self.first_buf = b""    # the first buffer of the frame being put together
+
+    def attach(self, qemu, assign):
+        self.qt = qemu.qt
+        self.dev = VirtioPci(self.qt, 3 << 3, assign)
+        for ring in getattr(self, "rings", {}).values():
+            ring.qt = self.qt
+
+    def setup(self):
+        dev, args = self.dev, self.args
+        dev.set(dev.STATUS, 0)
+        wait_for("device reset", lambda: dev.get(dev.STATUS) == 0)
+        dev.set(dev.STATUS, S_ACK | S_DRIVER)
+        offered = 0
+        for sel in (0, 1):
+            dev.set(dev.DFSEL, sel)
+            offered |= dev.get(dev.DF) << (32 * sel)
+        want = 1 << F_VERSION_1 | 1 << F_EVENT_IDX
+        if args.mrg:
+            want |= 1 << F_MRG_RXBUF
+        if args.packed:
+            want |= 1 << F_RING_PACKED
+        if offered & want != want:
+            raise Fail(f"device offers {offered:#x}, the test needs {want:#x}")
+        for sel in (0, 1):
+            dev.set(dev.GFSEL, sel)
+            dev.set(dev.GF, (want >> (32 * sel)) & 0xFFFFFFFF)
+        dev.set(dev.STATUS, S_ACK | S_DRIVER | S_FEATURES_OK)
+        if not dev.get(dev.STATUS) & S_FEATURES_OK:
+            raise Fail("device refused the features")
+        dev.enable_msix(3)
+        dev.set(dev.CFG_VEC, NO_VECTOR)
+        ring_type = PackedRing if args.packed else SplitRing
+        self.rings, self.notify = {}, {}
+        for q in (0, 1):
+            dev.set(dev.QSEL, q)
+            if dev.get(dev.QSIZE_) < QSIZE:
+                raise Fail(f"queue {q} is smaller than {QSIZE}")
+            dev.set(dev.QSIZE_, QSIZE)
+            dev.set(dev.QVEC, q)
+            if dev.get(dev.QVEC) != q:
+                raise Fail(f"queue {q} refused MSI-X vector {q}")
+            base = RING_BASE[q]
+            dev.set(dev.QDESC, base)
+            dev.set(dev.QDRV, base + 0x1000)
+            dev.set(dev.QDEV, base + 0x2000)
+            self.notify[q] = dev.notify + dev.get(dev.QNOFF) * dev.notify_mult
+            self.rings[q] = ring_type(self.qt, base, QSIZE, True)
+            dev.set(dev.QEN, 1)
+        for buf_id in range(QSIZE):
+            self.post_rx(buf_id)
+        self.rings[0].publish()
+        dev.set(dev.STATUS, S_ACK | S_DRIVER | S_FEATURES_OK | S_DRIVER_OK)
+        self.kick(0)
+
+    def kick(self, q):
+        self.qt.wr("w", self.notify[q], q)
+
+    def post_rx(self, buf_id):
+        self.rings[0].add(buf_id, RX_BUF_BASE + buf_id * self.rx_buf, self.rx_buf, True)
+
+    def thaw(self):
+        self.frozen = False
+        for buf_id in self.held:
+            self.post_rx(buf_id)
+        self.held = []
+        self.rings[0].publish()
+        self.kick(0)
+
+    # Transmit -------------------------------------------------------------
+
+    def transmit(self, count, peer):
+        """Send COUNT frames; the peer must get each one, in order."""
+        ring = self.rings[1]
+        for _ in range(count):
+            while not self.tx_free:
+                self.reap_tx()
+                time.sleep(0.001)
+            buf_id = self.tx_free.pop()
+            data = bytes(HDR_LEN) + frame(self.tx_seq, self.args.size, PEER_MAC, GUEST_MAC)
+            addr = TX_BUF_BASE + buf_id * 2048
+            self.qt.write(addr, data)
+            ring.add(buf_id, addr, len(data), False)
+            ring.publish()
+            self.kick(1)
+            self.tx_seq += 1
+        peer.expect(self.tx_seq - count, count, self.args.size)
+        wait_for("TX completions", lambda: self.reap_tx() == QSIZE)
+
+    def reap_tx(self):
+        self.tx_free.extend(buf_id for buf_id, _ in self.rings[1].take_used(True))
+        return len(self.tx_free)
+
+    # Receive --------------------------------------------------------------
+
+    def receive(self, count, size, give_up=None, may_lose_first=False):
+        """Take frames COUNT frames on (each at most SIZE bytes) off the RX
+        ring, every byte checked. With MAY_LOSE_FIRST the first of them
+        may be missing. Stops early once GIVE_UP() is true and nothing
+        more comes. Returns how many sequence numbers it got past."""
+        ring = self.rings[0]
+        end = time.monotonic() + 60
+        first = self.rx_seq
+        pending = []
+        giving_up = False
+        while self.rx_seq - first < count:
+            done = ring.take_used(not self.frozen)
+            if not done:
+                if giving_up:
+                    break
+                # One more look once told to give up: a frame may have
+                # come in since this one.
+                giving_up = give_up and give_up()
+                if giving_up:
+                    continue
+                if time.monotonic() > end:
+                    raise Fail(f"received {self.rx_seq - first} of {count} frames")
+                time.sleep(0.002)
+                continue
+            for buf_id, length in done:
+                self.rx_log.append((len(self.rx_log), buf_id, length))
+                pending.append((buf_id, length))
+                data = self.complete_frame(pending)
+                if data is None:
+                    continue
+                pending = []
+                if may_lose_first and data and self.rx_seq == first and \
+                        data != frame(self.rx_seq, size, GUEST_MAC, PEER_MAC):
+                    self.rx_seq += 1
+                    print(f"# frame {first} was lost", flush=True)
+                self.check_frame(data, size)
+            if not self.frozen:
+                ring.publish()
+                self.kick(0)
+        if pending:
+            raise Fail("a frame's buffers were left incomplete")
+        return self.rx_seq - first
+
+    def complete_frame(self, bufs):
+        """A frame once all its buffers are in (None before), which are
+        then posted again. The host stack's frames are skipped (b"")."""
+        if len(bufs) == 1:
+            self.first_buf = self.qt.read(RX_BUF_BASE + bufs[0][0] * self.rx_buf, bufs[0][1])
+        nbufs = struct.unpack_from("<H", self.first_buf, 10)[0] if self.args.mrg else 1
+        if len(bufs) < nbufs:
+            return None
+        data = self.first_buf + b"".join(self.qt.read(RX_BUF_BASE + b * self.rx_buf, n)
+                                         for b, n in bufs[1:])
+        for b, _ in bufs:
+            if self.frozen:
+                self.held.append(b)
+            else:
+                self.post_rx(b)
+        data = data[HDR_LEN:]
+        if len(data) >= 14 and struct.unpack_from("!H", data, 12)[0] != ETH_TYPE:
+            return b""
+        return data
+
+    def check_frame(self, data, size):
+        if data == b"":
+            return
+        want = frame(self.rx_seq, size, GUEST_MAC, PEER_MAC)
+        if data != want:
+            raise Fail(f"RX frame {self.rx_seq}: {len(data)} bytes where {len(want)} "
+                       "were sent" if len(data) != len(want)
+                       else f"RX frame {self.rx_seq}: content differs")
+        self.rx_seq += 1
+
+
+class Peer:
+    """The host side of the tap."""
+
+    def __init__(self, tap):
+        self.tap = tap
+        self.sock = None
+
+    def up(self):
+        subprocess.run(["sysctl", "-qw", f"net.ipv6.conf.{self.tap}.disable_ipv6=1"],
+                       check=True)
+        subprocess.run(["ip", "link", "set", self.tap, "up"], check=True)
+        if self.sock:
+            self.sock.close()
+        self.sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_TYPE))
+        # Room for every frame of a run: they are read after all are sent.
+        self.sock.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, 16 << 20)
+        self.sock.bind((self.tap, ETH_TYPE))
+        self.sock.settimeout(30)
+
+    def send(self, first, count, size):
+        for seq in range(first, first + count):
+            self.sock.send(frame(seq, size, GUEST_MAC, PEER_MAC))
+
+    def expect(self, first, count, size):
+        for seq in range(first, first + count):
+            try:
+                data = self.sock.recv(65536)
+            except socket.timeout:
+                raise Fail(f"the tap got {seq - first} of {count} frames")
+            if data != frame(seq, size, PEER_MAC, GUEST_MAC):
+                raise Fail(f"TX frame {seq}: the tap got {len(data)} bytes that differ")
+
+
+def migrate(args, tmpdir, qemus, guest, peer):
+    """Live-migrate while frames arrive, check on the destination what the
+    source received during the migration, and go on with traffic there."""
+    src = qemus[-1]
+    stream = os.path.join(tmpdir, "migration")
+    # Slow enough that the rings and RX buffers (in the first megabytes)
+    # are sent long before the frames below are written into them.
+    src.qmp.execute("migrate-set-parameters", **{"max-bandwidth": 8 << 20})
+    # No driver writes from here on: once the migration completes they
+    # would reach the source only.
+    guest.frozen = True
+    src.qmp.execute("migrate", uri=f"exec:cat > {stream}")
+    time.sleep(0.5)
+    first_entry = len(guest.rx_log)
+    batches = frames = 0
+
+    def finished():
+        return src.qmp.execute("query-migrate").get("status") in \
+            ("completed", "failed", "cancelled")
+
+    # The buffers are not posted again while frozen: stop before they run out.
+    while not finished() and frames + 16 <= QSIZE - 32:
+        peer.send(guest.rx_seq, 16, 200)
+        frames += guest.receive(16, 200, give_up=finished)
+        batches += 1
+    status = wait_for("the migration", lambda: finished() and src.qmp.execute("query-migrate"))
+    if status.get("status") != "completed":
+        raise Fail(f"migration ended as {status.get('status')}: {status.get('error-desc', '')}")
+    if batches < 2:
+        raise Fail(f"only {batches} batches of frames arrived during the migration")
+    # What the source's memory holds now is what the destination must hold.
+    entries = guest.rx_log[first_entry:]
+    buffers = {b: guest.qt.read(RX_BUF_BASE + b * guest.rx_buf, n) for _, b, n in entries}
+    used = [guest.rings[0].used_entry(n) for n, _, _ in entries] \
+        if isinstance(guest.rings[0], SplitRing) else []
+    src.quit()
+
+    dst = Qemu(args, tmpdir, "dst", incoming=True)
+    qemus.append(dst)
+    dst.qmp.execute("migrate-incoming", uri=f"exec:cat {stream}")
+    wait_for("the destination to run",
+             lambda: dst.qmp.execute("query-status").get("status") == "running", 60)
+    guest.attach(dst, assign=False)
+    for b, data in buffers.items():
+        if guest.qt.read(RX_BUF_BASE + b * guest.rx_buf, len(data)) != data:
+            raise Fail(f"RX buffer {b} differs on the destination")
+    for (n, _, _), entry in zip(entries, used):
+        if guest.rings[0].used_entry(n) != entry:
+            raise Fail(f"used entry {n} differs on the destination")
+    print(f"# {frames} frames in {batches} batches during the migration, "
+          f"{len(buffers)} buffers and {len(used)} used entries equal on the destination")
+    peer.up()
+    guest.thaw()
+    guest.transmit(args.count, peer)
+    peer.send(guest.rx_seq, args.count, args.size)
+    guest.receive(args.count, args.size)
+
+
+class Ktap:
+    def __init__(self):
+        self.n = self.failed = 0
+
+    def check(self, name, fn):
+        self.n += 1
+        start = time.monotonic()
+        try:
+            fn()
+            print(f"ok {self.n} {name}\n# {time.monotonic() - start:.1f} s", flush=True)
+            return True
+        except (Fail, OSError, struct.error, subprocess.CalledProcessError) as e:
+            print(f"not ok {self.n} {name}\n# {e}", flush=True)
+            self.failed += 1
+            return False
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                 epilog=__doc__.split("\n\n", 2)[2],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--vhost-dev", required=True, help="vhost device to open, or none")
+    ap.add_argument("--tap", required=True, help="name of the tap QEMU creates")
+    ap.add_argument("--packed", action="store_true", help="negotiate the packed ring")
+    ap.add_argument("--mrg", action="store_true", help="negotiate mergeable RX buffers")
+    ap.add_argument("--rx-buf", type=int, default=2048, help="RX buffer size (default 2048)")
+    ap.add_argument("--size", type=int, default=1514, help="largest frame (default 1514)")
+    ap.add_argument("--count", type=int, default=300, help="frames each way (default 300)")
+    ap.add_argument("--migrate", action="store_true", help="live-migrate to a second QEMU")
+    ap.add_argument("--qemu", default="qemu-system-x86_64", help="the QEMU binary")
+    args = ap.parse_args()
+    if not 60 <= args.size <= 1514:
+        ap.error("--size must be 60 to 1514")
+    if not args.mrg and args.rx_buf < args.size + HDR_LEN:
+        ap.error("without --mrg an RX buffer must hold the largest frame")
+    if not HDR_LEN < args.rx_buf <= (TX_BUF_BASE - RX_BUF_BASE) // QSIZE:
+        ap.error("--rx-buf out of range")
+
+    print("KTAP version 1", flush=True)
+    ktap = Ktap()
+    tmp = tempfile.TemporaryDirectory()
+    guest, peer = Guest(args), Peer(args.tap)
+    qemus = []
+    what = f"{args.vhost_dev} {'packed' if args.packed else 'split'} ring"
+
+    def start():
+        q = Qemu(args, tmp.name, "src")
+        qemus.append(q)
+        q.qt.memset(0x100000, (MEM_MB << 20) - 0x100000, FILL)
+        guest.attach(q, assign=True)
+        guest.setup()
+        peer.up()
+
+    def traffic():
+        dev = guest.dev
+        for v in (0, 1):
+            dev.msi_clear(v)
+        guest.transmit(args.count, peer)
+        peer.send(guest.rx_seq, args.count, args.size)
+        guest.receive(args.count, args.size)
+        wait_for("MSI-X messages for both queues",
+                 lambda: dev.msi_seen(0) and dev.msi_seen(1), 10)
+
+    def stop_cont():
+        q = qemus[-1]
+        q.qmp.execute("stop")
+        peer.send(guest.rx_seq, args.count, args.size)
+        time.sleep(0.5)
+        q.qmp.execute("cont")
+        # Stopped, QEMU reads the tap itself until one frame finds no
+        # way in, keeps that one queued and purges it when it gives the
+        # rings back to the vhost device (virtio_net_vhost_status()):
+        # with vhost=on the first frame may be lost, nothing else.
+        guest.receive(args.count, args.size, may_lose_first=args.vhost_dev != "none")
+        guest.transmit(args.count, peer)
+
+    ok = ktap.check(f"{what}: QEMU starts the device", start)
+    ok = ok and ktap.check(f"{what}: {args.count} frames each way, every byte, interrupts",
+                           traffic)
+    ok = ok and ktap.check(f"{what}: stop and cont, frames sent while stopped arrive after",
+                           stop_cont)
+    if args.migrate and ok:
+        ktap.check(f"{what}: live migration to a new vhost fd while receiving",
+                   lambda: migrate(args, tmp.name, qemus, guest, peer))
+    for q in qemus:
+        q.quit()
+    if ktap.failed:
+        for q in qemus:
+            if q.output():
+                print("# QEMU: " + q.output().replace("\n", "\n# "))
+    print(f"1..{ktap.n}")
+    sys.exit(1 if ktap.failed else 0)
+
+
+if __name__ == "__main__":
+    main()
