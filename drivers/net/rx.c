@@ -110,14 +110,17 @@ static void rx_unget(struct viox_net_vq *nvq, unsigned int n,
 
 /*
  * Take buffers for @need bytes: one chain, or with MRG_RXBUF as many as it
- * takes. Returns the number taken (heads in nvq->used, segments in
- * nvq->iov, log ranges in nvq->log), 0 if the guest has too few for now,
- * -EMSGSIZE if the packet can never fit (a buffer too small without
- * MRG_RXBUF), or another negative errno if the ring broke.
+ * takes. Returns the number taken (heads in nvq->used after the nused
+ * gathered for earlier packets, segments in nvq->iov, log ranges in
+ * nvq->log), 0 if the guest has too few for now, -EMSGSIZE if the packet
+ * can never fit (a buffer too small without MRG_RXBUF), or another
+ * negative errno if the ring broke.
  */
 static int rx_get_bufs(struct viox_net_vq *nvq, u32 need, bool mergeable,
 		       unsigned int *niov, unsigned int *nlog)
 {
+	struct viox_used_elem *used = nvq->used + nvq->nused;
+	unsigned int max_heads = VIOX_MAX_IOV - nvq->nused;
 	struct viox_vq *vq = &nvq->vq;
 	unsigned int heads = 0;
 	u64 room = 0;
@@ -133,7 +136,7 @@ static int rx_get_bufs(struct viox_net_vq *nvq, u32 need, bool mergeable,
 			.log_max = VIOX_MAX_IOV - *nlog,
 		};
 
-		if (heads == VIOX_MAX_IOV || *niov == VIOX_MAX_IOV) {
+		if (heads == max_heads || *niov == VIOX_MAX_IOV) {
 			r = -EMSGSIZE;
 			goto err;
 		}
@@ -145,7 +148,7 @@ static int rx_get_bufs(struct viox_net_vq *nvq, u32 need, bool mergeable,
 			r = -EINVAL;
 			goto err;
 		}
-		nvq->used[heads++] = (struct viox_used_elem){
+		used[heads++] = (struct viox_used_elem){
 			.id = c.id, .len = c.in_len, .ndesc = c.ndesc,
 		};
 		*niov += c.in;
@@ -161,7 +164,7 @@ static int rx_get_bufs(struct viox_net_vq *nvq, u32 need, bool mergeable,
 	return heads;
 err:
 	if (!vq->broken)
-		rx_unget(nvq, heads, nvq->used);
+		rx_unget(nvq, heads, used);
 	return r;
 }
 
@@ -190,6 +193,18 @@ static int rx_put_hdr(struct viox_net_vq *nvq, unsigned int niov,
 	return 0;
 }
 
+/*
+ * Publish the used entries gathered so far: one used-index update for a
+ * batch of packets, as the guest does not look before the interrupt.
+ */
+static void rx_flush(struct viox_net_vq *nvq)
+{
+	if (!nvq->nused)
+		return;
+	viox_vq_add_used(&nvq->vq, nvq->used, nvq->nused);
+	nvq->nused = 0;
+}
+
 static bool rx_pending(struct viox_vq *vq, void *sock)
 {
 	return rx_peek_len(to_nvq(vq), sock) > 0;
@@ -202,6 +217,7 @@ static void rx_run(struct viox_net *n, struct viox_net_vq *nvq,
 	bool mergeable = viox_vq_has_feature(vq, VIRTIO_NET_F_MRG_RXBUF);
 	struct msghdr msg = { .msg_flags = MSG_DONTWAIT };
 	unsigned int packets = 0, added = 0, niov, nlog;
+	struct viox_used_elem *used;
 	size_t bytes = 0;
 	int heads, len, r;
 	u32 sock_len, total;
@@ -211,6 +227,10 @@ static void rx_run(struct viox_net *n, struct viox_net_vq *nvq,
 		len = rx_peek_len(nvq, sock);
 		if (len <= 0) {
 			/* Socket empty: with a busy-loop timeout, wait here first. */
+			rx_flush(nvq);
+			if (added)
+				viox_vq_signal(vq);
+			added = 0;
 			if (viox_vq_busy_poll(vq, rx_pending, sock))
 				continue;
 			break;
@@ -235,6 +255,7 @@ static void rx_run(struct viox_net *n, struct viox_net_vq *nvq,
 			break;
 		if (!heads) {
 			/* Out of buffers: the packet waits for the guest. */
+			rx_flush(nvq);
 			if (viox_vq_enable_notify(vq)) {
 				viox_vq_disable_notify(vq);
 				continue;
@@ -242,13 +263,14 @@ static void rx_run(struct viox_net *n, struct viox_net_vq *nvq,
 			viox_vq_count(vq, VIOX_VQ_RING_FULL, 1);
 			goto out;
 		}
+		used = nvq->used + nvq->nused;
 		iov_iter_init(&msg.msg_iter, ITER_DEST, nvq->iov, niov, total);
 		iov_iter_advance(&msg.msg_iter, nvq->vhost_hlen);
 		rx_batch_take(nvq, &msg);
 		r = sock->ops->recvmsg(sock, &msg, sock_len, MSG_DONTWAIT | MSG_TRUNC);
 		if (r != sock_len) {
 			/* Changed or gone since the peek: the buffers stay free. */
-			rx_unget(nvq, heads, nvq->used);
+			rx_unget(nvq, heads, used);
 			if (r >= 0)
 				viox_vq_count(vq, VIOX_VQ_DROPS_ERROR, 1);
 			continue;
@@ -257,8 +279,9 @@ static void rx_run(struct viox_net *n, struct viox_net_vq *nvq,
 			viox_vq_break(vq, "cannot write the RX header");
 			break;
 		}
-		heads = viox_net_rx_fill(nvq->used, heads, total);
-		viox_vq_add_used(vq, nvq->used, heads);
+		nvq->nused += viox_net_rx_fill(used, heads, total);
+		if (nvq->nused >= VIOX_NET_RX_BATCH)
+			rx_flush(nvq);
 		viox_vq_log_write(vq, nvq->log, nlog, total);
 		viox_vq_count(vq, VIOX_VQ_PACKETS, 1);
 		viox_vq_count(vq, VIOX_VQ_BYTES, len);
@@ -266,6 +289,7 @@ static void rx_run(struct viox_net *n, struct viox_net_vq *nvq,
 		added++;
 	}
 out:
+	rx_flush(nvq);
 	if (added)
 		viox_vq_signal(vq);
 }
