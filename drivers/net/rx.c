@@ -194,8 +194,9 @@ static int rx_put_hdr(struct viox_net_vq *nvq, unsigned int niov,
 }
 
 /*
- * Publish the used entries gathered so far: one used-index update for a
- * batch of packets, as the guest does not look before the interrupt.
+ * Publish the used entries gathered so far: one used-index write per batch
+ * of packets rather than per packet. Called before the worker waits or
+ * leaves, so nothing stays unpublished while it is not running.
  */
 static void rx_flush(struct viox_net_vq *nvq)
 {
