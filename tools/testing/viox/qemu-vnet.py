@@ -615,7 +615,14 @@ def migrate(args, tmpdir, qemus, guest, peer):
     # would reach the source only.
     guest.frozen = True
     src.qmp.execute("migrate", uri=f"exec:cat > {stream}")
-    time.sleep(0.5)
+    # RAM goes out in address order: wait until it is past the RX buffers.
+    past = RX_BUF_BASE + QSIZE * guest.rx_buf + (1 << 20)
+
+    def sent_past_buffers():
+        info = src.qmp.execute("query-migrate")
+        return info.get("status") != "active" or \
+            info.get("ram", {}).get("transferred", 0) > past
+    wait_for("the migration to send the RX buffers", sent_past_buffers, 60)
     first_entry = len(guest.rx_log)
     batches = frames = 0
 
