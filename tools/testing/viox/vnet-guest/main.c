@@ -85,8 +85,9 @@ static void usage(void)
 	       "on purpose (kickstorm lasts S seconds); --hold keeps the devices open\n"
 	       "S seconds after the checks; --busy-poll sets each vq's busy-loop\n"
 	       "timeout and reads it back. With --bench it moves --size\n"
-	       "frames one way for S seconds and prints {\"pps\": N, \"bps\": N}\n"
-	       "(bits of frame data per second).\n", MAX_QP);
+	       "frames one way for S seconds and prints {\"pps\": N, \"bps\": N,\n"
+	       "\"worker_ns_per_packet\": N} (bits of frame data per second; the\n"
+	       "device worker's CPU time per packet, -1 if unknown).\n", MAX_QP);
 }
 
 int main(int argc, char **argv)
