@@ -312,8 +312,8 @@ class VirtioPci:
 
 
 class SplitRing:
-    def __init__(self, qt, base, size, event_idx):
-        self.qt, self.size, self.event_idx = qt, size, event_idx
+    def __init__(self, qt, base, size):
+        self.qt, self.size = qt, size
         self.desc, self.avail, self.used = base, base + 0x1000, base + 0x2000
         self.avail_idx = self.last_used = 0
         qt.memset(base, 0x3000, 0)
@@ -338,7 +338,7 @@ class SplitRing:
             raw = self.qt.read(self.used + 4 + 8 * start, 8 * n)
             done += [struct.unpack_from("<II", raw, 8 * i) for i in range(n)]
             self.last_used = (self.last_used + n) & 0xFFFF
-        if done and self.event_idx and may_write:
+        if done and may_write:      # used_event: EVENT_IDX is always negotiated
             self.qt.wr("w", self.avail + 4 + 2 * self.size, self.last_used)
         return done
 
@@ -348,7 +348,7 @@ class SplitRing:
 
 
 class PackedRing:
-    def __init__(self, qt, base, size, event_idx):
+    def __init__(self, qt, base, size):
         self.qt, self.size = qt, size
         self.desc = base
         self.next_avail, self.avail_wrap = 0, 1
@@ -448,7 +448,7 @@ class Guest:
             dev.set(dev.QDRV, base + 0x1000)
             dev.set(dev.QDEV, base + 0x2000)
             self.notify[q] = dev.notify + dev.get(dev.QNOFF) * dev.notify_mult
-            self.rings[q] = ring_type(self.qt, base, QSIZE, True)
+            self.rings[q] = ring_type(self.qt, base, QSIZE)
             dev.set(dev.QEN, 1)
         for buf_id in range(QSIZE):
             self.post_rx(buf_id)
@@ -618,24 +618,27 @@ def migrate(args, tmpdir, qemus, guest, peer):
     # RAM goes out in address order: wait until it is past the RX buffers.
     past = RX_BUF_BASE + QSIZE * guest.rx_buf + (1 << 20)
 
-    def sent_past_buffers():
-        info = src.qmp.execute("query-migrate")
-        return info.get("status") != "active" or \
-            info.get("ram", {}).get("transferred", 0) > past
-    wait_for("the migration to send the RX buffers", sent_past_buffers, 60)
+    def info():
+        return src.qmp.execute("query-migrate")
+
+    def ended():
+        """The migration's final state, or None while it runs."""
+        i = info()
+        return i if i.get("status") in ("completed", "failed", "cancelled") else None
+
+    def past_buffers():
+        i = info()
+        return i.get("status") != "active" or i.get("ram", {}).get("transferred", 0) > past
+
+    wait_for("the migration to send the RX buffers", past_buffers, 60)
     first_entry = len(guest.rx_log)
     batches = frames = 0
-
-    def finished():
-        return src.qmp.execute("query-migrate").get("status") in \
-            ("completed", "failed", "cancelled")
-
     # The buffers are not posted again while frozen: stop before they run out.
-    while not finished() and frames + 16 <= QSIZE - 32:
+    while not ended() and frames + 16 <= QSIZE - 32:
         peer.send(guest.rx_seq, 16, 200)
-        frames += guest.receive(16, 200, give_up=finished)
+        frames += guest.receive(16, 200, give_up=ended)
         batches += 1
-    status = wait_for("the migration", lambda: finished() and src.qmp.execute("query-migrate"))
+    status = wait_for("the migration", ended)
     if status.get("status") != "completed":
         raise Fail(f"migration ended as {status.get('status')}: {status.get('error-desc', '')}")
     if batches < 2:
