@@ -50,9 +50,23 @@ static double worker_ns(void)
 	return found ? sum : -1;
 }
 
-/* What a run moved, and what it cost the device's worker per packet. */
-static void report(unsigned long pkts, double secs, double ns)
+/* A measured run: its start, its planned end, the workers' CPU time at start. */
+struct run {
+	double start, end, ns;
+};
+
+static void run_begin(struct run *r)
 {
+	r->ns = worker_ns();
+	r->start = now();
+	r->end = r->start + opt.seconds;
+}
+
+/* Print what the run moved, and what it cost the worker per packet. */
+static void run_end(const struct run *r, unsigned long pkts)
+{
+	double secs = now() - r->start, ns = r->ns < 0 ? -1 : worker_ns() - r->ns;
+
 	printf("{\"pps\": %.0f, \"bps\": %.0f, \"worker_ns_per_packet\": %.0f}\n",
 	       pkts / secs, pkts * opt.size * 8.0 / secs,
 	       ns >= 0 && pkts ? ns / pkts : -1);
@@ -63,7 +77,7 @@ void bench_tx(void)
 {
 	struct qp *p = &qps[0];
 	unsigned long done = 0;
-	double start, end, ns;
+	struct run run;
 	uint16_t id;
 	uint32_t len;
 
@@ -74,10 +88,8 @@ void bench_tx(void)
 		memset(gpa_ptr(gpa), 0, HDR_LEN);
 		fill_frame(gpa_ptr(gpa + BUF_SIZE), opt.size, 0);
 	}
-	ns = worker_ns();
-	start = now();
-	end = start + opt.seconds;
-	while (now() < end) {
+	run_begin(&run);
+	while (now() < run.end) {
 		unsigned int k;
 
 		for (k = 0; k < 64 && vq_free(&p->tx) >= 2; k++)
@@ -87,8 +99,7 @@ void bench_tx(void)
 		while (vq_used(&p->tx, &id, &len))
 			done++;
 	}
-	end = now();
-	report(done, end - start, ns < 0 ? -1 : worker_ns() - ns);
+	run_end(&run, done);
 }
 
 /* A child floods the tap with frames; the guest counts what it receives. */
@@ -96,7 +107,7 @@ void bench_rx(void)
 {
 	struct qp *p = &qps[0];
 	unsigned long got = 0;
-	double start, end, ns;
+	struct run run;
 	uint16_t id;
 	uint32_t len;
 	pid_t child;
@@ -115,10 +126,8 @@ void bench_rx(void)
 		for (;;)
 			sendmmsg(pktfd, m, 64, 0);
 	}
-	ns = worker_ns();
-	start = now();
-	end = start + opt.seconds;
-	while (now() < end) {
+	run_begin(&run);
+	while (now() < run.end) {
 		unsigned int k = 0;
 
 		while (vq_used(&p->rx, &id, &len)) {
@@ -129,9 +138,7 @@ void bench_rx(void)
 		if (k)
 			kick(&p->rx);
 	}
-	end = now();
-	ns = ns < 0 ? -1 : worker_ns() - ns;
+	run_end(&run, got);
 	kill(child, SIGKILL);
 	waitpid(child, NULL, 0);
-	report(got, end - start, ns);
 }
