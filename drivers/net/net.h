@@ -41,6 +41,7 @@ struct viox_net_vq {
 	size_t sock_hlen;
 	/* enum viox_backend of the attached socket */
 	u32 backend;
+	/* Completed chains (used[0..nused)) not yet published to the guest. */
 	unsigned int nused;
 	struct viox_used_elem used[VIOX_MAX_IOV];
 	/*
@@ -68,6 +69,16 @@ struct viox_net {
 static inline struct viox_net_vq *to_nvq(struct viox_vq *vq)
 {
 	return container_of(vq, struct viox_net_vq, vq);
+}
+
+/* Publish the gathered used entries; false if there were none. */
+static inline bool viox_net_flush_used(struct viox_net_vq *nvq)
+{
+	if (!nvq->nused)
+		return false;
+	viox_vq_add_used(&nvq->vq, nvq->used, nvq->nused);
+	nvq->nused = 0;
+	return true;
 }
 
 extern unsigned int viox_net_weight_packets;

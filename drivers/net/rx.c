@@ -193,19 +193,6 @@ static int rx_put_hdr(struct viox_net_vq *nvq, unsigned int niov,
 	return 0;
 }
 
-/*
- * Publish the used entries gathered so far: one used-index write per batch
- * of packets rather than per packet. Called before the worker waits or
- * leaves, so nothing stays unpublished while it is not running.
- */
-static void rx_flush(struct viox_net_vq *nvq)
-{
-	if (!nvq->nused)
-		return;
-	viox_vq_add_used(&nvq->vq, nvq->used, nvq->nused);
-	nvq->nused = 0;
-}
-
 static bool rx_pending(struct viox_vq *vq, void *sock)
 {
 	return rx_peek_len(to_nvq(vq), sock) > 0;
@@ -228,7 +215,7 @@ static void rx_run(struct viox_net *n, struct viox_net_vq *nvq,
 		len = rx_peek_len(nvq, sock);
 		if (len <= 0) {
 			/* Socket empty: with a busy-loop timeout, wait here first. */
-			rx_flush(nvq);
+			viox_net_flush_used(nvq);
 			if (added)
 				viox_vq_signal(vq);
 			added = 0;
@@ -256,7 +243,7 @@ static void rx_run(struct viox_net *n, struct viox_net_vq *nvq,
 			break;
 		if (!heads) {
 			/* Out of buffers: the packet waits for the guest. */
-			rx_flush(nvq);
+			viox_net_flush_used(nvq);
 			if (viox_vq_enable_notify(vq)) {
 				viox_vq_disable_notify(vq);
 				continue;
@@ -280,9 +267,13 @@ static void rx_run(struct viox_net *n, struct viox_net_vq *nvq,
 			viox_vq_break(vq, "cannot write the RX header");
 			break;
 		}
+		/*
+		 * One used-index write per batch rather than per packet; the
+		 * batch also goes out before the worker waits or leaves.
+		 */
 		nvq->nused += viox_net_rx_fill(used, heads, total);
 		if (nvq->nused >= VIOX_NET_RX_BATCH)
-			rx_flush(nvq);
+			viox_net_flush_used(nvq);
 		viox_vq_log_write(vq, nvq->log, nlog, total);
 		viox_vq_count(vq, VIOX_VQ_PACKETS, 1);
 		viox_vq_count(vq, VIOX_VQ_BYTES, len);
@@ -290,7 +281,7 @@ static void rx_run(struct viox_net *n, struct viox_net_vq *nvq,
 		added++;
 	}
 out:
-	rx_flush(nvq);
+	viox_net_flush_used(nvq);
 	if (added)
 		viox_vq_signal(vq);
 }

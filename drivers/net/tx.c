@@ -14,11 +14,8 @@
 /* Publish what has been gathered and tell the guest. */
 static void tx_flush(struct viox_net_vq *nvq)
 {
-	if (!nvq->nused)
-		return;
-	viox_vq_add_used(&nvq->vq, nvq->used, nvq->nused);
-	nvq->nused = 0;
-	viox_vq_signal(&nvq->vq);
+	if (viox_net_flush_used(nvq))
+		viox_vq_signal(&nvq->vq);
 }
 
 static void tx_complete(struct viox_net_vq *nvq, const struct viox_chain *c)
