@@ -65,7 +65,9 @@ static int tx_batch_add(struct viox_net_vq *nvq, struct socket *sock,
 	if (!buf)
 		return -ENOMEM;
 	hdr = buf;
-	memset(buf, 0, pad);
+	/* The socket reads its header from here; the headroom stays unread. */
+	if (!nvq->sock_hlen)
+		memset(&hdr->gso, 0, sizeof(hdr->gso));
 	if (copy_from_iter(&hdr->gso, nvq->sock_hlen, from) != nvq->sock_hlen ||
 	    copy_from_iter(buf + pad, len, from) != len) {
 		page_frag_free(buf);
