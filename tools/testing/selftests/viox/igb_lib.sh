@@ -115,6 +115,27 @@ igb_pf_setup() {
 	wait_carrier "$1"
 }
 
+# In-tree igb resets a VF from its interrupt handler (igb_vf_reset ->
+# igb_set_rx_mode) and walks the PF's multicast list there without the
+# address lock: if the stack changes the list at that moment, the walk
+# overruns the copy it sized (KASAN: slab-out-of-bounds in
+# igb_update_mc_addr_list). Its runs hold the list still: once IPv6 has
+# settled, each address on it is also added statically, so PF down/up
+# moves reference counts only: igb_hold_mc_list DEV.
+igb_hold_mc_list() {
+	local i a
+	if [ -e /proc/net/if_inet6 ]; then
+		for i in $(seq 50); do
+			ip -6 addr show dev "$1" scope link | grep -q inet6 &&
+				! ip -6 addr show dev "$1" tentative | grep -q inet6 && break
+			sleep 0.1
+		done
+	fi
+	for a in $(ip maddr show dev "$1" | awk '$1 == "link" { print $2 }'); do
+		ip maddr add "$a" dev "$1" || return 1
+	done
+}
+
 # iperf3 from here to the wire (or back with -R) for SECONDS; prints the
 # received bits per second: igb_iperf SECONDS [iperf3 args...].
 igb_iperf() {

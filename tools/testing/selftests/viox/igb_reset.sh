@@ -76,6 +76,7 @@ scenario() { # DRIVER
 	ktap_check "$drv: PF bound" pci_bind "$bdf" "$drv"
 	pf=$(pci_netdev "$bdf")
 	igb_pf_setup "$pf"
+	[ "$drv" = igb ] && igb_hold_mc_list "$pf"
 	ip -n "$IGB_WIRE_NS" neigh flush all
 	ktap_check "$drv: three VFs up" vfs_up 3
 	ktap_check "$drv: VF 1 passes traffic" vf_recovers 1 20

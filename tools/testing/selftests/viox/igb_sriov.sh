@@ -79,6 +79,7 @@ common_scenario() { # DRIVER
 	ktap_check "$drv: PF bound" pci_bind "$bdf" "$drv"
 	pf=$(pci_netdev "$bdf")
 	igb_pf_setup "$pf"
+	[ "$drv" = igb ] && igb_hold_mc_list "$pf"
 	ip -n "$IGB_WIRE_NS" neigh flush all
 	ktap_check "$drv: sriov_totalvfs is $NVF" test "$(cat "/sys/bus/pci/devices/$bdf/sriov_totalvfs")" -ge $NVF
 	ktap_check "$drv: $NVF VFs on igbvf get carrier" vfs_up
