@@ -24,7 +24,8 @@ case "$kind" in
 test)
 	kdir=$("$VIOX_HARNESS/build-kernel.sh")
 	args+=(-kernel "$kdir/arch/x86/boot/bzImage")
-	cmdline="$root9p init=$script VIOX_KERNEL=test VIOX_MODDIR=$kdir/staging"
+	# Every KASAN report, not only the first: one must not hide another.
+	cmdline="$root9p init=$script VIOX_KERNEL=test VIOX_MODDIR=$kdir/staging kasan_multi_shot"
 	;;
 stock)
 	kver=$(stock_kver)
