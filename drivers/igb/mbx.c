@@ -183,15 +183,18 @@ static void vigb_vf_reset_msg(struct vigb_adapter *ad, unsigned int vf)
 
 	v->mbx.resets++;
 	vigb_vf_reset(ad, vf);
+	/*
+	 * igbvf falls back to the address this reply gives whenever an
+	 * address change is refused (one racing a loss of clearance, say);
+	 * given none, it falls back to zeros it can never set, and stays
+	 * without an address. So a VF without one gets a random one here.
+	 */
+	if (!is_valid_ether_addr(v->mac))
+		eth_random_addr(v->mac);
 	v->cts = true;
 	vigb_vf_apply(ad, vf);
-	if (is_valid_ether_addr(v->mac)) {
-		reply[0] = VIGB_VF_RESET | VIGB_MSG_ACK;
-		memcpy(&reply[1], v->mac, ETH_ALEN);
-	} else {
-		/* No address yet: igbvf picks a random one and sets it. */
-		reply[0] = VIGB_VF_RESET | VIGB_MSG_NACK;
-	}
+	reply[0] = VIGB_VF_RESET | VIGB_MSG_ACK;
+	memcpy(&reply[1], v->mac, ETH_ALEN);
 	vigb_mbx_write(ad, vf, reply, ARRAY_SIZE(reply));
 }
 
