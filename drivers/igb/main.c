@@ -154,8 +154,9 @@ static void vigb_remove(struct pci_dev *pdev)
 	struct net_device *dev = pci_get_drvdata(pdev);
 	struct vigb_adapter *ad = netdev_priv(dev);
 
-	devlink_unregister(ad->devlink);
+	/* VFs first: their mailbox work reports to devlink's health. */
 	vigb_sriov_disable(ad);
+	devlink_unregister(ad->devlink);
 	set_bit(VIGB_REMOVING, &ad->state);
 	cancel_delayed_work_sync(&ad->watchdog);
 	cancel_delayed_work_sync(&ad->mbx_work);
