@@ -96,7 +96,8 @@ igb_wire_setup() {
 	ip netns add "$IGB_WIRE_NS" 2>/dev/null
 	for d in /sys/bus/virtio/devices/*; do
 		[ "$(cat "$d/device")" = 0x0001 ] || continue
-		dev=$(ls "$d/net" 2>/dev/null) || continue
+		dev=$(ls "$d/net" 2>/dev/null)
+		[ -n "$dev" ] || continue	# already in the wire namespace
 		ip link set "$dev" netns "$IGB_WIRE_NS"
 	done
 	dev=$(ip netns exec "$IGB_WIRE_NS" ls /sys/class/net | grep -vx lo | head -n 1)
