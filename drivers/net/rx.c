@@ -210,6 +210,12 @@ static void rx_run(struct viox_net *n, struct viox_net_vq *nvq,
 	int heads, len, r;
 	u32 sock_len, total;
 
+	/*
+	 * Packets arriving during the run need no wakeup: the loop takes
+	 * them. The socket is polled again only once found empty; a full
+	 * ring waits for the guest's kick, a spent budget is requeued.
+	 */
+	viox_poll_stop(&nvq->sock_poll);
 	viox_vq_disable_notify(vq);
 	for (;;) {
 		len = rx_peek_len(nvq, sock);
@@ -221,6 +227,8 @@ static void rx_run(struct viox_net *n, struct viox_net_vq *nvq,
 			added = 0;
 			if (viox_vq_busy_poll(vq, rx_pending, sock))
 				continue;
+			/* A socket in error (tap gone) has nothing to wait for. */
+			viox_poll_start(&nvq->sock_poll, sock->file);
 			break;
 		}
 		sock_len = len + nvq->sock_hlen;
