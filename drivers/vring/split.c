@@ -135,9 +135,29 @@ static int split_indirect(struct viox_vq *vq, struct viox_chain *chain,
 	}
 }
 
+/*
+ * One descriptor of the table, field by field with the user access
+ * opened once: the hot read of every chain. Index i is below vq->num.
+ */
+static int read_desc(struct viox_vq *vq, unsigned int i, struct vring_desc *d)
+{
+	struct vring_desc __user *p = (struct vring_desc __user *)vq->desc + i;
+
+	if (!user_read_access_begin(p, sizeof(*p)))
+		return -EFAULT;
+	unsafe_get_user(d->addr, &p->addr, efault);
+	unsafe_get_user(d->len, &p->len, efault);
+	unsafe_get_user(d->flags, &p->flags, efault);
+	unsafe_get_user(d->next, &p->next, efault);
+	user_read_access_end();
+	return 0;
+efault:
+	user_read_access_end();
+	return -EFAULT;
+}
+
 static int split_get_chain(struct viox_vq *vq, struct viox_chain *chain)
 {
-	struct vring_desc __user *table = vq->desc;
 	unsigned int count = 0, i;
 	struct vring_desc d;
 	__virtio16 head;
@@ -169,7 +189,7 @@ static int split_get_chain(struct viox_vq *vq, struct viox_chain *chain)
 			viox_vq_break(vq, "loop in the descriptor chain");
 			return -EINVAL;
 		}
-		if (copy_from_user(&d, table + i, sizeof(d))) {
+		if (read_desc(vq, i, &d)) {
 			viox_vq_break(vq, "cannot read the descriptor table");
 			return -EFAULT;
 		}
@@ -207,29 +227,35 @@ static void split_unget_chain(struct viox_vq *vq, const struct viox_chain *chain
 	vq->last_avail_idx--;
 }
 
+/* Entries staged on the stack per copy to the used ring. */
+#define SPLIT_USED_CHUNK 16
+
 static int split_add_used(struct viox_vq *vq, const struct viox_used_elem *used,
 			  unsigned int n)
 {
 	struct vring_used __user *ring = used_ring(vq);
+	struct vring_used_elem e[SPLIT_USED_CHUNK];
 	u16 old = vq->last_used_idx, next = old + n;
-	unsigned int k;
+	unsigned int k = 0, i, run, slot;
 	int r;
 
-	for (k = 0; k < n; k++) {
-		unsigned int slot = (u16)(old + k) & (vq->num - 1);
-		struct vring_used_elem e = {
-			.id = __cpu_to_virtio32(vq->is_le, used[k].id),
-			.len = __cpu_to_virtio32(vq->is_le, used[k].len),
-		};
-
-		if (copy_to_user(&ring->ring[slot], &e, sizeof(e))) {
+	/* One copy per run of slots that neither wraps nor overflows e[]. */
+	while (k < n) {
+		slot = (u16)(old + k) & (vq->num - 1);
+		run = min3(n - k, vq->num - slot, (unsigned int)SPLIT_USED_CHUNK);
+		for (i = 0; i < run; i++) {
+			e[i].id = __cpu_to_virtio32(vq->is_le, used[k + i].id);
+			e[i].len = __cpu_to_virtio32(vq->is_le, used[k + i].len);
+		}
+		if (copy_to_user(&ring->ring[slot], e, run * sizeof(e[0]))) {
 			viox_vq_break(vq, "cannot write the used ring");
 			return -EFAULT;
 		}
 		r = viox_log_used(vq, offsetof(struct vring_used, ring[slot]),
-				  sizeof(e));
+				  run * sizeof(e[0]));
 		if (r)
 			return r;
+		k += run;
 	}
 	/* The entries must be visible before the index that publishes them. */
 	smp_wmb();
