@@ -63,11 +63,21 @@ reset_answered() {
 	echo "reply $r"
 	[ "$r" != None ] && (( (r & 0xffff) == 1 && (r & 0xc0000000) ))
 }
+# A VF with no address is given one: an ACK, and ip link shows it.
+reset_gives_address() {
+	local r mac
+	r=$(vf1_reset)
+	mac=$(ip -j -d link show "$pf" | json "[v for v in d[0]['vfinfo_list'] if v['vf'] == 1][0]['address']")
+	echo "reply $r, VF 1 address $mac"
+	[ "$r" != None ] && (( (r & 0xffff) == 1 && (r & 0x80000000) )) &&
+		[ "$mac" != 00:00:00:00:00:00 ]
+}
 
 # A function level reset takes away the VF's clearance.
 echo 1 > "/sys/bus/pci/devices/$(vfbdf 1)/reset"
 ktap_check "a request before reset is refused" nacked 0x02 raw 0x02 0x44332202 0x6655
 ktap_check "reset is answered" reset_answered
+ktap_check "a VF without an address gets one with its reset" reset_gives_address
 bad=$(counter 1 malformed)
 ktap_check "an unknown message ID is refused" nacked 0x7f raw 0x7f
 ktap_check "... and counted as malformed" grew 1 malformed "$bad"

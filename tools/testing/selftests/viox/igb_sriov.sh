@@ -108,9 +108,22 @@ ip -n "$IGB_WIRE_NS" link add link "$wire" name wv100 type vlan id 100
 ip -n "$IGB_WIRE_NS" addr add 198.51.100.2/24 dev wv100
 ip -n "$IGB_WIRE_NS" link set wv100 up
 
+randoms=$(dmesg | grep -c 'Assigning random MAC address')
 common_scenario viox_igb
 
 # What in-tree igb cannot do.
+# Each VF got its address in the PF's reset reply: igbvf picked none at
+# random, and holds the address ip link shows for it.
+vf_addresses_from_pf() {
+	local i own
+	[ "$(dmesg | grep -c 'Assigning random MAC address')" = "$randoms" ] || return 1
+	for i in $(seq 0 $((NVF - 1))); do
+		own=$(in_vf "$i" cat "/sys/class/net/$(vf_dev "$i")/address")
+		echo "VF $i: $own, PF says $(vfinfo "$i" "['address']")"
+		[ "$own" != 00:00:00:00:00:00 ] && [ "$own" = "$(vfinfo "$i" "['address']")" ] || return 1
+	done
+}
+ktap_check "every VF has its address from the PF's reset reply" vf_addresses_from_pf
 ktap_check "removing VFs a driver still uses is refused" sh -c "! echo 0 > $numvfs 2>/dev/null"
 ip link set "$pf" vf 1 mac 02:00:00:00:01:01
 ktap_check "admin MAC shows in ip -d link" test "$(vfinfo 1 "['address']")" = 02:00:00:00:01:01
