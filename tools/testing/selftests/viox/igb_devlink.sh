@@ -17,7 +17,6 @@ ip link set "$pf" up
 
 info() { devlink -j dev info "$h" | json "d['info']['$h']$1"; }
 port() { devlink -j port show "$h/$1" | json "d['port']['$h/$1']$2"; }
-vfinfo() { ip -j -d link show "$pf" | json "[v for v in d[0]['vfinfo_list'] if v['vf'] == $1][0]$2"; }
 rate() { devlink -j port function rate show "$h/$1" | json "d['rate']['$h/$1'].get('tx_max', 0)"; }
 
 ktap_check "dev info: driver viox_igb" test "$(info "['driver']")" = viox_igb

@@ -67,7 +67,7 @@ reset_answered() {
 reset_gives_address() {
 	local r mac
 	r=$(vf1_reset)
-	mac=$(ip -j -d link show "$pf" | json "[v for v in d[0]['vfinfo_list'] if v['vf'] == 1][0]['address']")
+	mac=$(vfinfo 1 "['address']")
 	echo "reply $r, VF 1 address $mac"
 	[ "$r" != None ] && (( (r & 0xffff) == 1 && (r & 0x80000000) )) &&
 		[ "$mac" != 00:00:00:00:00:00 ]

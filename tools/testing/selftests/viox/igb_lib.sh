@@ -34,6 +34,10 @@ json() { /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); print($1)
 # The PCI address of the PF's VF N (uses $bdf, the PF's): vfbdf N.
 vfbdf() { basename "$(readlink "/sys/bus/pci/devices/$bdf/virtfn$1")"; }
 
+# One field of VF N's entry in ip's vfinfo_list (uses $pf, the PF's
+# netdev): vfinfo N FIELD, FIELD a Python subscript like "['address']".
+vfinfo() { ip -j -d link show "$pf" | json "[v for v in d[0]['vfinfo_list'] if v['vf'] == $1][0]$2"; }
+
 # Unbind every VF of PF BDF from its driver, so numvfs may go to 0.
 igb_vfs_unbind() {
 	local d

@@ -24,9 +24,6 @@ vf_ip() { echo "192.0.2.$((10 + $1))"; }
 vf_dev() { ip netns exec "vf$1" ls /sys/class/net | grep -vx lo; }
 in_vf() { local i=$1; shift; ip netns exec "vf$i" "$@"; }
 vf_rx() { in_vf "$1" cat "/sys/class/net/$(vf_dev "$1")/statistics/rx_packets"; }
-vfinfo() { # VF FIELD: one field of the PF's vfinfo_list entry
-	ip -j -d link show "$pf" | json "[v for v in d[0]['vfinfo_list'] if v['vf'] == $1][0]$2"
-}
 ping_from() { local i=$1; shift; in_vf "$i" ping -c 3 -i 0.2 -W 2 "$@"; }
 
 # Create the VFs and put each in its own namespace with an address.
@@ -115,12 +112,13 @@ common_scenario viox_igb
 # Each VF got its address in the PF's reset reply: igbvf picked none at
 # random, and holds the address ip link shows for it.
 vf_addresses_from_pf() {
-	local i own
+	local i own pf_says
 	[ "$(dmesg | grep -c 'Assigning random MAC address')" = "$randoms" ] || return 1
 	for i in $(seq 0 $((NVF - 1))); do
 		own=$(in_vf "$i" cat "/sys/class/net/$(vf_dev "$i")/address")
-		echo "VF $i: $own, PF says $(vfinfo "$i" "['address']")"
-		[ "$own" != 00:00:00:00:00:00 ] && [ "$own" = "$(vfinfo "$i" "['address']")" ] || return 1
+		pf_says=$(vfinfo "$i" "['address']")
+		echo "VF $i: $own, PF says $pf_says"
+		[ "$own" != 00:00:00:00:00:00 ] && [ "$own" = "$pf_says" ] || return 1
 	done
 }
 ktap_check "every VF has its address from the PF's reset reply" vf_addresses_from_pf
