@@ -262,6 +262,105 @@ static void split_unget_and_base(struct kunit *test)
 	vt_destroy(t);
 }
 
+/* An avail entry is read only once the index covers it. */
+static void split_avail_published_only(struct kunit *test)
+{
+	struct vt *t = vt_create(test, V1);
+	struct sd d = { G(VT_DATA), 10 };
+	__le16 stale = cpu_to_le16(9);
+	unsigned int i;
+
+	for (i = 0; i < VT_NUM; i++)
+		put_desc(t, VT_DESC, i, &d);
+	/* Slot 1 holds an old head while only slot 0 is published. */
+	vt_write(t, VT_AVAIL + 4 + 2, &stale, 2);
+	publish(t, 0, 2, 1);
+	KUNIT_ASSERT_EQ(test, vt_get(t), 1);
+	KUNIT_EXPECT_EQ(test, t->chain.id, 2);
+	publish(t, 1, 4, 2);
+	KUNIT_ASSERT_EQ(test, vt_get(t), 1);
+	KUNIT_EXPECT_EQ(test, t->chain.id, 4);
+	KUNIT_EXPECT_EQ(test, vt_get(t), 0);
+	vt_destroy(t);
+}
+
+/*
+ * Heads published together across the ring's end come out in order; one
+ * given back comes out again; a new base reads the ring afresh, as after
+ * a VMM restores a vq.
+ */
+static void split_avail_across_the_end(struct kunit *test)
+{
+	static const u16 heads[] = { 5, 7, 1, 3 };
+	struct vt *t = vt_create(test, V1);
+	struct sd d = { G(VT_DATA), 10 };
+	unsigned int i;
+
+	for (i = 0; i < VT_NUM; i++)
+		put_desc(t, VT_DESC, i, &d);
+	KUNIT_ASSERT_EQ(test, t->vq.ops->set_base(&t->vq, 14), 0);
+	for (i = 0; i < ARRAY_SIZE(heads); i++)
+		publish(t, 14 + i, heads[i], 15 + i);
+	for (i = 0; i < ARRAY_SIZE(heads); i++) {
+		KUNIT_ASSERT_EQ(test, vt_get(t), 1);
+		KUNIT_EXPECT_EQ(test, t->chain.id, heads[i]);
+	}
+	KUNIT_EXPECT_EQ(test, vt_get(t), 0);
+	viox_vq_unget_chain(&t->vq, &t->chain);
+	KUNIT_ASSERT_EQ(test, vt_get(t), 1);
+	KUNIT_EXPECT_EQ(test, t->chain.id, 3);
+
+	publish(t, 14, 6, 18);
+	KUNIT_ASSERT_EQ(test, t->vq.ops->set_base(&t->vq, 14), 0);
+	KUNIT_ASSERT_EQ(test, vt_get(t), 1);
+	KUNIT_EXPECT_EQ(test, t->chain.id, 6);
+	vt_destroy(t);
+}
+
+/*
+ * Buffers in one region, across both, in the other and back: each maps
+ * to exactly its owner addresses, and one past the end still faults.
+ */
+static void split_regions_in_turn(struct kunit *test)
+{
+	static const struct {
+		u64 off;
+		u32 len;
+		unsigned int nseg;
+	} bufs[] = {
+		{ VT_DATA, 0x100, 1 }, { 0x7f00, 0x200, 2 }, { 0x9000, 0x100, 1 },
+		{ VT_DATA + 0x100, 0x100, 1 }, { VT_SIZE - 0x10, 0x10, 1 },
+	};
+	struct vt *t = vt_create(test, V1);
+	struct sd d;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(bufs); i++) {
+		d = (struct sd){ G(bufs[i].off), bufs[i].len };
+		put_desc(t, VT_DESC, i, &d);
+		publish(t, i, i, i + 1);
+		KUNIT_ASSERT_EQ(test, vt_get(t), 1);
+		KUNIT_ASSERT_EQ(test, t->chain.out, bufs[i].nseg);
+		KUNIT_EXPECT_EQ(test, (unsigned long)t->iov[0].iov_base,
+				t->uaddr + bufs[i].off);
+		if (bufs[i].nseg == 1) {
+			KUNIT_EXPECT_EQ(test, t->iov[0].iov_len, bufs[i].len);
+			continue;
+		}
+		KUNIT_EXPECT_EQ(test, t->iov[0].iov_len, VT_SIZE / 2 - bufs[i].off);
+		KUNIT_EXPECT_EQ(test, (unsigned long)t->iov[1].iov_base,
+				t->uaddr + VT_SIZE / 2);
+		KUNIT_EXPECT_EQ(test, t->iov[0].iov_len + t->iov[1].iov_len,
+				bufs[i].len);
+	}
+	d = (struct sd){ G(VT_SIZE - 0x10), 0x11 };
+	put_desc(t, VT_DESC, i, &d);
+	publish(t, i, i, i + 1);
+	KUNIT_EXPECT_EQ(test, vt_get(t), -EFAULT);
+	KUNIT_EXPECT_TRUE(test, t->vq.broken);
+	vt_destroy(t);
+}
+
 static bool log_bit(struct vt *t, u64 gpa)
 {
 	u64 page = gpa / VHOST_PAGE_SIZE;
@@ -306,6 +405,9 @@ static struct kunit_case split_test_cases[] = {
 	KUNIT_CASE(split_too_many_segments),
 	KUNIT_CASE(split_add_used),
 	KUNIT_CASE(split_unget_and_base),
+	KUNIT_CASE(split_avail_published_only),
+	KUNIT_CASE(split_avail_across_the_end),
+	KUNIT_CASE(split_regions_in_turn),
 	KUNIT_CASE(split_dirty_log),
 	{}
 };

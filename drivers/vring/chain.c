@@ -5,6 +5,7 @@
  * no total length past 4 GiB.
  */
 #include <linux/uaccess.h>
+#include <linux/vhost_iotlb.h>
 #include <linux/virtio_ring.h>
 
 #include "internal.h"
@@ -18,6 +19,31 @@ void viox_chain_reset(struct viox_chain *chain)
 	chain->nlog = 0;
 	chain->ndesc = 0;
 	chain->nbufs = 0;
+}
+
+/*
+ * Descriptors mostly fall in the region of the one before: try it before
+ * the memory table's tree.
+ */
+static int chain_translate(struct viox_vq *vq, u64 addr, u32 len,
+			   struct iovec *iov, unsigned int iov_max)
+{
+	struct vhost_iotlb_map *map = vq->umem_hit;
+
+	if (!len || !iov_max || !vq->umem)
+		return viox_umem_translate(vq->umem, addr, len, iov, iov_max);
+	if (!map || addr < map->start || addr > map->last) {
+		map = vhost_iotlb_itree_first(vq->umem, addr, addr);
+		if (!map)
+			return -EFAULT;
+		vq->umem_hit = map;
+	}
+	/* Past the region's end: the table splits it into segments. */
+	if (len - 1 > map->last - addr)
+		return viox_umem_translate(vq->umem, addr, len, iov, iov_max);
+	iov->iov_base = (void __user *)(unsigned long)(map->addr + addr - map->start);
+	iov->iov_len = len;
+	return 1;
 }
 
 /**
@@ -51,8 +77,8 @@ int viox_chain_add(struct viox_vq *vq, struct viox_chain *chain,
 		viox_vq_break(vq, "chain longer than 4 GiB");
 		return -EINVAL;
 	}
-	n = viox_umem_translate(vq->umem, addr, len, chain->iov + used,
-				chain->iov_max - used);
+	n = chain_translate(vq, addr, len, chain->iov + used,
+			    chain->iov_max - used);
 	if (n == -ENOBUFS) {
 		viox_vq_break(vq, "chain needs too many segments");
 		return n;

@@ -164,6 +164,7 @@ long viox_dev_set_mem_table(struct viox_dev *dev,
 	for (i = 0; i < dev->nvqs; i++) {
 		mutex_lock(&dev->vqs[i]->mutex);
 		dev->vqs[i]->umem = umem;
+		dev->vqs[i]->umem_hit = NULL;
 		mutex_unlock(&dev->vqs[i]->mutex);
 	}
 	if (old)

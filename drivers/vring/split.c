@@ -72,6 +72,7 @@ static int split_start(struct viox_vq *vq)
 		return -EFAULT;
 	vq->last_used_idx = to_u16(vq, idx);
 	vq->signalled_used_valid = false;
+	vq->avail_cache_len = 0;
 	return 0;
 }
 
@@ -156,12 +157,37 @@ efault:
 	return -EFAULT;
 }
 
+/*
+ * The head of the next chain, from a run of avail entries read together:
+ * up to VIOX_AVAIL_CACHE, no further than the avail index covers nor past
+ * the ring's end.
+ */
+static int read_avail_head(struct viox_vq *vq, u16 *head)
+{
+	u16 off = vq->last_avail_idx - vq->avail_cache_idx;
+	unsigned int slot, n;
+
+	if (off >= vq->avail_cache_len) {
+		slot = vq->last_avail_idx & (vq->num - 1);
+		n = min3((unsigned int)(u16)(vq->avail_idx - vq->last_avail_idx),
+			 vq->num - slot, (unsigned int)VIOX_AVAIL_CACHE);
+		vq->avail_cache_len = 0;
+		if (copy_from_user(vq->avail_cache, &avail_ring(vq)->ring[slot],
+				   n * sizeof(vq->avail_cache[0])))
+			return -EFAULT;
+		vq->avail_cache_idx = vq->last_avail_idx;
+		vq->avail_cache_len = n;
+		off = 0;
+	}
+	*head = to_u16(vq, vq->avail_cache[off]);
+	return 0;
+}
+
 static int split_get_chain(struct viox_vq *vq, struct viox_chain *chain)
 {
 	unsigned int count = 0, i;
 	struct vring_desc d;
-	__virtio16 head;
-	u16 flags;
+	u16 flags, head;
 	int r;
 
 	if (vq->last_avail_idx == vq->avail_idx) {
@@ -173,11 +199,11 @@ static int split_get_chain(struct viox_vq *vq, struct viox_chain *chain)
 		/* Ring entries are read only after the index that covers them. */
 		smp_rmb();
 	}
-	if (get_user(head, &avail_ring(vq)->ring[vq->last_avail_idx & (vq->num - 1)])) {
+	if (read_avail_head(vq, &head)) {
 		viox_vq_break(vq, "cannot read the avail ring");
 		return -EFAULT;
 	}
-	i = to_u16(vq, head);
+	i = head;
 	if (i >= vq->num) {
 		viox_vq_break(vq, "head index out of range");
 		return -EINVAL;
@@ -344,6 +370,7 @@ static int split_set_base(struct viox_vq *vq, u32 base)
 		return -EINVAL;
 	vq->last_avail_idx = base;
 	vq->avail_idx = base;
+	vq->avail_cache_len = 0;
 	return 0;
 }
 

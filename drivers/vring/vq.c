@@ -152,7 +152,9 @@ void viox_vq_reset(struct viox_vq *vq)
 	vq->signalled_used_valid = false;
 	vq->broken = false;
 	vq->busyloop_timeout = 0;
+	vq->avail_cache_len = 0;
 	vq->umem = NULL;
+	vq->umem_hit = NULL;
 	vq->private_data = NULL;
 	viox_vq_set_features(vq, 0);
 }
@@ -173,6 +175,7 @@ long viox_vq_set_num(struct viox_vq *vq, unsigned int num)
 	if (!num || num > VIOX_MAX_RING_SIZE || (num & (num - 1)))
 		return -EINVAL;
 	vq->num = num;
+	vq->avail_cache_len = 0;
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(viox_vq_set_num);
@@ -213,6 +216,8 @@ long viox_vq_set_addr(struct viox_vq *vq, const struct vhost_vring_addr *a)
 	vq->used = next.used;
 	vq->log_used = next.log_used;
 	vq->log_guest_addr = next.log_guest_addr;
+	/* Entries read from a ring that moved are not this ring's. */
+	vq->avail_cache_len = 0;
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(viox_vq_set_addr);

@@ -32,6 +32,8 @@ struct viox_work;
 #define VIOX_MAX_IOV		UIO_MAXIOV
 /* Largest ring the core accepts: the virtio limit for both layouts. */
 #define VIOX_MAX_RING_SIZE	32768U
+/* Split avail ring entries read in one copy. */
+#define VIOX_AVAIL_CACHE	64
 
 typedef void (*viox_work_fn_t)(struct viox_work *work);
 
@@ -158,9 +160,19 @@ struct viox_vq {
 	bool signalled_used_valid;
 	bool broken;
 	u32 busyloop_timeout;
+	/*
+	 * Split: avail ring entries already read, for the indexes from
+	 * avail_cache_idx on; they cover only published ones, which the
+	 * driver may not change until they are used.
+	 */
+	u16 avail_cache_idx;
+	u16 avail_cache_len;
+	__virtio16 avail_cache[VIOX_AVAIL_CACHE];
 
 	u64 acked_features;
 	struct vhost_iotlb *umem;
+	/* The region that translated the last descriptor, tried first. */
+	struct vhost_iotlb_map *umem_hit;
 	void *private_data;
 
 	/* Kept for the life of the open file, across RESET_OWNER. */
