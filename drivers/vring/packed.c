@@ -64,14 +64,36 @@ static int packed_start(struct viox_vq *vq)
 	return write_device_event(vq, EVENT(0, VRING_PACKED_EVENT_FLAG_ENABLE));
 }
 
-static int read_desc(struct viox_vq *vq, unsigned int i,
+/*
+ * Descriptor @i, field by field with the user access opened once: its
+ * flags first, the rest only if it is available in lap @wrap, and only
+ * after the flags that hand it over. Returns 1, 0 if not available, or
+ * -EFAULT with the vq broken.
+ */
+static int read_desc(struct viox_vq *vq, unsigned int i, bool wrap,
 		     struct vring_packed_desc *d)
 {
-	if (copy_from_user(d, ring(vq) + i, sizeof(*d))) {
-		viox_vq_break(vq, "cannot read the descriptor ring");
-		return -EFAULT;
+	struct vring_packed_desc __user *p = ring(vq) + i;
+
+	if (!user_read_access_begin(p, sizeof(*p)))
+		goto fault;
+	unsafe_get_user(d->flags, &p->flags, efault);
+	if (!desc_is_avail(le16_to_cpu(d->flags), wrap)) {
+		user_read_access_end();
+		return 0;
 	}
-	return 0;
+	/* Flags before the fields they hand over. */
+	smp_rmb();
+	unsafe_get_user(d->addr, &p->addr, efault);
+	unsafe_get_user(d->len, &p->len, efault);
+	unsafe_get_user(d->id, &p->id, efault);
+	user_read_access_end();
+	return 1;
+efault:
+	user_read_access_end();
+fault:
+	viox_vq_break(vq, "cannot read the descriptor ring");
+	return -EFAULT;
 }
 
 static int packed_indirect(struct viox_vq *vq, struct viox_chain *chain,
@@ -110,32 +132,26 @@ static int packed_get_chain(struct viox_vq *vq, struct viox_chain *chain)
 	unsigned int i = vq->last_avail_idx, count = 0;
 	bool wrap = vq->avail_wrap;
 	struct vring_packed_desc d;
-	__le16 head_flags;
 	u16 flags;
 	int r;
 
-	if (get_user(head_flags, &ring(vq)[i].flags)) {
-		viox_vq_break(vq, "cannot read the descriptor ring");
-		return -EFAULT;
-	}
-	if (!desc_is_avail(le16_to_cpu(head_flags), wrap))
-		return 0;
-	/* The rest of the chain is read only after the head's flags. */
-	smp_rmb();
 	viox_chain_reset(chain);
 	for (;;) {
 		if (++count > vq->num) {
 			viox_vq_break(vq, "chain longer than the ring");
 			return -EINVAL;
 		}
-		r = read_desc(vq, i, &d);
-		if (r)
+		/* The rest of the chain is read only after the head's flags. */
+		r = read_desc(vq, i, wrap, &d);
+		if (r < 0)
 			return r;
-		flags = le16_to_cpu(d.flags);
-		if (count > 1 && !desc_is_avail(flags, wrap)) {
+		if (!r && count == 1)
+			return 0;
+		if (!r) {
 			viox_vq_break(vq, "chain runs into a descriptor that is not available");
 			return -EINVAL;
 		}
+		flags = le16_to_cpu(d.flags);
 		if (flags & VRING_DESC_F_INDIRECT) {
 			if (flags & VRING_DESC_F_NEXT) {
 				viox_vq_break(vq, "indirect descriptor with next");
@@ -187,9 +203,10 @@ static int packed_add_used(struct viox_vq *vq, const struct viox_used_elem *used
 
 		if (used[k].len)
 			flags |= VRING_DESC_F_WRITE;
-		if (put_user(cpu_to_le16(used[k].id), &d->id) ||
-		    put_user(cpu_to_le32(used[k].len), &d->len))
+		if (!user_write_access_begin(d, sizeof(*d)))
 			goto fault;
+		unsafe_put_user(cpu_to_le16(used[k].id), &d->id, efault);
+		unsafe_put_user(cpu_to_le32(used[k].len), &d->len, efault);
 		/*
 		 * The first element's flags go last: the driver reads nothing
 		 * past it until they flip, so the batch appears at once.
@@ -197,11 +214,11 @@ static int packed_add_used(struct viox_vq *vq, const struct viox_used_elem *used
 		if (k) {
 			/* id and len before the flags that hand them over. */
 			smp_wmb();
-			if (put_user(cpu_to_le16(flags), &d->flags))
-				goto fault;
+			unsafe_put_user(cpu_to_le16(flags), &d->flags, efault);
 		} else {
 			first_flags = cpu_to_le16(flags);
 		}
+		user_write_access_end();
 		r = log_desc(vq, i);
 		if (r)
 			return r;
@@ -222,6 +239,8 @@ static int packed_add_used(struct viox_vq *vq, const struct viox_used_elem *used
 	vq->last_used_idx = i;
 	vq->used_wrap = wrap;
 	return 0;
+efault:
+	user_write_access_end();
 fault:
 	viox_vq_break(vq, "cannot write the descriptor ring");
 	return -EFAULT;
