@@ -4,10 +4,11 @@
 # (vnet-guest) through a tap in the same VM: packets/s and Gbit/s, TX and
 # RX, 64 B and 1500 B frames, medians of interleaved rounds. vhost-net has
 # no packed ring, so packed rows compare with its split ring, the best it
-# offers. A third row per case is the device worker's CPU time per packet:
-# with the guest driver, the worker and (for RX) the sender sharing two
-# vCPUs, throughput moves with scheduling; the worker's cost per packet is
-# what the backend itself decides.
+# offers. A third row per case is the device worker's CPU time per packet,
+# what the backend itself decides. vnet-guest pins the device worker (and,
+# for RX, the sender feeding the tap) to one vCPU and itself to the other,
+# the same for every device, so runs do not depend on where the scheduler
+# happens to put them.
 set -u
 guest=$VIOX_TOP/tools/testing/viox/vnet-guest/vnet-guest
 secs=${VIOX_BENCH_SECONDS:-3}

@@ -3,26 +3,29 @@
  * --bench: frames one way as fast as the device moves them.
  */
 #include <dirent.h>
+#include <sched.h>
 
 #include "vnet-guest.h"
 
+/* The CPUs of the device worker and of the guest driver, with two or more. */
+#define WORKER_CPU 0
+#define DRIVER_CPU 1
+
 /*
- * CPU time, in ns, of this process's device workers: the vhost_task
+ * Call @fn for each of this process's device workers: the vhost_task
  * threads viox_net ("viox-PID") and vhost-net ("vhost-PID") run in the
- * owner's thread group. -1 without schedstat.
+ * owner's thread group. Returns how many there were.
  */
-static double worker_ns(void)
+static int for_each_worker(void (*fn)(const char *tid, void *arg), void *arg)
 {
 	DIR *d = opendir("/proc/self/task");
-	double sum = 0;
 	struct dirent *e;
-	bool found = false;
+	int n = 0;
 
 	if (!d)
-		return -1;
+		return 0;
 	while ((e = readdir(d))) {
 		char path[300], comm[32] = "";
-		unsigned long long ns;
 		FILE *f;
 
 		if (e->d_name[0] == '.')
@@ -36,18 +39,63 @@ static double worker_ns(void)
 		fclose(f);
 		if (strncmp(comm, "viox-", 5) && strncmp(comm, "vhost-", 6))
 			continue;
-		snprintf(path, sizeof(path), "/proc/self/task/%s/schedstat", e->d_name);
-		f = fopen(path, "r");
-		if (!f)
-			continue;
-		if (fscanf(f, "%llu", &ns) == 1) {
-			sum += ns;
-			found = true;
-		}
-		fclose(f);
+		fn(e->d_name, arg);
+		n++;
 	}
 	closedir(d);
-	return found ? sum : -1;
+	return n;
+}
+
+static void add_worker_ns(const char *tid, void *sum)
+{
+	char path[300];
+	unsigned long long ns;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%s/schedstat", tid);
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	if (fscanf(f, "%llu", &ns) == 1)
+		*(double *)sum += ns;
+	fclose(f);
+}
+
+/* CPU time, in ns, of this process's device workers; -1 without schedstat. */
+static double worker_ns(void)
+{
+	double sum = 0;
+
+	return for_each_worker(add_worker_ns, &sum) ? sum : -1;
+}
+
+static void pin(pid_t tid, int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(tid, sizeof(set), &set))
+		die("sched_setaffinity");
+}
+
+static void pin_worker(const char *tid, void *unused __attribute__((unused)))
+{
+	pin(atoi(tid), WORKER_CPU);
+}
+
+/*
+ * The device's worker (and, for RX, the sender feeding it) on one CPU, the
+ * guest driver on another: where the scheduler would put them otherwise
+ * changes from run to run, and with it the result. Both devices get the
+ * same placement. Nothing to pin on a single CPU.
+ */
+static void pin_actors(void)
+{
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		return;
+	pin(0, DRIVER_CPU);
+	for_each_worker(pin_worker, NULL);
 }
 
 /* A measured run: its start, its planned end, the workers' CPU time at start. */
@@ -57,6 +105,7 @@ struct run {
 
 static void run_begin(struct run *r)
 {
+	pin_actors();
 	r->ns = worker_ns();
 	r->start = now();
 	r->end = r->start + opt.seconds;
@@ -115,6 +164,8 @@ void bench_rx(void)
 	fill_rx(p);
 	child = fork();
 	if (!child) {
+		if (sysconf(_SC_NPROCESSORS_ONLN) >= 2)
+			pin(0, WORKER_CPU);
 		static uint8_t frame[BUF_SIZE];
 		struct mmsghdr m[64];
 		struct iovec iov = { frame, opt.size };

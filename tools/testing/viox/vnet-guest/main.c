@@ -87,7 +87,9 @@ static void usage(void)
 	       "timeout and reads it back. With --bench it moves --size\n"
 	       "frames one way for S seconds and prints {\"pps\": N, \"bps\": N,\n"
 	       "\"worker_ns_per_packet\": N} (bits of frame data per second; the\n"
-	       "device worker's CPU time per packet, -1 if unknown).\n", MAX_QP);
+	       "device worker's CPU time per packet, -1 if unknown); with two or\n"
+	       "more CPUs it pins the device worker (and the RX sender) to CPU 0\n"
+	       "and itself to CPU 1.\n", MAX_QP);
 }
 
 int main(int argc, char **argv)
