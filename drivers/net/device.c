@@ -306,7 +306,7 @@ static int viox_net_release(struct inode *inode, struct file *f)
 	viox_dev_cleanup(&n->dev);
 	for (i = 0; i < VIOX_NET_VQ_MAX; i++) {
 		put_backend(socks[i]);
-		page_frag_cache_drain(&n->vqs[i].pf_cache);
+		viox_net_tx_page_free(&n->vqs[i]);
 	}
 	kvfree(n);
 	return 0;

@@ -55,7 +55,9 @@ struct viox_net_vq {
 	unsigned int nxdp;
 	size_t xdp_bytes;
 	struct xdp_buff xdp[VIOX_NET_TX_BATCH];
-	struct page_frag_cache pf_cache;
+	/* Where batched packets are copied to: tx_page from tx_off on. */
+	struct page *tx_page;
+	unsigned int tx_off;
 	struct iovec iov[VIOX_MAX_IOV];
 	struct viox_log_range log[VIOX_MAX_IOV];
 };
@@ -100,6 +102,7 @@ void viox_net_rx_kick(struct viox_work *work);
 void viox_net_rx_sock(struct viox_work *work);
 struct ptr_ring *viox_net_rx_ring(struct socket *sock, u32 backend);
 void viox_net_rx_unbatch(struct viox_net_vq *nvq);
+void viox_net_tx_page_free(struct viox_net_vq *nvq);
 
 /* device.c */
 extern const struct attribute_group *viox_net_groups[];
