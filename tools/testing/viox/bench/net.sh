@@ -32,7 +32,7 @@ median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int(
 
 # Rounds interleave the three devices so drift in the VM hits all alike;
 # each figure is the median of its rounds.
-rounds=${VIOX_BENCH_ROUNDS:-3}
+rounds=${VIOX_BENCH_ROUNDS:-5}
 for dir in tx rx; do
 	for size in 64 1500; do
 		declare -A pps=() gbps=() cost=()
