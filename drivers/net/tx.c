@@ -4,6 +4,7 @@
  * VIOX_NET_TX_BATCH of them in one sendmsg(); other sockets one at a time.
  */
 #include <linux/if_tun.h>
+#include <linux/sizes.h>
 #include <linux/skbuff.h>
 #include <linux/socket.h>
 #include <linux/uio.h>
@@ -51,7 +52,7 @@ static bool tx_can_batch(struct viox_net_vq *nvq, struct socket *sock)
  * (the usual case: tap hands its packets to the stack synchronously) the
  * same page serves the next one.
  */
-#define TX_PAGE_ORDER	get_order(PAGE_FRAG_CACHE_MAX_SIZE)
+#define TX_PAGE_ORDER	get_order(SZ_32K)
 
 static void *tx_frag_alloc(struct viox_net_vq *nvq, unsigned int size)
 {
@@ -60,8 +61,11 @@ static void *tx_frag_alloc(struct viox_net_vq *nvq, unsigned int size)
 	size = ALIGN(size, SMP_CACHE_BYTES);
 	if (page) {
 		/* Only our own reference left: nothing else can see the page. */
-		if (page_ref_count(page) == 1)
+		if (page_ref_count(page) == 1) {
+			/* What we write next comes after the last put_page(). */
+			smp_mb();
 			nvq->tx_off = 0;
+		}
 		if (nvq->tx_off + size <= page_size(page))
 			goto carve;
 		put_page(page);

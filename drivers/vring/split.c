@@ -92,6 +92,8 @@ static int fetch_avail_idx(struct viox_vq *vq)
 		return -EINVAL;
 	}
 	vq->avail_idx = n;
+	/* Ring entries are read only after the index that covers them. */
+	smp_rmb();
 	return 0;
 }
 
@@ -196,8 +198,6 @@ static int split_get_chain(struct viox_vq *vq, struct viox_chain *chain)
 			return r;
 		if (vq->last_avail_idx == vq->avail_idx)
 			return 0;
-		/* Ring entries are read only after the index that covers them. */
-		smp_rmb();
 	}
 	if (read_avail_head(vq, &head)) {
 		viox_vq_break(vq, "cannot read the avail ring");
