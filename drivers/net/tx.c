@@ -128,7 +128,7 @@ static int tx_batch_add(struct viox_net_vq *nvq, struct socket *sock,
 	dst = buf + pad - nvq->sock_hlen;
 	if (copy_page_from_iter(virt_to_page(dst), offset_in_page(dst),
 				nvq->sock_hlen + len, from) != nvq->sock_hlen + len) {
-		page_frag_free(buf);
+		put_page(virt_to_head_page(buf));
 		return -EFAULT;
 	}
 	/* The socket reads its header there; the headroom stays unread. */
