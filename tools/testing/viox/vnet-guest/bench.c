@@ -46,8 +46,14 @@ static int for_each_worker(void (*fn)(const char *tid, void *arg), void *arg)
 	return n;
 }
 
-static void add_worker_ns(const char *tid, void *sum)
+struct cpu_time {
+	double ns;
+	bool found;
+};
+
+static void add_worker_ns(const char *tid, void *arg)
 {
+	struct cpu_time *t = arg;
 	char path[300];
 	unsigned long long ns;
 	FILE *f;
@@ -56,17 +62,20 @@ static void add_worker_ns(const char *tid, void *sum)
 	f = fopen(path, "r");
 	if (!f)
 		return;
-	if (fscanf(f, "%llu", &ns) == 1)
-		*(double *)sum += ns;
+	if (fscanf(f, "%llu", &ns) == 1) {
+		t->ns += ns;
+		t->found = true;
+	}
 	fclose(f);
 }
 
 /* CPU time, in ns, of this process's device workers; -1 without schedstat. */
 static double worker_ns(void)
 {
-	double sum = 0;
+	struct cpu_time t = {};
 
-	return for_each_worker(add_worker_ns, &sum) ? sum : -1;
+	for_each_worker(add_worker_ns, &t);
+	return t.found ? t.ns : -1;
 }
 
 static void pin(pid_t tid, int cpu)
@@ -164,12 +173,14 @@ void bench_rx(void)
 	fill_rx(p);
 	child = fork();
 	if (!child) {
-		if (sysconf(_SC_NPROCESSORS_ONLN) >= 2)
-			pin(0, WORKER_CPU);
 		static uint8_t frame[BUF_SIZE];
 		struct mmsghdr m[64];
 		struct iovec iov = { frame, opt.size };
 		unsigned int k;
+
+		/* On the worker's CPU: what the worker leaves of it sets the rate. */
+		if (sysconf(_SC_NPROCESSORS_ONLN) >= 2)
+			pin(0, WORKER_CPU);
 
 		fill_frame(frame, opt.size, 0);
 		for (k = 0; k < 64; k++)
