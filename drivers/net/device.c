@@ -130,7 +130,8 @@ static long set_backend(struct viox_net *n, unsigned int index, int fd)
 	/* Packets taken from the old socket's ring go back to it. */
 	viox_net_rx_unbatch(nvq);
 	nvq->vq.private_data = sock;
-	nvq->backend = kind;
+	/* Read by netlink without the vq's mutex. */
+	WRITE_ONCE(nvq->backend, kind);
 	nvq->rx_ring = sock && index == VIOX_NET_VQ_RX ?
 		       viox_net_rx_ring(sock, kind) : NULL;
 	mutex_unlock(&nvq->vq.mutex);
@@ -253,7 +254,7 @@ static long viox_net_ioctl(struct file *f, unsigned int ioctl, unsigned long arg
 
 static u32 viox_net_vq_backend(struct viox_vq *vq)
 {
-	return to_nvq(vq)->backend;
+	return READ_ONCE(to_nvq(vq)->backend);
 }
 
 static const struct viox_dev_class viox_net_class = {

@@ -36,6 +36,7 @@ void viox_dev_init(struct viox_dev *dev, const char *name,
 	dev->owner = NULL;
 	dev->id = 0;
 	dev->cls = NULL;
+	dev->net = NULL;
 	for (i = 0; i < nvqs; i++)
 		viox_vq_init(dev, vqs[i], i);
 }
@@ -68,7 +69,7 @@ static long viox_dev_set_owner(struct viox_dev *dev)
 		dev->mm = NULL;
 		return r;
 	}
-	dev->owner = get_task_pid(current, PIDTYPE_TGID);
+	viox_dev_swap_owner(dev, get_task_pid(current, PIDTYPE_TGID));
 	return 0;
 }
 
@@ -111,8 +112,7 @@ void viox_dev_cleanup(struct viox_dev *dev)
 	if (dev->mm)
 		mmput(dev->mm);
 	dev->mm = NULL;
-	put_pid(dev->owner);
-	dev->owner = NULL;
+	put_pid(viox_dev_swap_owner(dev, NULL));
 }
 EXPORT_SYMBOL_GPL(viox_dev_cleanup);
 

@@ -62,9 +62,11 @@ bool viox_dev_logging(struct viox_dev *dev);
 extern struct mutex viox_devs_lock;
 struct viox_dev *viox_dev_find(u32 id);
 struct viox_dev *viox_dev_next(unsigned long *id);
+struct pid *viox_dev_swap_owner(struct viox_dev *dev, struct pid *owner);
 
 /* worker.c */
 int viox_worker_create(struct viox_dev *dev);
+bool viox_worker_has_work(struct viox_dev *dev);
 void viox_worker_destroy(struct viox_dev *dev);
 
 /* vq.c */

@@ -3,9 +3,17 @@
  * The viox generic netlink family (Documentation/netlink/specs/viox.yaml):
  * devices and their vq counters. Policies and op tables are generated into
  * netlink-gen.c; this file fills the replies.
+ *
+ * Replies are filled under the registry lock from what can be read without
+ * the devices' own locks (see registry.c): a tenant stalling its device
+ * stalls no one's dump. A caller sees the devices opened in its network
+ * namespace by its own effective uid, or all of that namespace's devices
+ * with CAP_NET_ADMIN over it.
  */
+#include <linux/cred.h>
 #include <linux/pid.h>
 #include <net/genetlink.h>
+#include <net/sock.h>
 
 #include "internal.h"
 #include "netlink-gen.h"
@@ -33,19 +41,17 @@ static int fill_vq(struct sk_buff *skb, struct viox_vq *vq)
 	nest = nla_nest_start(skb, VIOX_A_DEV_VQ);
 	if (!nest)
 		return -EMSGSIZE;
-	mutex_lock(&vq->mutex);
-	backend = vq->private_data ? vq->dev->cls->vq_backend(vq) : VIOX_BACKEND_NONE;
+	/* Each field as last written; together they may be a moment apart. */
+	backend = READ_ONCE(vq->private_data) ? vq->dev->cls->vq_backend(vq) :
+						VIOX_BACKEND_NONE;
 	if (nla_put_u32(skb, VIOX_A_VQ_INDEX, vq->index) ||
 	    nla_put_u32(skb, VIOX_A_VQ_LAYOUT,
-			viox_vq_has_feature(vq, VIRTIO_F_RING_PACKED) ?
+			READ_ONCE(vq->acked_features) & BIT_ULL(VIRTIO_F_RING_PACKED) ?
 			VIOX_RING_LAYOUT_PACKED : VIOX_RING_LAYOUT_SPLIT) ||
-	    nla_put_u32(skb, VIOX_A_VQ_SIZE, vq->num) ||
-	    nla_put_u8(skb, VIOX_A_VQ_BROKEN, vq->broken) ||
-	    nla_put_u32(skb, VIOX_A_VQ_BACKEND, backend)) {
-		mutex_unlock(&vq->mutex);
+	    nla_put_u32(skb, VIOX_A_VQ_SIZE, READ_ONCE(vq->num)) ||
+	    nla_put_u8(skb, VIOX_A_VQ_BROKEN, READ_ONCE(vq->broken)) ||
+	    nla_put_u32(skb, VIOX_A_VQ_BACKEND, backend))
 		goto cancel;
-	}
-	mutex_unlock(&vq->mutex);
 	viox_vq_stats_read(vq, v);
 	for (i = 0; i < VIOX_VQ_NR_STATS; i++)
 		if (nla_put_uint(skb, attr[i], v[i]))
@@ -59,6 +65,16 @@ cancel:
 	return -EMSGSIZE;
 }
 
+/* Whether the requester may see @dev; caller holds viox_devs_lock. */
+static bool dev_visible(const struct viox_dev *dev, const struct sk_buff *skb,
+			struct net *net)
+{
+	if (!net_eq(dev->net, net))
+		return false;
+	return uid_eq(dev->uid, current_euid()) ||
+	       netlink_ns_capable(skb, net->user_ns, CAP_NET_ADMIN);
+}
+
 /* One device as one message; caller holds viox_devs_lock. */
 static int fill_dev(struct sk_buff *skb, struct viox_dev *dev,
 		    const struct genl_info *info)
@@ -66,12 +82,11 @@ static int fill_dev(struct sk_buff *skb, struct viox_dev *dev,
 	unsigned int i;
 	void *hdr;
 	pid_t pid;
-	int r = -EMSGSIZE;
 
 	hdr = genlmsg_iput(skb, info);
 	if (!hdr)
 		return -EMSGSIZE;
-	mutex_lock(&dev->mutex);
+	lockdep_assert_held(&viox_devs_lock);
 	pid = dev->owner ? pid_vnr(dev->owner) : 0;
 	if (nla_put_u32(skb, VIOX_A_DEV_ID, dev->id) ||
 	    nla_put_u32(skb, VIOX_A_DEV_TYPE, dev->cls->type) ||
@@ -79,18 +94,15 @@ static int fill_dev(struct sk_buff *skb, struct viox_dev *dev,
 	    nla_put_u64_64bit(skb, VIOX_A_DEV_FEATURES,
 			      dev->nvqs ? READ_ONCE(dev->vqs[0]->acked_features) : 0,
 			      VIOX_A_DEV_PAD))
-		goto out;
+		goto cancel;
 	for (i = 0; i < dev->nvqs; i++)
 		if (fill_vq(skb, dev->vqs[i]))
-			goto out;
-	r = 0;
-out:
-	mutex_unlock(&dev->mutex);
-	if (r)
-		genlmsg_cancel(skb, hdr);
-	else
-		genlmsg_end(skb, hdr);
-	return r;
+			goto cancel;
+	genlmsg_end(skb, hdr);
+	return 0;
+cancel:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
 }
 
 int viox_nl_dev_get_doit(struct sk_buff *skb, struct genl_info *info)
@@ -106,6 +118,9 @@ int viox_nl_dev_get_doit(struct sk_buff *skb, struct genl_info *info)
 		return -ENOMEM;
 	mutex_lock(&viox_devs_lock);
 	dev = viox_dev_find(nla_get_u32(info->attrs[VIOX_A_DEV_ID]));
+	/* Another user's device is as absent as one that does not exist. */
+	if (dev && !dev_visible(dev, skb, genl_info_net(info)))
+		dev = NULL;
 	if (!dev) {
 		NL_SET_BAD_ATTR(info->extack, info->attrs[VIOX_A_DEV_ID]);
 		NL_SET_ERR_MSG(info->extack, "no viox device with this id");
@@ -131,9 +146,11 @@ int viox_nl_dev_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	NL_ASSERT_DUMP_CTX_FITS(struct viox_nl_dump_ctx);
 	mutex_lock(&viox_devs_lock);
 	while ((dev = viox_dev_next(&ctx->next_id))) {
-		r = fill_dev(skb, dev, info);
-		if (r)
-			break;
+		if (dev_visible(dev, cb->skb, sock_net(skb->sk))) {
+			r = fill_dev(skb, dev, info);
+			if (r)
+				break;
+		}
 		ctx->next_id++;
 	}
 	mutex_unlock(&viox_devs_lock);

@@ -3,16 +3,22 @@
  * Every open device of every viox backend, by id: what netlink dumps and
  * what the backends' sysfs summaries add up.
  *
- * Lock order: viox_devs_lock, then a device's mutex, then its vqs'.
+ * viox_devs_lock is never held around a device's or a vq's mutex: those
+ * are held across guest memory accesses and user copies that a tenant can
+ * stall for ever (a FUSE or userfaultfd mapping). What readers of the
+ * registry look at is read without them.
  */
+#include <linux/cred.h>
 #include <linux/mutex.h>
+#include <linux/nsproxy.h>
 #include <linux/xarray.h>
+#include <net/net_namespace.h>
 
 #include "internal.h"
 
 static DEFINE_XARRAY_ALLOC1(viox_devs);
 static u32 viox_devs_next = 1;
-/* Guards the registry; held while netlink reads a device. */
+/* Guards the registry and each device's owner pid. */
 DEFINE_MUTEX(viox_devs_lock);
 
 /**
@@ -21,7 +27,9 @@ DEFINE_MUTEX(viox_devs_lock);
  * @cls: its backend's class
  *
  * Ids go round rather than being reused at once, so a stale id names no
- * device instead of another one.
+ * device instead of another one. The caller's network namespace and
+ * effective uid become the device's: netlink shows it to its own user and
+ * to that namespace's admins only.
  *
  * Return: 0, or -ENOMEM / -EBUSY.
  */
@@ -30,11 +38,18 @@ int viox_dev_register(struct viox_dev *dev, const struct viox_dev_class *cls)
 	int r;
 
 	dev->cls = cls;
+	dev->net = get_net(current->nsproxy->net_ns);
+	dev->uid = current_euid();
 	mutex_lock(&viox_devs_lock);
 	r = xa_alloc_cyclic(&viox_devs, &dev->id, dev, xa_limit_31b,
 			    &viox_devs_next, GFP_KERNEL_ACCOUNT);
 	mutex_unlock(&viox_devs_lock);
-	return r < 0 ? r : 0;
+	if (r < 0) {
+		put_net(dev->net);
+		dev->net = NULL;
+		return r;
+	}
+	return 0;
 }
 EXPORT_SYMBOL_GPL(viox_dev_register);
 
@@ -49,8 +64,19 @@ void viox_dev_unregister(struct viox_dev *dev)
 	mutex_lock(&viox_devs_lock);
 	xa_erase(&viox_devs, dev->id);
 	mutex_unlock(&viox_devs_lock);
+	put_net(dev->net);
+	dev->net = NULL;
 }
 EXPORT_SYMBOL_GPL(viox_dev_unregister);
+
+/* Swap the owner netlink reports; returns the old one for the caller to put. */
+struct pid *viox_dev_swap_owner(struct viox_dev *dev, struct pid *owner)
+{
+	mutex_lock(&viox_devs_lock);
+	swap(dev->owner, owner);
+	mutex_unlock(&viox_devs_lock);
+	return owner;
+}
 
 /* Caller holds viox_devs_lock. */
 struct viox_dev *viox_dev_find(u32 id)

@@ -18,6 +18,7 @@
 #include <linux/mutex.h>
 #include <linux/poll.h>
 #include <linux/types.h>
+#include <linux/uidgid.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/uio.h>
 #include <linux/vhost_types.h>
@@ -184,7 +185,8 @@ struct viox_worker;
 /**
  * struct viox_dev_class - what the core asks of a backend's devices
  * @type: reported over netlink
- * @vq_backend: what @vq moves data to (enum viox_backend); vq mutex held
+ * @vq_backend: what @vq moves data to (enum viox_backend); called without
+ *	the vq's mutex, which a handler may hold across guest memory faults
  */
 struct viox_dev_class {
 	enum viox_dev_type type;
@@ -206,11 +208,17 @@ struct viox_dev {
 	struct vhost_iotlb *umem;
 	void __user *log_base;
 	struct eventfd_ctx *log_ctx;
-	/* The owner's thread group, for netlink. */
+	/* The owner's thread group, for netlink; under viox_devs_lock. */
 	struct pid *owner;
-	/* Registry id and class, from viox_dev_register(). */
+	/*
+	 * From viox_dev_register(): registry id, class, and the opener's
+	 * network namespace and effective uid, which decide who sees the
+	 * device over netlink.
+	 */
 	u32 id;
 	const struct viox_dev_class *cls;
+	struct net *net;
+	kuid_t uid;
 };
 
 void viox_dev_init(struct viox_dev *dev, const char *name,
