@@ -132,20 +132,38 @@ long viox_dev_reset_owner(struct viox_dev *dev)
 }
 EXPORT_SYMBOL_GPL(viox_dev_reset_owner);
 
+/* A bitmap at @log_base covers guest memory and every vq's used ring. */
+static bool viox_dev_log_ok(struct viox_dev *dev, void __user *log_base)
+{
+	unsigned int i;
+	bool ok;
+
+	if (!viox_umem_log_ok(dev->umem, log_base))
+		return false;
+	for (i = 0; i < dev->nvqs; i++) {
+		mutex_lock(&dev->vqs[i]->mutex);
+		ok = viox_vq_log_used_ok(dev->vqs[i], log_base);
+		mutex_unlock(&dev->vqs[i]->mutex);
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
 /**
  * viox_dev_set_features() - apply acknowledged features to every vq
  * @dev: the device, mutex held; the backend has checked @features
  * @features: the virtio and vhost feature bits
  *
  * Return: 0, or -EFAULT if logging is asked for but the log base cannot
- * cover guest memory.
+ * cover guest memory and every vq's used ring.
  */
 int viox_dev_set_features(struct viox_dev *dev, u64 features)
 {
 	unsigned int i;
 
 	if (features & BIT_ULL(VHOST_F_LOG_ALL) &&
-	    !viox_umem_log_ok(dev->umem, dev->log_base))
+	    !viox_dev_log_ok(dev, dev->log_base))
 		return -EFAULT;
 	for (i = 0; i < dev->nvqs; i++) {
 		mutex_lock(&dev->vqs[i]->mutex);
@@ -167,7 +185,7 @@ static long viox_dev_set_log_base(struct viox_dev *dev, u64 __user *argp)
 	if ((u64)(unsigned long)p != p)
 		return -EFAULT;
 	base = (void __user *)(unsigned long)p;
-	if (viox_dev_logging(dev) && !viox_umem_log_ok(dev->umem, base))
+	if (viox_dev_logging(dev) && !viox_dev_log_ok(dev, base))
 		return -EFAULT;
 	dev->log_base = base;
 	for (i = 0; i < dev->nvqs; i++) {

@@ -75,6 +75,10 @@ void viox_vq_reset(struct viox_vq *vq);
 void viox_vq_set_features(struct viox_vq *vq, u64 features);
 long viox_vq_set_num(struct viox_vq *vq, unsigned int num);
 long viox_vq_set_addr(struct viox_vq *vq, const struct vhost_vring_addr *a);
+bool viox_vq_log_used_ok(const struct viox_vq *vq, void __user *log_base);
+
+/* Longest a vq busy-polls, whatever timeout the owner set. */
+#define VIOX_BUSYLOOP_MAX_US	1000U
 
 #define vq_err(vq, fmt, ...) do {					\
 	const struct viox_vq *__vq = (vq);					\

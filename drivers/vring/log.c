@@ -4,6 +4,7 @@
  * bitmap in the owner's memory, set atomically since the VMM clears it
  * concurrently.
  */
+#include <kunit/static_stub.h>
 #include <linux/bitops.h>
 #include <linux/highmem.h>
 #include <linux/mm.h>
@@ -77,23 +78,31 @@ static int set_bits(void __user *base, u64 bit, u64 nbits)
  * @gpa: guest-physical start
  * @len: bytes
  *
- * Return: 0, or -EFAULT if the bitmap is not writable.
+ * The write being logged must be complete before its bit is seen: the VMM
+ * copies a page once its bit is set and not again unless set anew.
+ *
+ * Return: 0, or -EFAULT if the bitmap is not writable; the vq is then
+ * broken, since a page left out of the log is lost at migration.
  */
 int viox_log_gpa(struct viox_vq *vq, u64 gpa, u64 len)
 {
 	u64 first, last;
-	int r;
 
+	KUNIT_STATIC_STUB_REDIRECT(viox_log_gpa, vq, gpa, len);
 	if (!len)
 		return 0;
 	log_span(gpa, len, &first, &last);
-	r = set_bits(vq->log_base, first, last - first + 1);
-	if (r)
-		vq_err(vq, "cannot write the dirty log");
-	else if (vq->log_ctx)
+	/* What the device wrote before the bit that tells of it. */
+	smp_wmb();
+	if (set_bits(vq->log_base, first, last - first + 1)) {
+		viox_vq_break(vq, "cannot write the dirty log");
+		return -EFAULT;
+	}
+	if (vq->log_ctx)
 		eventfd_signal(vq->log_ctx);
-	return r;
+	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(viox_log_gpa);
 
 /* Log a write at @offset into the used ring (split) or device area (packed). */
 int viox_log_used(struct viox_vq *vq, u64 offset, u64 len)
@@ -110,7 +119,8 @@ int viox_log_used(struct viox_vq *vq, u64 offset, u64 len)
  * @nlog: how many
  * @len: bytes actually written, from the start of the first range
  *
- * Return: 0, or -EFAULT if the bitmap is not writable.
+ * Return: 0, or -EFAULT if the bitmap is not writable (the vq is then
+ * broken).
  */
 int viox_vq_log_write(struct viox_vq *vq, const struct viox_log_range *log,
 		      unsigned int nlog, u64 len)

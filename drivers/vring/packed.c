@@ -34,19 +34,28 @@ static bool packed_access_ok(struct viox_vq *vq)
 	       access_ok(vq->used, sizeof(struct vring_packed_desc_event));
 }
 
-/* Used descriptors are written in the ring itself, which QEMU gives by owner
- * address only: log them at the guest address of that owner range.
+/*
+ * Used descriptors are written in the ring itself, which QEMU gives by owner
+ * address only: log @n descriptors from @idx on (wrapping) at the guest
+ * address of that owner range.
  */
-static int log_desc(struct viox_vq *vq, unsigned int idx)
+static int log_descs(struct viox_vq *vq, unsigned int idx, unsigned int n)
 {
-	u64 uaddr = (unsigned long)(ring(vq) + idx), gpa;
+	while (n) {
+		unsigned int run = min(n, vq->num - idx);
+		u64 uaddr = (unsigned long)(ring(vq) + idx), gpa;
+		u64 len = (u64)run * sizeof(struct vring_packed_desc);
 
-	if (!vq->log_used || !viox_vq_logging(vq))
-		return 0;
-	if (viox_umem_uaddr_to_gpa(vq->umem, uaddr,
-				   sizeof(struct vring_packed_desc), &gpa))
-		return -EFAULT;
-	return viox_log_gpa(vq, gpa, sizeof(struct vring_packed_desc));
+		if (viox_umem_uaddr_to_gpa(vq->umem, uaddr, len, &gpa)) {
+			viox_vq_break(vq, "descriptor ring outside guest memory");
+			return -EFAULT;
+		}
+		if (viox_log_gpa(vq, gpa, len))
+			return -EFAULT;
+		n -= run;
+		idx = 0;
+	}
+	return 0;
 }
 
 static int write_device_event(struct viox_vq *vq, __le32 ev)
@@ -195,7 +204,6 @@ static int packed_add_used(struct viox_vq *vq, const struct viox_used_elem *used
 	unsigned int k, i = vq->last_used_idx, first = i, added = 0;
 	bool wrap = vq->used_wrap;
 	__le16 first_flags = 0;
-	int r;
 
 	for (k = 0; k < n; k++) {
 		struct vring_packed_desc __user *d = ring(vq) + i;
@@ -219,9 +227,6 @@ static int packed_add_used(struct viox_vq *vq, const struct viox_used_elem *used
 			first_flags = cpu_to_le16(flags);
 		}
 		user_write_access_end();
-		r = log_desc(vq, i);
-		if (r)
-			return r;
 		added += used[k].ndesc;
 		i += used[k].ndesc;
 		if (i >= vq->num) {
@@ -238,6 +243,9 @@ static int packed_add_used(struct viox_vq *vq, const struct viox_used_elem *used
 	vq->used_since_signal += added;
 	vq->last_used_idx = i;
 	vq->used_wrap = wrap;
+	/* Logged once final: a page the VMM copied early is not copied again. */
+	if (added && vq->log_used && viox_vq_logging(vq))
+		return log_descs(vq, first, min(added, vq->num));
 	return 0;
 efault:
 	user_write_access_end();

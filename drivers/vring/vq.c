@@ -170,6 +170,17 @@ void viox_vq_set_features(struct viox_vq *vq, u64 features)
 }
 EXPORT_SYMBOL_IF_KUNIT(viox_vq_set_features);
 
+/*
+ * The bitmap covers the used ring's guest pages if @vq logs its used ring
+ * at all: checked wherever the log base, the ring or LOG_ALL change.
+ */
+bool viox_vq_log_used_ok(const struct viox_vq *vq, void __user *log_base)
+{
+	return !vq->log_used ||
+	       viox_log_range_ok(log_base, vq->log_guest_addr,
+				 (u64)vq->num * 8 + 6);
+}
+
 long viox_vq_set_num(struct viox_vq *vq, unsigned int num)
 {
 	if (!num || num > VIOX_MAX_RING_SIZE || (num & (num - 1)))
@@ -193,7 +204,8 @@ long viox_vq_set_addr(struct viox_vq *vq, const struct vhost_vring_addr *a)
 	/* The strictest alignment either layout asks of each area. */
 	if (!IS_ALIGNED(a->desc_user_addr, 16) ||
 	    !IS_ALIGNED(a->avail_user_addr, 2) ||
-	    !IS_ALIGNED(a->used_user_addr, 4))
+	    !IS_ALIGNED(a->used_user_addr, 4) ||
+	    !IS_ALIGNED(a->log_guest_addr, 4))
 		return -EINVAL;
 
 	next.desc = (void __user *)(unsigned long)a->desc_user_addr;
@@ -206,9 +218,8 @@ long viox_vq_set_addr(struct viox_vq *vq, const struct vhost_vring_addr *a)
 	if (vq->private_data) {
 		if (!vq->ops->rings_ok(&next))
 			return -EINVAL;
-		if (next.log_used && viox_vq_logging(vq) &&
-		    !viox_log_range_ok(vq->log_base, next.log_guest_addr,
-				       vq->num * 8 + 6))
+		if (viox_vq_logging(vq) &&
+		    !viox_vq_log_used_ok(&next, vq->log_base))
 			return -EINVAL;
 	}
 	vq->desc = next.desc;
@@ -366,8 +377,7 @@ int viox_vq_start(struct viox_vq *vq)
 		return -EINVAL;
 	if (!vq->ops->rings_ok(vq))
 		return -EFAULT;
-	if (vq->log_used && viox_vq_logging(vq) &&
-	    !viox_log_range_ok(vq->log_base, vq->log_guest_addr, vq->num * 8 + 6))
+	if (viox_vq_logging(vq) && !viox_vq_log_used_ok(vq, vq->log_base))
 		return -EFAULT;
 	vq->broken = false;
 	return vq->ops->start(vq);
