@@ -148,7 +148,7 @@ static void packed_wrap(struct kunit *test)
 	struct viox_used_elem e = { 3, 20, 2 };
 	struct vring_packed_desc v;
 
-	KUNIT_ASSERT_EQ(test, t->vq.ops->set_base(&t->vq, 15 | BIT(15)), 0);
+	KUNIT_ASSERT_EQ(test, t->vq.ops->set_base(&t->vq, (15 | BIT(15)) * 0x10001), 0);
 	put_pdesc(t, VT_DESC, 15, &d15);
 	put_pdesc(t, VT_DESC, 0, &d0);
 	KUNIT_ASSERT_EQ(test, vt_get(t), 1);
@@ -229,7 +229,7 @@ static void packed_ring_sized_chains(struct kunit *test)
 	vt_destroy(t);
 }
 
-/* The vring base: QEMU's two halves, DPDK's one, and bad indices. */
+/* The vring base: vhost's two halves, DPDK's new ring, and bad indices. */
 static void packed_base(struct kunit *test)
 {
 	struct vt *t = vt_create(test, PK);
@@ -242,12 +242,43 @@ static void packed_base(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, t->vq.used_wrap);
 	KUNIT_EXPECT_EQ(test, ops->get_base(&t->vq), 0x8003 | 0x0001 << 16);
 
+	/* Used at 0 in an odd lap is read as such, not as avail. */
+	KUNIT_EXPECT_EQ(test, ops->set_base(&t->vq, 0x8005), 0);
+	KUNIT_EXPECT_EQ(test, t->vq.last_used_idx, 0);
+	KUNIT_EXPECT_FALSE(test, t->vq.used_wrap);
+	KUNIT_EXPECT_EQ(test, ops->get_base(&t->vq), 0x8005);
+
+	/* DPDK's new ring. */
 	KUNIT_EXPECT_EQ(test, ops->set_base(&t->vq, 0x8000), 0);
 	KUNIT_EXPECT_EQ(test, ops->get_base(&t->vq), 0x8000 | 0x8000 << 16);
 
-	KUNIT_EXPECT_EQ(test, ops->set_base(&t->vq, VT_NUM), -EINVAL);
-	KUNIT_EXPECT_EQ(test, ops->set_base(&t->vq, 1 | (VT_NUM | 0x8000) << 16),
-			-EINVAL);
+	/* Indices past the ring are refused when the vq starts. */
+	KUNIT_EXPECT_EQ(test, ops->set_base(&t->vq, VT_NUM | 0x8000 << 16), 0);
+	KUNIT_EXPECT_EQ(test, viox_vq_start(&t->vq), -EINVAL);
+	KUNIT_EXPECT_EQ(test, ops->set_base(&t->vq, 1 | (VT_NUM | 0x8000) << 16), 0);
+	KUNIT_EXPECT_EQ(test, viox_vq_start(&t->vq), -EINVAL);
+	KUNIT_EXPECT_EQ(test, ops->set_base(&t->vq, 0x8000 | 0x8000 << 16), 0);
+	KUNIT_EXPECT_EQ(test, viox_vq_start(&t->vq), 0);
+	vt_destroy(t);
+}
+
+/* A ring shrunk after its base was set must not start past its end. */
+static void packed_shrink_after_base(struct kunit *test)
+{
+	struct vt *t = vt_create(test, PK);
+
+	KUNIT_ASSERT_EQ(test, t->vq.ops->set_base(&t->vq, (VT_NUM - 1) | 0x8000 |
+				(VT_NUM - 1) << 16), 0);
+	KUNIT_EXPECT_EQ(test, viox_vq_start(&t->vq), 0);
+	KUNIT_ASSERT_EQ(test, viox_vq_set_num(&t->vq, VT_NUM / 2), 0);
+	KUNIT_EXPECT_EQ(test, viox_vq_start(&t->vq), -EINVAL);
+	/* So must a split base read as packed after a layout change. */
+	viox_vq_set_features(&t->vq, BIT_ULL(VIRTIO_F_VERSION_1));
+	KUNIT_ASSERT_EQ(test, viox_vq_set_num(&t->vq, VT_NUM), 0);
+	KUNIT_ASSERT_EQ(test, t->vq.ops->set_base(&t->vq, 0x1234), 0);
+	KUNIT_EXPECT_EQ(test, viox_vq_start(&t->vq), 0);
+	viox_vq_set_features(&t->vq, PK);
+	KUNIT_EXPECT_EQ(test, viox_vq_start(&t->vq), -EINVAL);
 	vt_destroy(t);
 }
 
@@ -257,6 +288,7 @@ static struct kunit_case packed_test_cases[] = {
 	KUNIT_CASE(packed_add_used_batch),
 	KUNIT_CASE(packed_ring_sized_chains),
 	KUNIT_CASE(packed_base),
+	KUNIT_CASE(packed_shrink_after_base),
 	{}
 };
 

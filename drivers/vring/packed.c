@@ -67,6 +67,9 @@ static int write_device_event(struct viox_vq *vq, __le32 ev)
 
 static int packed_start(struct viox_vq *vq)
 {
+	/* The base may predate the ring size or the layout: check it now. */
+	if (vq->last_avail_idx >= vq->num || vq->last_used_idx >= vq->num)
+		return -EINVAL;
 	vq->used_flags = 0;
 	vq->signalled_used_valid = false;
 	vq->used_since_signal = 0;
@@ -319,18 +322,19 @@ static void packed_disable_notify(struct viox_vq *vq)
 }
 
 /*
- * The base is avail index | avail wrap << 15 in the low half and the same
- * for used in the high half, as QEMU saves it. Clients that give only the
- * low half (DPDK) start with used where avail is.
+ * The base is the avail index with its wrap counter in bit 15 in the low
+ * half and the same for used in the high half, as vhost encodes it and
+ * QEMU saves it. DPDK's virtio_user gives 0x8000 for a new ring, the low
+ * half only: read literally that is a whole lap in flight on a ring that
+ * has not started, so it is taken as the new ring it is. Ring sizes are
+ * checked when the vq starts, as the size may come after the base.
  */
 static int packed_set_base(struct viox_vq *vq, u32 base)
 {
 	u16 avail = base & 0xffff, used = base >> 16;
 
-	if (!used)
-		used = avail;
-	if ((avail & ~WRAP_BIT) >= vq->num || (used & ~WRAP_BIT) >= vq->num)
-		return -EINVAL;
+	if (base == WRAP_BIT)
+		used = WRAP_BIT;
 	vq->last_avail_idx = avail & ~WRAP_BIT;
 	vq->avail_wrap = avail & WRAP_BIT;
 	vq->last_used_idx = used & ~WRAP_BIT;
