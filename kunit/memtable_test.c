@@ -25,20 +25,20 @@ static const struct table_case table_cases[] = {
 	{ "same owner memory at two guest addresses", 2,
 	  { { 0, 4 * PG, UA }, { 0x100000, 4 * PG, UA } }, 0 },
 	{ "zero size", 1, { { 0, 0, UA } }, -EINVAL },
-	{ "unaligned guest address", 1, { { 0x800, PG, UA } }, -EINVAL },
-	{ "unaligned owner address", 1, { { 0, PG, UA + 8 } }, -EINVAL },
-	{ "unaligned size", 1, { { 0, PG + 1, UA } }, -EINVAL },
+	/* vhost takes sub-page and overlapping regions: QEMU gives them. */
+	{ "unaligned guest address", 1, { { 0x800, PG, UA } }, 0 },
+	{ "unaligned owner address", 1, { { 0, PG, UA + 8 } }, 0 },
+	{ "unaligned size", 1, { { 0, PG + 1, UA } }, 0 },
 	{ "guest range wraps", 1, { { 0ULL - PG, 2 * PG, UA } }, -EINVAL },
 	{ "owner range wraps", 1, { { 0, 2 * PG, 0ULL - PG } }, -EINVAL },
 	{ "owner range in the kernel", 1,
 	  { { 0, PG, 0xffff888000000000ULL } }, -EINVAL },
 	{ "overlapping regions", 2,
-	  { { 0, 8 * PG, UA }, { 4 * PG, 8 * PG, UA + 0x100000 } }, -EINVAL },
+	  { { 0, 8 * PG, UA }, { 4 * PG, 8 * PG, UA + 0x100000 } }, 0 },
 	{ "identical regions", 2,
-	  { { 0, 8 * PG, UA }, { 0, 8 * PG, UA } }, -EINVAL },
+	  { { 0, 8 * PG, UA }, { 0, 8 * PG, UA } }, 0 },
 	{ "region inside another", 3,
-	  { { 0, 64 * PG, UA }, { 0x100000, PG, UA }, { 8 * PG, PG, UA } },
-	  -EINVAL },
+	  { { 0, 64 * PG, UA }, { 0x100000, PG, UA }, { 8 * PG, PG, UA } }, 0 },
 };
 
 static void table_case_desc(const struct table_case *c, char *desc)
@@ -149,10 +149,11 @@ static void memtable_ioctl(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, t->dev.umem->nmaps, 2);
 
 	/* A refused table leaves the old one in place. */
-	m->regions[1].guest_phys_addr = 2 * PG;
+	m->regions[1].memory_size = 0;
 	vt_write(t, VT_DATA, m, size);
 	KUNIT_EXPECT_EQ(test, viox_dev_set_mem_table(&t->dev, um), -EINVAL);
 	KUNIT_EXPECT_EQ(test, t->dev.umem->nmaps, 2);
+	m->regions[1].memory_size = 4 * PG;
 
 	m->nregions = viox_max_mem_regions + 1;
 	vt_write(t, VT_DATA, m, sizeof(*m));

@@ -11,13 +11,15 @@
 
 #include "internal.h"
 
+/*
+ * What vhost accepts: any non-empty range that wraps neither in guest nor
+ * in owner addresses, in the owner's half of the address space. QEMU hands
+ * over sub-page and overlapping sections; translation takes the first
+ * region that holds an address.
+ */
 static bool region_ok(const struct vhost_memory_region *r)
 {
 	if (!r->memory_size)
-		return false;
-	/* Page granular: what every VMM registers, and what logging counts. */
-	if (!PAGE_ALIGNED(r->guest_phys_addr) ||
-	    !PAGE_ALIGNED(r->userspace_addr) || !PAGE_ALIGNED(r->memory_size))
 		return false;
 	if (r->guest_phys_addr + r->memory_size - 1 < r->guest_phys_addr ||
 	    r->userspace_addr + r->memory_size - 1 < r->userspace_addr)
@@ -32,8 +34,8 @@ static bool region_ok(const struct vhost_memory_region *r)
  * @nregions: how many
  * @umem: the new table on success
  *
- * Return: 0, or -EINVAL for an empty, unaligned, wrapping, inaccessible or
- * overlapping region, or -ENOMEM.
+ * Return: 0, or -EINVAL for an empty, wrapping or inaccessible region, or
+ * -ENOMEM.
  */
 int viox_umem_build(const struct vhost_memory_region *regions,
 		    unsigned int nregions, struct vhost_iotlb **umem)
@@ -49,8 +51,7 @@ int viox_umem_build(const struct vhost_memory_region *regions,
 		const struct vhost_memory_region *m = &regions[i];
 		u64 last = m->guest_phys_addr + m->memory_size - 1;
 
-		if (!region_ok(m) ||
-		    vhost_iotlb_itree_first(t, m->guest_phys_addr, last)) {
+		if (!region_ok(m)) {
 			r = -EINVAL;
 			goto err;
 		}
