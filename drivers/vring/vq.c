@@ -469,8 +469,10 @@ EXPORT_SYMBOL_GPL(viox_vq_signal);
  * @arg: passed to @ready
  *
  * Spins up to the vq's busy-loop timeout (VHOST_SET_VRING_BUSYLOOP_TIMEOUT,
- * microseconds; 0 turns it off), giving up at once when the scheduler
- * wants the CPU or the owner has a signal pending.
+ * microseconds; 0 turns it off), at most VIOX_BUSYLOOP_MAX_US, giving up
+ * at once when the scheduler wants the CPU, the owner has a signal pending
+ * or other work of the device is queued: the vq's spin must not hold up
+ * the device's other vqs, which share its worker.
  *
  * Return: true if @ready became true.
  */
@@ -481,13 +483,14 @@ bool viox_vq_busy_poll(struct viox_vq *vq,
 
 	if (!vq->busyloop_timeout)
 		return false;
-	end = local_clock() + (u64)vq->busyloop_timeout * NSEC_PER_USEC;
+	end = local_clock() +
+	      (u64)min(vq->busyloop_timeout, VIOX_BUSYLOOP_MAX_US) * NSEC_PER_USEC;
 	do {
 		if (ready(vq, arg))
 			return true;
 		cpu_relax();
 	} while (local_clock() < end && !need_resched() &&
-		 !signal_pending(current));
+		 !signal_pending(current) && !viox_worker_has_work(vq->dev));
 	return false;
 }
 EXPORT_SYMBOL_GPL(viox_vq_busy_poll);

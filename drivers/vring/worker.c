@@ -96,6 +96,14 @@ bool viox_work_queue(struct viox_dev *dev, struct viox_work *work)
 }
 EXPORT_SYMBOL_GPL(viox_work_queue);
 
+/* Work is queued for the worker: a busy-polling handler should yield. */
+bool viox_worker_has_work(struct viox_dev *dev)
+{
+	struct viox_worker *w = READ_ONCE(dev->worker);
+
+	return w && !llist_empty(&w->list);
+}
+
 static void viox_flush_fn(struct viox_work *work)
 {
 	complete(&container_of(work, struct viox_flush, work)->done);
