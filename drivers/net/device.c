@@ -196,8 +196,12 @@ static long reset_owner(struct viox_net *n)
 		return r;
 	stop_backends(n, socks);
 	r = viox_dev_reset_owner(&n->dev);
-	for (i = 0; i < VIOX_NET_VQ_MAX; i++)
+	for (i = 0; i < VIOX_NET_VQ_MAX; i++) {
 		put_backend(socks[i]);
+		/* Features are gone: so is any virtio-net header. */
+		n->vqs[i].vhost_hlen = 0;
+		n->vqs[i].sock_hlen = 0;
+	}
 	return r;
 }
 

@@ -71,11 +71,12 @@ static void *tx_frag_alloc(struct viox_net_vq *nvq, unsigned int size)
 		put_page(page);
 		nvq->tx_page = NULL;
 	}
-	page = alloc_pages(GFP_KERNEL | __GFP_COMP | __GFP_NOWARN | __GFP_NORETRY,
-			   TX_PAGE_ORDER);
+	/* The guest decides how many: charged to the VM's memory cgroup. */
+	page = alloc_pages(GFP_KERNEL_ACCOUNT | __GFP_COMP | __GFP_NOWARN |
+			   __GFP_NORETRY, TX_PAGE_ORDER);
 	/* A batched packet fits in a page, so one page will do. */
 	if (!page)
-		page = alloc_page(GFP_KERNEL);
+		page = alloc_page(GFP_KERNEL_ACCOUNT);
 	if (!page)
 		return NULL;
 	nvq->tx_page = page;
@@ -225,7 +226,12 @@ static void tx_run(struct viox_net *n, struct viox_net_vq *nvq,
 		iov_iter_advance(&msg.msg_iter, nvq->vhost_hlen);
 		len -= nvq->vhost_hlen;
 
-		r = batch ? tx_batch_add(nvq, sock, &msg.msg_iter) : -ENOSPC;
+		if (len < nvq->sock_hlen + ETH_HLEN)
+			r = -EINVAL;	/* no Ethernet header: dropped */
+		else if (batch)
+			r = tx_batch_add(nvq, sock, &msg.msg_iter);
+		else
+			r = -ENOSPC;
 		if (r == -ENOMEM) {
 			/* No memory for the copy: try again later. */
 			tx_batch_flush(nvq, sock);

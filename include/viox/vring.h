@@ -231,7 +231,6 @@ long viox_dev_ioctl(struct viox_dev *dev, unsigned int ioctl,
 long viox_vring_ioctl(struct viox_dev *dev, unsigned int ioctl,
 		      void __user *argp);
 int viox_dev_set_features(struct viox_dev *dev, u64 features);
-bool viox_dev_log_access_ok(struct viox_dev *dev, void __user *log_base);
 int viox_dev_register(struct viox_dev *dev, const struct viox_dev_class *cls);
 void viox_dev_unregister(struct viox_dev *dev);
 unsigned int viox_devs_count(enum viox_dev_type type);
