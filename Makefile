@@ -11,7 +11,7 @@ HARNESS := tools/testing/viox
 KDIR ?= $(shell d=/lib/modules/$$(uname -r)/build; \
 	 if [ -e $$d/Makefile ]; then echo $$d; else $(HARNESS)/build-kernel.sh; fi)
 VERSION := $(shell tools/version.sh)
-# One suite or selftest to run: make check T=viox_split_ring
+# Suites or selftests to run: make check T=viox_split_ring[,net_guest...]
 T ?=
 
 .PHONY: all modules clean lint check run bench deps kernel dkms help version
@@ -57,7 +57,8 @@ help:
 	@echo "  make lint       checkpatch and sparse (C=2) over the sources"
 	@echo "  make check      install deps, run KUnit and selftests in the debug test"
 	@echo "                  kernel, then the selftests on Debian's stock kernel"
-	@echo "                  (modules built by dkms); T=NAME runs one suite"
+	@echo "                  (modules built by dkms); T=A,B runs the suites"
+	@echo "                  and selftests whose names contain A or B"
 	@echo "  make run        boot the stock-kernel VM and report what viox does"
 	@echo "  make bench      benchmarks against in-tree peers; JSON in bench-results.json"
 	@echo "  make dkms       register and build the modules with dkms for the stock kernel"

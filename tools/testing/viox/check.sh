@@ -5,7 +5,8 @@
 # modules built by dkms. Prints a KTAP line per test and a closing count;
 # exits non-zero on any failure, including a kernel report (WARNING, BUG,
 # KASAN, lockdep, kmemleak) in either guest's log.
-# usage: check.sh [FILTER]   (run only suites/selftests whose name has FILTER)
+# usage: check.sh [FILTER]   (run only suites/selftests whose name has FILTER,
+#                             or one of its comma-separated parts)
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -36,7 +37,15 @@ finish() {
 	exit
 }
 
-wanted() { [ -z "$filter" ] || [[ "$1" == *"$filter"* ]]; }
+# FILTER is one or more comma-separated substrings of a name.
+wanted() {
+	local f
+	[ -z "$filter" ] && return 0
+	for f in ${filter//,/ }; do
+		[[ "$1" == *"$f"* ]] && return 0
+	done
+	return 1
+}
 
 # KUnit: one line per test case from the suite's debugfs KTAP.
 collect_kunit() { # OUTDIR PREFIX

@@ -46,7 +46,13 @@ export VIOX_MODULES="${mods[*]}" VIOX_MODDIR="${VIOX_MODDIR:-}"
 for t in "$VIOX_TOP"/tools/testing/selftests/viox/*.sh; do
 	[ -x "$t" ] || continue		# a sourced helper
 	name=$(basename "$t" .sh)
-	[ -n "${VIOX_FILTER:-}" ] && [[ "$name" != *"$VIOX_FILTER"* ]] && continue
+	if [ -n "${VIOX_FILTER:-}" ]; then
+		hit=
+		for f in ${VIOX_FILTER//,/ }; do
+			[[ "$name" == *"$f"* ]] && hit=1
+		done
+		[ -n "$hit" ] || continue
+	fi
 	timeout -k 5 "${VIOX_SELFTEST_TIMEOUT:-300}" "$t" > "$OUT/selftests/$name.log" 2>&1
 	echo "exit=$?" >> "$OUT/selftests/$name.log"
 done
