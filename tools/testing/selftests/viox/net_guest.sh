@@ -37,9 +37,15 @@ for dev in /dev/viox-net /dev/vhost-net; do
 		t ", two queue pairs moved mid-stream, mergeable" \
 			--queues 2 --reattach --mrg --rx-buf 512 --size 1500 --count 400
 		t ", busy polling 50 us" --busy-poll 50 --count 300
+		[ "$layout" = split ] &&
+			t ", reset owner, no features acked again" --reset-owner --count 300
 		t ", dirty log marks exactly the pages written" --dirty-log
 		t ", dirty log with mergeable buffers on two queue pairs" \
 			--dirty-log --queues 2 --mrg --rx-buf 512 --size 1500
 	done
 done
+# vhost-net spins for as long as the owner asks; viox caps it and yields
+# to the device's other work.
+ktap_check "viox-net a 30 s busy-loop timeout stalls neither vq" \
+	run /dev/viox-net vnbusy --busy-poll 30000000 --count 300
 ktap_finish

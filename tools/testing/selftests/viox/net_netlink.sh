@@ -51,6 +51,10 @@ elif what == "sysfs":
     assert sysfs["tx_packets"] == tx["packets"] and sysfs["rx_packets"] == rx["packets"]
     assert sysfs["tx_bytes"] == tx["bytes"] and sysfs["rx_bytes"] == rx["bytes"]
     assert sysfs["broken"] == sysfs["rx_dropped"] == sysfs["tx_dropped"] == 0
+elif what == "runt":
+    # 16 frames shorter than an Ethernet header, then 64 good ones.
+    assert tx["drops-error"] == 16 and tx["broken"] == 0, tx
+    assert tx["packets"] == 64 == tap["rx"]["packets"], (tx, tap)
 elif what == "broken":
     assert tx["broken"] == 1 and tx["breaks"] == 1 and rx["broken"] == 0, tx
     assert sysfs["broken"] == 1
@@ -112,6 +116,114 @@ if ktap_check "a hostile guest breaks its TX vq and holds the device open" \
 	ktap_check "the broken vq is reported broken, once, in netlink and sysfs" check broken
 fi
 vnet_release
+if ktap_check "a guest sends frames shorter than an Ethernet header, then good ones" \
+	vnet_hold "$work/guest.log" --tap nl2 --hostile runt; then
+	snapshot nl2
+	ktap_check "runts are dropped and counted, the tap sees only the good frames" \
+		check runt
+fi
+vnet_release
+
+# A tenant stalls its own device (an ioctl faulting on a userfaultfd page
+# nobody serves): other users' dumps, opens and closes go on.
+STALL=$VIOX_TOP/tools/testing/viox/uffd-stall.py
+stall_pid=
+stall_start() {
+	local i
+	"$STALL" /dev/viox-net > "$work/stall.log" 2>&1 &
+	stall_pid=$!
+	for i in $(seq 100); do
+		grep -q '^stalled' "$work/stall.log" && return 0
+		sleep 0.1
+	done
+	cat "$work/stall.log"
+	return 1
+}
+
+# finishes_within SECONDS CMD...: CMD ends by itself in time, and succeeds.
+finishes_within() {
+	local t=$1 p i
+	shift
+	"$@" &
+	p=$!
+	for i in $(seq $((t * 10))); do
+		kill -0 "$p" 2>/dev/null || { wait "$p"; return; }
+		sleep 0.1
+	done
+	echo "still blocked after $t s: $*"
+	return 1
+}
+
+dump_lists() { # FILE PID
+	/usr/bin/python3 -c 'import json, sys
+d = json.load(open(sys.argv[1])); print(d)
+assert [x for x in d if x.get("owner-pid") == int(sys.argv[2])]' "$1" "$2"
+}
+
+stalled_dump() {
+	finishes_within 20 viox_ynl --dump dev-get > "$work/stall-dump.json" &&
+	dump_lists "$work/stall-dump.json" "$stall_pid"
+}
+
+open_close() {
+	/usr/bin/python3 -c 'import os; os.close(os.open("/dev/viox-net", os.O_RDWR))'
+}
+
+as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+
+# Another user sees none of root's devices, by dump or by id.
+nobody_sees_nothing() {
+	local out id
+	out=$(as_nobody bash -c "$(declare -f viox_ynl); VIOX_KSRC=$VIOX_KSRC \
+		VIOX_TOP=$VIOX_TOP viox_ynl --dump dev-get") || return 1
+	echo "dump as nobody: $out"
+	[ "$out" = "[]" ] || return 1
+	id=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["id"])' \
+	     "$work/stall-dump.json")
+	out=$(as_nobody bash -c "$(declare -f viox_ynl); VIOX_KSRC=$VIOX_KSRC \
+		VIOX_TOP=$VIOX_TOP viox_ynl --do dev-get --json '{\"id\": $id}'" 2>&1)
+	echo "get $id as nobody: $out"
+	grep -q "No such file or directory" <<<"$out"
+}
+
+# ... but its own device, and root in another netns sees none.
+nobody_sees_own() {
+	local holder out
+	chmod o+rw /dev/viox-net
+	# Not through as_nobody: $! must be the holder itself.
+	setpriv --reuid=65534 --regid=65534 --clear-groups /usr/bin/python3 -c 'import os, time
+fd = os.open("/dev/viox-net", os.O_RDWR); print("open", flush=True); time.sleep(60)' \
+		> "$work/nobody.log" &
+	holder=$!
+	for _ in $(seq 50); do grep -q open "$work/nobody.log" && break; sleep 0.1; done
+	out=$(as_nobody bash -c "$(declare -f viox_ynl); VIOX_KSRC=$VIOX_KSRC \
+		VIOX_TOP=$VIOX_TOP viox_ynl --dump dev-get")
+	chmod o-rw /dev/viox-net
+	kill "$holder"; wait "$holder" 2>/dev/null
+	echo "dump as nobody with its own device open: $out"
+	/usr/bin/python3 -c 'import json, sys; d = json.loads(sys.argv[1])
+assert len(d) == 1 and "owner-pid" not in d[0], d' "$out"
+}
+
+other_netns_sees_nothing() {
+	local out
+	out=$(unshare -n bash -c "$(declare -f viox_ynl); VIOX_KSRC=$VIOX_KSRC \
+		VIOX_TOP=$VIOX_TOP viox_ynl --dump dev-get") || return 1
+	echo "dump from another netns: $out"
+	[ "$out" = "[]" ]
+}
+
+if ktap_check "a tenant stalls its device in an ioctl on a userfaultfd page" stall_start; then
+	ktap_check "a dump during the stall ends and lists the stalled device" stalled_dump
+	ktap_check "other devices open and close during the stall" \
+		finishes_within 20 open_close
+	ktap_check "an unprivileged user sees none of root's devices" nobody_sees_nothing
+	ktap_check "an unprivileged user sees its own device" nobody_sees_own
+	ktap_check "another network namespace sees none of them" other_netns_sees_nothing
+fi
+[ -n "$stall_pid" ] && kill -9 "$stall_pid" 2>/dev/null
+wait "$stall_pid" 2>/dev/null
+ktap_check "the stalled device closes once its owner is killed" finishes_within 20 gone
 sysctl -qw net.ipv6.conf.default.disable_ipv6=0
 rm -rf "$work"
 ktap_finish

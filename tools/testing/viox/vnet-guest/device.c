@@ -38,8 +38,20 @@ static void dev_open(struct qp *p, const uint32_t *base)
 		       (unsigned long long)(features & ~offered));
 		exit(opt.bench ? 3 : 0);
 	}
-	if (ioctl(p->devfd, VHOST_SET_FEATURES, &features))
+	if (opt.reset_owner) {
+		/*
+		 * Ack the device header, then reset: the next owner that acks
+		 * nothing gets no header handling at all, as from vhost-net.
+		 */
+		uint64_t f = features | 1ULL << VHOST_NET_F_VIRTIO_NET_HDR;
+
+		if (ioctl(p->devfd, VHOST_SET_FEATURES, &f) ||
+		    ioctl(p->devfd, VHOST_RESET_OWNER) ||
+		    ioctl(p->devfd, VHOST_SET_OWNER))
+			die("VHOST_SET_FEATURES, RESET_OWNER, SET_OWNER");
+	} else if (ioctl(p->devfd, VHOST_SET_FEATURES, &features)) {
 		die("VHOST_SET_FEATURES");
+	}
 	m = calloc(1, sizeof(*m) + sizeof(m->regions[0]));
 	m->nregions = 1;
 	m->regions[0].guest_phys_addr = 0;
@@ -155,7 +167,14 @@ void post_tx_buf(struct qp *p, unsigned int size)
 	uint64_t addr[2] = { gpa, gpa + BUF_SIZE };
 	uint32_t lens[2] = { HDR_LEN, size };
 
-	vq_add(&p->tx, addr, lens, 2, false);
+	/*
+	 * With no features acked there is no header: the frame alone, in
+	 * its chain's own slot (one-descriptor chains take every id).
+	 */
+	if (opt.reset_owner)
+		vq_add(&p->tx, &addr[0], &lens[1], 1, false);
+	else
+		vq_add(&p->tx, addr, lens, 2, false);
 }
 
 /* Post TX frame @seq on @p, written where its chain will point. */
@@ -163,8 +182,12 @@ void post_tx(struct qp *p, unsigned int seq, unsigned int size)
 {
 	uint64_t gpa = TX_BASE(p->n) + (uint64_t)vq_next_id(&p->tx) * BUF_SIZE;
 
-	memset(gpa_ptr(gpa), 0, HDR_LEN);
-	fill_frame(gpa_ptr(gpa + BUF_SIZE), size, seq);
+	if (opt.reset_owner) {
+		fill_frame(gpa_ptr(gpa), size, seq);
+	} else {
+		memset(gpa_ptr(gpa), 0, HDR_LEN);
+		fill_frame(gpa_ptr(gpa + BUF_SIZE), size, seq);
+	}
 	post_tx_buf(p, size);
 }
 

@@ -4,6 +4,9 @@
  */
 #include "vnet-guest.h"
 
+/* Frames shorter than an Ethernet header that --hostile runt sends. */
+#define RUNTS	16
+
 /* Wait for the device to report @q broken on its error eventfd. */
 static void expect_broken(struct qp *p, struct vq *q, const char *what)
 {
@@ -114,6 +117,28 @@ void test_hostile(void)
 		result(got > 0 && !bad && !dup,
 		       "hostile no-refill: once buffers come, queued frames arrive intact (%u)",
 		       got);
+		return;
+	} else if (!strcmp(h, "runt")) {
+		unsigned int k, used = 0;
+		uint16_t id;
+		uint32_t len;
+
+		/* Frames shorter than an Ethernet header: dropped, not broken. */
+		for (k = 0; k < RUNTS; k++) {
+			gpa = TX_BASE(0) + (uint64_t)vq_next_id(q) * BUF_SIZE;
+			memset(gpa_ptr(gpa), 0, HDR_LEN);
+			memset(gpa_ptr(gpa + BUF_SIZE), 0xff, 8);
+			post_tx_buf(p, 8);
+		}
+		kick(q);
+		while (used < RUNTS && wait_fd(q->call, TIMEOUT_MS))
+			while (vq_used(q, &id, &len))
+				used++;
+		result(used == RUNTS, "hostile runt: %u frames of 8 bytes are used (%u)",
+		       RUNTS, used);
+		/* What is checked: good frames after them arrive, and only they. */
+		opt.count = 64;
+		test_tx();
 		return;
 	} else if (!strcmp(h, "kickstorm")) {
 		double end = now() + opt.seconds;

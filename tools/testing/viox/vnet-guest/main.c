@@ -75,16 +75,19 @@ static void usage(void)
 	printf("usage: vnet-guest [--dev PATH] [--tap NAME] [--queues N] [--packed]\n"
 	       "                  [--mrg] [--hdr-by-dev] [--count N] [--size BYTES]\n"
 	       "                  [--rx-buf BYTES] [--ring N] [--reattach] [--dirty-log]\n"
-	       "                  [--hostile loop|oob|nested|norefill|kickstorm]\n"
+	       "                  [--hostile loop|oob|nested|norefill|kickstorm|runt]\n"
 	       "                  [--busy-poll US] [--bench tx|rx] [--seconds S]\n"
-	       "                  [--hold S]\n"
+	       "                  [--hold S] [--reset-owner]\n"
 	       "Drives vhost-net style devices as a guest would, one device file per\n"
 	       "queue pair (N at most %u) on one tap, and checks every byte both ways,\n"
 	       "printing KTAP. --reattach moves to new device files mid-stream;\n"
 	       "--dirty-log checks the pages the device marks; --hostile misbehaves\n"
 	       "on purpose (kickstorm lasts S seconds); --hold keeps the devices open\n"
 	       "S seconds after the checks; --busy-poll sets each vq's busy-loop\n"
-	       "timeout and reads it back. With --bench it moves --size\n"
+	       "timeout and reads it back; --reset-owner acks the device header,\n"
+	       "resets the owner and goes on without acking features again: with\n"
+	       "no header at all then, it sends frames alone (TX only).\n"
+	       "With --bench it moves --size\n"
 	       "frames one way for S seconds and prints {\"pps\": N, \"bps\": N,\n"
 	       "\"worker_ns_per_packet\": N} (bits of frame data per second; the\n"
 	       "device worker's CPU time per packet, -1 if unknown); with two or\n"
@@ -101,7 +104,7 @@ int main(int argc, char **argv)
 		{ "ring", 1, 0, 'n' }, { "bench", 1, 0, 'b' }, { "seconds", 1, 0, 'S' },
 		{ "queues", 1, 0, 'q' }, { "reattach", 0, 0, 'R' },
 		{ "dirty-log", 0, 0, 'L' }, { "hostile", 1, 0, 'X' }, { "hold", 1, 0, 'o' },
-		{ "busy-poll", 1, 0, 'B' },
+		{ "busy-poll", 1, 0, 'B' }, { "reset-owner", 0, 0, 'O' },
 		{ "help", 0, 0, 'h' }, {}
 	};
 	int c;
@@ -125,6 +128,7 @@ int main(int argc, char **argv)
 		case 'X': opt.hostile = optarg; break;
 		case 'o': opt.hold = atoi(optarg); break;
 		case 'B': opt.busy_poll = atoi(optarg); break;
+		case 'O': opt.reset_owner = true; break;
 		case 'h': usage(); return 0;
 		default: usage(); return 2;
 		}
@@ -133,6 +137,7 @@ int main(int argc, char **argv)
 	    (!opt.mrg && opt.rx_buf < opt.size + HDR_LEN) || !opt.num ||
 	    opt.num > 1024 || (opt.num & (opt.num - 1)) || !opt.queues ||
 	    opt.queues > MAX_QP || opt.count > MAX_COUNT ||
+	    (opt.reset_owner && (opt.packed || opt.mrg || opt.hdr_by_dev)) ||
 	    (opt.bench && strcmp(opt.bench, "tx") && strcmp(opt.bench, "rx"))) {
 		usage();
 		return 2;
@@ -151,6 +156,9 @@ int main(int argc, char **argv)
 		test_hostile();
 	} else if (opt.dirty_log) {
 		test_dirty_log();
+	} else if (opt.reset_owner) {
+		/* Without a header a vnet-header tap cannot receive into it. */
+		test_tx();
 	} else {
 		test_tx();
 		test_rx();

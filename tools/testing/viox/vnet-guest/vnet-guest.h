@@ -51,7 +51,7 @@
 
 struct options {
 	const char *dev, *tap, *bench, *hostile;
-	bool packed, mrg, hdr_by_dev, reattach, dirty_log;
+	bool packed, mrg, hdr_by_dev, reattach, dirty_log, reset_owner;
 	unsigned int count, size, num, rx_buf, seconds, queues, hold, busy_poll;
 };
 
