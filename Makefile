@@ -13,8 +13,12 @@ KDIR ?= $(shell d=/lib/modules/$$(uname -r)/build; \
 VERSION := $(shell tools/version.sh)
 # One suite or selftest to run: make check T=viox_split_ring
 T ?=
+# make fuzz: seconds per fuzzer (only as given on the command line: bash
+# keeps a SECONDS of its own) and the seed (random if not given).
+FUZZ_SECONDS := $(if $(filter command line,$(origin SECONDS)),$(SECONDS),600)
+SEED ?=
 
-.PHONY: all modules clean lint check run bench deps kernel dkms help version
+.PHONY: all modules clean lint check fuzz run bench deps kernel dkms help version
 
 all: modules
 
@@ -39,6 +43,9 @@ kernel: deps
 check: deps
 	@$(HARNESS)/check.sh $(T)
 
+fuzz: deps
+	@$(HARNESS)/fuzz/run.sh "$(FUZZ_SECONDS)" "$(SEED)" "$(T)"
+
 run: deps
 	@$(HARNESS)/run.sh
 
@@ -58,6 +65,9 @@ help:
 	@echo "  make check      install deps, run KUnit and selftests in the debug test"
 	@echo "                  kernel, then the selftests on Debian's stock kernel"
 	@echo "                  (modules built by dkms); T=NAME runs one suite"
+	@echo "  make fuzz       run the fuzzers in the debug test kernel, SECONDS=N each"
+	@echo "                  (default 600) from SEED=S (default random); T=NAME runs"
+	@echo "                  one (rings, ioctl, netlink, mbx)"
 	@echo "  make run        boot the stock-kernel VM and report what viox does"
 	@echo "  make bench      benchmarks against in-tree peers; JSON in bench-results.json"
 	@echo "  make dkms       register and build the modules with dkms for the stock kernel"
