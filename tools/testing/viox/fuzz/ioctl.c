@@ -309,18 +309,18 @@ static int op_setup(struct rng *r, int fd)
 	err = xioctl(fd, VHOST_SET_OWNER, NULL);
 	if (err && err != EBUSY)
 		return err;
-	if ((err = xioctl(fd, VHOST_SET_FEATURES, &f)) || (err = -fz_set_mem(fd, env.mem, 2)))
-		return err;
-	for (i = 0; i < 2; i++) {
+	err = xioctl(fd, VHOST_SET_FEATURES, &f);
+	if (!err)
+		err = -fz_set_mem(fd, env.mem, 2);
+	for (i = 0; !err && i < 2; i++) {
 		struct fz_vq q = { .idx = i, .num = 256, .gpa = ENV_RINGS(s, i),
 				   .kick = env.kick[s][i], .call = env.call[s][i], .err = -1 };
 
-		if ((err = -fz_vq_setup(&d, &q)))
-			return err;
-		if ((err = -fz_set_backend(fd, i, env.tap[0])))
-			return err;
+		err = -fz_vq_setup(&d, &q);
+		if (!err)
+			err = -fz_set_backend(fd, i, env.tap[0]);
 	}
-	return 0;
+	return err;
 }
 
 /* Close a slot's file (others may be using it) and open a new one. */
