@@ -41,11 +41,12 @@ fuzz_run() {
 # Tasks blocked in the kernel (D state), with their kernel stacks: what a
 # hang looks like from inside, the test kernel having no hung-task detector.
 fuzz_blocked() {
-	local p
-	for p in /proc/[0-9]*; do
-		[ "$(awk '/^State:/ { print $2 }' "$p/status" 2>/dev/null)" = D ] || continue
-		echo "# blocked: ${p#/proc/} $(tr '\0' ' ' < "$p/cmdline")"
-		sed 's/^/#   /' "$p/stack" 2>/dev/null
+	local t
+	# Every thread: a fuzzer's helper thread may be the one stuck.
+	for t in /proc/[0-9]*/task/[0-9]*; do
+		[ "$(awk '/^State:/ { print $2 }' "$t/status" 2>/dev/null)" = D ] || continue
+		echo "# blocked: thread ${t##*/} of $(tr '\0' ' ' < "$t/cmdline")"
+		sed 's/^/#   /' "$t/stack" 2>/dev/null
 	done
 }
 
