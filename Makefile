@@ -13,8 +13,12 @@ KDIR ?= $(shell d=/lib/modules/$$(uname -r)/build; \
 VERSION := $(shell tools/version.sh)
 # Suites or selftests to run: make check T=viox_split_ring[,net_guest...]
 T ?=
+# make fuzz: seconds per fuzzer (only as given on the command line: bash
+# keeps a SECONDS of its own) and the seed (random if not given).
+FUZZ_SECONDS := $(if $(filter command line,$(origin SECONDS)),$(SECONDS),600)
+SEED ?=
 
-.PHONY: all modules clean lint check run bench deps kernel dkms help version
+.PHONY: all modules clean lint check fuzz run bench deps kernel dkms help version
 
 all: modules
 
@@ -39,6 +43,9 @@ kernel: deps
 check: deps
 	@$(HARNESS)/check.sh $(T)
 
+fuzz: deps
+	@$(HARNESS)/fuzz/run.sh "$(FUZZ_SECONDS)" "$(SEED)" "$(T)"
+
 run: deps
 	@$(HARNESS)/run.sh
 
@@ -59,6 +66,9 @@ help:
 	@echo "                  kernel, then the selftests on Debian's stock kernel"
 	@echo "                  (modules built by dkms); T=A,B runs the suites"
 	@echo "                  and selftests whose names contain A or B"
+	@echo "  make fuzz       run the fuzzers in the debug test kernel, SECONDS=N each"
+	@echo "                  (default 600) from SEED=S (default random); T=NAME runs"
+	@echo "                  one (rings, ioctl, netlink, mbx)"
 	@echo "  make run        boot the stock-kernel VM and report what viox does"
 	@echo "  make bench      benchmarks against in-tree peers; JSON in bench-results.json"
 	@echo "  make dkms       register and build the modules with dkms for the stock kernel"

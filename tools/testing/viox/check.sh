@@ -145,7 +145,8 @@ mkdir -p "$runs"
 echo "KTAP version 1"
 
 # Userspace helpers the selftests run in the guests.
-if make -s -C "$VIOX_HARNESS/vnet-guest" >"$runs.tools.log" 2>&1; then
+if make -s -C "$VIOX_HARNESS/vnet-guest" >"$runs.tools.log" 2>&1 &&
+   make -s -C "$VIOX_HARNESS/fuzz" >>"$runs.tools.log" 2>&1; then
 	report ok "build/test tools"
 else
 	report fail "build/test tools" "$runs.tools.log"

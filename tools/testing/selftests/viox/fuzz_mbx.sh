@@ -1,0 +1,68 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# viox_igb's VF mailbox fuzzed from a raw VF's BAR (random messages,
+# register abuse, floods, a held buffer) while `ip link set vf`, devlink
+# and VF function resets run and numvfs changes under them. Nothing may
+# reach the kernel log; afterwards a VF on igbvf and the PF still pass
+# traffic and the health reporter answers.
+. "$(dirname "$0")/ktap.sh"
+. "$(dirname "$0")/igb_lib.sh"
+. "$(dirname "$0")/fuzz_lib.sh"
+
+igb_debug_kernel_only "the mailbox fuzzer"
+
+FUZZ_NAME=mbx
+kmod_load igbvf
+insmod "$(viox_ko viox_igb)" 2>/dev/null
+bdf=$(igb_pf_bdf) || { echo "Bail out! no 82576"; exit 1; }
+pci_bind "$bdf" viox_igb || { echo "Bail out! cannot bind viox_igb"; exit 1; }
+igb_wire_setup >/dev/null || { echo "Bail out! no wire NIC"; exit 1; }
+pf=$(pci_netdev "$bdf")
+igb_pf_setup "$pf"
+echo 3 > "/sys/bus/pci/devices/$bdf/sriov_numvfs"
+
+secs=$(fuzz_seconds 30 0)
+log=$(mktemp)
+fuzz_run "$log" "$secs" /usr/bin/python3 "$FUZZ_DIR/mbx-fuzz.py" "$bdf" --vf 1 \
+	--seed "$FUZZ_SEED" --seconds "$secs"
+ktap_check "mbx: $secs s from seed $FUZZ_SEED, the fuzzer ran to its end" \
+	fuzz_finished "$log"
+ktap_check "mbx: no kernel report" fuzz_no_report
+ktap_check "mbx: mailbox messages sent" fuzz_at_least "$log" messages $((secs * 3))
+ktap_check "mbx: admin calls made" fuzz_at_least "$log" "admin calls" "$secs"
+ktap_check "mbx: no admin call hung" sh -c "! grep -q 'TIMED OUT' '$log'"
+
+# Afterwards: one VF on igbvf reaches the wire, and so does the PF.
+vf_works() {
+	local dev
+	igb_vfs_unbind "$bdf"
+	echo 0 > "/sys/bus/pci/devices/$bdf/sriov_numvfs" || return 1
+	echo 1 > "/sys/bus/pci/devices/$bdf/sriov_numvfs" || return 1
+	ip link set "$pf" vf 0 state auto
+	ip link set "$pf" vf 0 vlan 0
+	ip link set "$pf" vf 0 spoofchk on
+	ip link set "$pf" vf 0 trust off
+	ip link set "$pf" vf 0 max_tx_rate 0
+	ip link set "$pf" vf 0 mac 02:00:00:00:fa:01
+	devlink dev param set "pci/$bdf" name vf_msg_rate value 200 cmode runtime
+	echo 1 > "/sys/bus/pci/devices/$(vfbdf 0)/reset"
+	dev=$(pci_netdev "$(vfbdf 0)") || return 1
+	ip netns add fzvf
+	ip link set "$dev" netns fzvf
+	ip -n fzvf addr add 192.0.2.30/24 dev "$dev"
+	ip -n fzvf link set "$dev" up
+	wait_carrier "$dev" fzvf
+	ip netns exec fzvf ping -c 3 -i 0.2 -W 2 "$IGB_WIRE_IP"
+}
+fuzz_watchdog 90
+ktap_check "mbx: a VF on igbvf reaches the wire afterwards" vf_works
+fuzz_watchdog_off
+ktap_check "mbx: the PF reaches the wire afterwards" ping -c 3 -i 0.2 -W 2 "$IGB_WIRE_IP"
+ktap_check "mbx: the vf_mbx health reporter answers" \
+	devlink health diagnose "pci/$bdf" reporter vf_mbx
+ip netns del fzvf 2>/dev/null
+igb_vfs_unbind "$bdf"
+echo 0 > "/sys/bus/pci/devices/$bdf/sriov_numvfs"
+ip link set "$pf" down
+rm -f "$log"
+ktap_finish

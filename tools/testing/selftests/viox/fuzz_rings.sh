@@ -1,0 +1,28 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# viox_net under hostile rings: split and packed, TX and RX, chains with
+# any address, length, flags, next index or indirect table, loops and
+# chains longer than the ring, and a thread rewriting the rings while the
+# device reads them. Nothing may reach the kernel log but the broken-vq
+# lines, every device file is released, and the device works afterwards.
+. "$(dirname "$0")/ktap.sh"
+. "$(dirname "$0")/fuzz_lib.sh"
+
+FUZZ_NAME=rings
+kmod_load tun
+secs=$(fuzz_seconds 45 10)
+log=$(mktemp)
+fuzz_run "$log" "$secs" "$FUZZ_BIN" rings --seed "$FUZZ_SEED" --seconds "$secs"
+ktap_check "rings: $secs s from seed $FUZZ_SEED, the fuzzer ran to its end" \
+	fuzz_finished "$log"
+ktap_check "rings: no kernel report" fuzz_no_report
+ktap_check "rings: rounds on split rings" fuzz_at_least "$log" "round split" 3
+ktap_check "rings: rounds on packed rings" fuzz_at_least "$log" "round packed" 3
+ktap_check "rings: descriptors posted" fuzz_at_least "$log" descriptors $((secs * 20))
+ktap_check "rings: hostile chains posted" fuzz_at_least "$log" "hostile chains" $secs
+ktap_check "rings: the device used buffers" fuzz_at_least "$log" "used entries" $secs
+ktap_check "rings: vqs broke and were restarted" fuzz_at_least "$log" "vq breaks" 1
+ktap_check "rings: every device file released" fuzz_devices_released
+ktap_check "rings: the device passes traffic afterwards" fuzz_device_works
+rm -f "$log"
+ktap_finish
