@@ -191,8 +191,9 @@ class MailboxFuzzer:
 class Admin:
     """ip link set vf, devlink, VF resets: what an admin does meanwhile."""
 
-    def __init__(self, pf, netdev, rng, stats, maxvfs):
+    def __init__(self, pf, netdev, rng, stats, maxvfs, flr=True):
         self.pf, self.dev, self.rng, self.stats, self.maxvfs = pf, netdev, rng, stats, maxvfs
+        self.flr = flr          # VF function resets among the calls
         self.current = None     # the call in progress, to name a hang
 
     def run(self, cmd, name):
@@ -238,7 +239,7 @@ class Admin:
             port = f"{h}/{r.randrange(self.maxvfs + 2)}"
             self.run(["devlink", "port", "function", "set", port, "hw_addr",
                       mac_str(mac(r))], "devlink port function hw_addr")
-        elif roll == 9:
+        elif roll == 9 or not self.flr:
             self.run(["ip", "-d", "-j", "link", "show", "dev", self.dev], "ip link show")
         else:
             bdf = vf_bdf(self.pf, int(vf))
@@ -269,6 +270,8 @@ def main():
     ap.add_argument("--seed", type=int, default=None)
     ap.add_argument("--seconds", type=float, default=10)
     ap.add_argument("--trace", action="store_true")
+    ap.add_argument("--no-flr", action="store_true",
+                    help="no VF function resets among the admin's calls")
     a = ap.parse_args()
     seed = a.seed if a.seed is not None else random.SystemRandom().randrange(2**32)
     print(f"# mbx-fuzz: seed {seed}, {a.seconds:g} seconds, PF {a.pf}, raw VF {a.vf}", flush=True)
@@ -278,7 +281,8 @@ def main():
     rng = random.Random(f"{seed}/mailbox")
     start = time.monotonic()
     deadline = start + a.seconds
-    admin = Admin(a.pf, netdev, random.Random(f"{seed}/admin"), stats, maxvfs)
+    admin = Admin(a.pf, netdev, random.Random(f"{seed}/admin"), stats, maxvfs,
+                  flr=not a.no_flr)
 
     def admin_loop():
         while time.monotonic() < deadline:
