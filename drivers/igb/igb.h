@@ -33,6 +33,7 @@
 #define VIGB_MAX_VFS		7	/* the PF keeps a pool for itself */
 #define VIGB_VF_MC_HASHES	30	/* what one mailbox message carries */
 #define VIGB_VF_MSG_RATE	200	/* default mailbox messages a VF may send a second */
+#define VIGB_RAR_PF		~0u	/* vigb_rar_taken(): asked by the PF */
 
 struct vigb_adapter;
 struct vigb_pool;
@@ -191,6 +192,10 @@ struct vigb_adapter {
 	unsigned long active_vlans[BITS_TO_LONGS(VLAN_N_VID)];
 	unsigned int pf_rar_count;	/* unicast entries programmed */
 
+	/* The shared filter tables (filters.c). */
+	spinlock_t filt_lock;		/* rar_mac, VLVF, VFTA */
+	u8 rar_mac[VIGB_RAR_ENTRIES][ETH_ALEN]; /* who holds which address */
+
 	/* SR-IOV: VF i owns pool i, the PF the pool after the last VF. */
 	unsigned int num_vfs;
 	struct vigb_vf *vfs;
@@ -305,12 +310,22 @@ void vigb_watchdog(struct work_struct *work);
 void vigb_reset_task(struct work_struct *work);
 int vigb_full_reset(struct vigb_adapter *ad);
 
+/* filters.c */
+void vigb_rar_set(struct vigb_adapter *ad, unsigned int idx, const u8 *mac,
+		  u32 pools);
+void vigb_rar_clear(struct vigb_adapter *ad, unsigned int idx);
+int vigb_rar_claim(struct vigb_adapter *ad, unsigned int idx, const u8 *mac,
+		   u32 pools);
+bool vigb_rar_taken(struct vigb_adapter *ad, const u8 *mac, unsigned int idx);
+void vigb_vfta_rebuild(struct vigb_adapter *ad);
+void vigb_vfta_set(struct vigb_adapter *ad, u16 vid, bool on);
+int vigb_vlvf_set(struct vigb_adapter *ad, u16 vid, unsigned int pool, bool on);
+void vigb_mta_write(struct vigb_adapter *ad);
+
 /* sriov.c */
 int vigb_sriov_configure(struct pci_dev *pdev, int num_vfs);
 void vigb_sriov_disable(struct vigb_adapter *ad);
 void vigb_vmdq_configure(struct vigb_adapter *ad);
-int vigb_vlvf_set(struct vigb_adapter *ad, u16 vid, unsigned int pool, bool on);
-void vigb_mta_write(struct vigb_adapter *ad);
 void vigb_vf_mta_rebuild(struct vigb_adapter *ad);
 void vigb_pool_set_gates(struct vigb_adapter *ad, unsigned int pool, bool on);
 void vigb_vf_apply(struct vigb_adapter *ad, unsigned int vf);

@@ -79,6 +79,7 @@ static int vigb_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	mutex_init(&ad->stats_lock);
 	mutex_init(&ad->vf_lock);
 	spin_lock_init(&ad->mta_lock);
+	spin_lock_init(&ad->filt_lock);
 	INIT_DELAYED_WORK(&ad->mbx_work, vigb_mbx_work);
 	INIT_DELAYED_WORK(&ad->watchdog, vigb_watchdog);
 	INIT_WORK(&ad->reset_task, vigb_reset_task);

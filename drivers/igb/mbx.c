@@ -191,6 +191,8 @@ static void vigb_vf_reset_msg(struct vigb_adapter *ad, unsigned int vf)
 	 */
 	if (!is_valid_ether_addr(v->mac))
 		eth_random_addr(v->mac);
+	while (!v->admin_mac && vigb_rar_taken(ad, v->mac, VIGB_VF_RAR(vf)))
+		eth_random_addr(v->mac);
 	v->cts = true;
 	vigb_vf_apply(ad, vf);
 	reply[0] = VIGB_VF_RESET | VIGB_MSG_ACK;
@@ -227,6 +229,13 @@ static int vigb_vf_set_mac(struct vigb_adapter *ad, unsigned int vf,
 				     "VF %u may not change its admin-set address %pM to %pM (not trusted)\n",
 				     vf, v->mac, mac);
 		return -EPERM;
+	}
+	if (vigb_rar_claim(ad, VIGB_VF_RAR(vf), mac, BIT(vf))) {
+		v->mbx.spoof++;
+		dev_warn_ratelimited(&ad->pdev->dev,
+				     "VF %u may not take %pM: the PF, another VF or a pool has it\n",
+				     vf, mac);
+		return -EADDRINUSE;
 	}
 	ether_addr_copy(v->mac, mac);
 	vigb_vf_apply(ad, vf);

@@ -86,7 +86,6 @@ static void vigb_configure_global(struct vigb_adapter *ad)
 {
 	struct net_device *dev = ad->netdev;
 	u32 rctl = VIGB_RCTL_EN | VIGB_RCTL_BAM | VIGB_RCTL_SECRC;
-	unsigned int vid;
 
 	if (dev->mtu > ETH_DATA_LEN)
 		rctl |= VIGB_RCTL_LPE;
@@ -94,12 +93,9 @@ static void vigb_configure_global(struct vigb_adapter *ad)
 	vigb_wr32(ad, VIGB_RCTL, rctl);
 	vigb_wr32(ad, VIGB_TCTL, VIGB_TCTL_EN | VIGB_TCTL_PSP | VIGB_TCTL_CT |
 		  VIGB_TCTL_COLD | VIGB_TCTL_RTLC);
-	for (vid = 0; vid < VIGB_VFTA_REGS; vid++)
-		vigb_wr32(ad, VIGB_VFTA(vid), 0);
-	for_each_set_bit(vid, ad->active_vlans, VLAN_N_VID)
-		vigb_hw_set_vfta(ad, vid, true);
+	vigb_vfta_rebuild(ad);
 	vigb_apply_features(ad, dev->features);
-	vigb_hw_set_rar(ad, 0, dev->dev_addr, BIT(ad->first_queue));
+	vigb_rar_set(ad, 0, dev->dev_addr, BIT(ad->first_queue));
 	/* The address lists are walked under their lock, as the core does. */
 	netif_addr_lock_bh(dev);
 	vigb_set_rx_mode(dev);
@@ -223,11 +219,18 @@ void vigb_set_rx_mode(struct net_device *dev)
 	if (netdev_uc_count(dev) > VIGB_PF_RAR_SLOTS - 1) {
 		rctl |= VIGB_RCTL_UPE;
 	} else {
-		netdev_for_each_uc_addr(ha, dev)
-			vigb_hw_set_rar(ad, slot++, ha->addr, BIT(ad->first_queue));
+		netdev_for_each_uc_addr(ha, dev) {
+			/* A VF's or a pool's: the device would copy it to both. */
+			if (vigb_rar_taken(ad, ha->addr, VIGB_RAR_PF)) {
+				netdev_warn_once(dev, "%pM is a VF's or pool's address: not received\n",
+						 ha->addr);
+				continue;
+			}
+			vigb_rar_set(ad, slot++, ha->addr, BIT(ad->first_queue));
+		}
 	}
 	for (i = slot; i < ad->pf_rar_count; i++)
-		vigb_hw_clear_rar(ad, i);
+		vigb_rar_clear(ad, i);
 	ad->pf_rar_count = slot;
 
 	spin_lock(&ad->mta_lock);
@@ -250,8 +253,12 @@ static int vigb_set_mac(struct net_device *dev, void *p)
 
 	if (!is_valid_ether_addr(sa->sa_data))
 		return -EADDRNOTAVAIL;
+	if (vigb_rar_taken(ad, sa->sa_data, VIGB_RAR_PF)) {
+		netdev_err(dev, "%pM is a VF's or pool's address\n", sa->sa_data);
+		return -EADDRINUSE;
+	}
 	eth_hw_addr_set(dev, sa->sa_data);
-	vigb_hw_set_rar(ad, 0, dev->dev_addr, BIT(ad->first_queue));
+	vigb_rar_set(ad, 0, dev->dev_addr, BIT(ad->first_queue));
 	return 0;
 }
 
@@ -271,7 +278,7 @@ static int vigb_vlan_add(struct net_device *dev, __be16 proto, u16 vid)
 	int err = 0;
 
 	set_bit(vid, ad->active_vlans);
-	vigb_hw_set_vfta(ad, vid, true);
+	vigb_vfta_set(ad, vid, true);
 	if (vigb_vmdq(ad)) {
 		mutex_lock(&ad->vf_lock);
 		err = vigb_vlvf_set(ad, vid, ad->first_queue, true);
@@ -294,7 +301,7 @@ static int vigb_vlan_kill(struct net_device *dev, __be16 proto, u16 vid)
 		vigb_vlvf_set(ad, vid, ad->first_queue, false);
 		mutex_unlock(&ad->vf_lock);
 	} else {
-		vigb_hw_set_vfta(ad, vid, false);
+		vigb_vfta_set(ad, vid, false);
 	}
 	return 0;
 }

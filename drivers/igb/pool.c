@@ -37,10 +37,7 @@ static void vigb_pool_write_mac(struct vigb_adapter *ad, struct vigb_pool *pl)
 {
 	unsigned int p = pl->pub.id;
 
-	if (is_valid_ether_addr(pl->mac))
-		vigb_hw_set_rar(ad, VIGB_VF_RAR(p), pl->mac, BIT(p));
-	else
-		vigb_hw_clear_rar(ad, VIGB_VF_RAR(p));
+	vigb_rar_set(ad, VIGB_VF_RAR(p), pl->mac, BIT(p));
 }
 
 /* The filters and gates of pool p, from its state (vf_lock held). */
@@ -180,7 +177,7 @@ static void vigb_pool_unreserve(struct vigb_adapter *ad, struct vigb_pool *pl)
 
 	mutex_lock(&ad->vf_lock);
 	vigb_pool_set_gates(ad, p, false);
-	vigb_hw_clear_rar(ad, VIGB_VF_RAR(p));
+	vigb_rar_clear(ad, VIGB_VF_RAR(p));
 	for_each_set_bit(vid, pl->vlans, VLAN_N_VID)
 		vigb_vlvf_set(ad, vid, p, false);
 	vigb_wr32(ad, VIGB_VMOLR(p), 0);
@@ -318,6 +315,7 @@ static int vigb_pool_set_mac(struct viox_pool *pool, const u8 *mac,
 {
 	struct vigb_pool *pl = to_vigb_pool(pool);
 	struct vigb_adapter *ad = pl->ad;
+	int err;
 
 	ASSERT_RTNL();
 	if (!is_zero_ether_addr(mac) && !is_valid_ether_addr(mac)) {
@@ -325,10 +323,13 @@ static int vigb_pool_set_mac(struct viox_pool *pool, const u8 *mac,
 		return -EADDRNOTAVAIL;
 	}
 	mutex_lock(&ad->vf_lock);
-	ether_addr_copy(pl->mac, mac);
-	vigb_pool_write_mac(ad, pl);
+	err = vigb_rar_claim(ad, VIGB_VF_RAR(pool->id), mac, BIT(pool->id));
+	if (!err)
+		ether_addr_copy(pl->mac, mac);
 	mutex_unlock(&ad->vf_lock);
-	return 0;
+	if (err)
+		NL_SET_ERR_MSG_MOD(extack, "the PF, a VF or another pool has this address");
+	return err;
 }
 
 static int vigb_pool_vlan_add(struct viox_pool *pool, u16 vid,

@@ -20,19 +20,6 @@ bool vigb_vf_link_allowed(struct vigb_adapter *ad, unsigned int vf)
 	return ad->vfs[vf].link_state != IFLA_VF_LINK_STATE_DISABLE;
 }
 
-/* The MTA is shared: the PF's hashes or'd with every VF's and pool's. */
-void vigb_mta_write(struct vigb_adapter *ad)
-{
-	unsigned long flags;
-	unsigned int i;
-
-	spin_lock_irqsave(&ad->mta_lock, flags);
-	for (i = 0; i < VIGB_MTA_REGS; i++)
-		vigb_wr32(ad, VIGB_MTA(i),
-			  ad->pf_mta[i] | ad->vf_mta[i] | ad->pool_mta[i]);
-	spin_unlock_irqrestore(&ad->mta_lock, flags);
-}
-
 void vigb_vf_mta_rebuild(struct vigb_adapter *ad)
 {
 	u32 mta[VIGB_MTA_REGS] = {};
@@ -50,50 +37,6 @@ void vigb_vf_mta_rebuild(struct vigb_adapter *ad)
 	memcpy(ad->vf_mta, mta, sizeof(mta));
 	spin_unlock_irqrestore(&ad->mta_lock, flags);
 	vigb_mta_write(ad);
-}
-
-/*
- * Add or remove a pool from the VLAN filter of VID, taking or freeing a
- * VLVF entry; the VFTA bit follows whether anyone still wants the VID.
- */
-int vigb_vlvf_set(struct vigb_adapter *ad, u16 vid, unsigned int pool, bool on)
-{
-	int i, idx = -1, free = -1;
-	u32 v, pools;
-
-	for (i = 0; i < VIGB_VLVF_ENTRIES; i++) {
-		v = vigb_rd32(ad, VIGB_VLVF(i));
-		if (!(v & VIGB_VLVF_EN)) {
-			if (free < 0)
-				free = i;
-		} else if ((v & VIGB_VLVF_VID_MASK) == vid) {
-			idx = i;
-			break;
-		}
-	}
-	if (idx < 0) {
-		if (!on)
-			return 0;
-		if (free < 0)
-			return -ENOSPC;
-		idx = free;
-		v = VIGB_VLVF_EN | vid;
-	}
-	pools = (v & VIGB_VLVF_POOL_MASK) >> VIGB_VLVF_POOL_SHIFT;
-	if (on)
-		pools |= BIT(pool);
-	else
-		pools &= ~BIT(pool);
-	if (!pools) {
-		vigb_wr32(ad, VIGB_VLVF(idx), 0);
-		if (!test_bit(vid, ad->active_vlans))
-			vigb_hw_set_vfta(ad, vid, false);
-		return 0;
-	}
-	vigb_wr32(ad, VIGB_VLVF(idx), VIGB_VLVF_EN | vid |
-		  (pools << VIGB_VLVF_POOL_SHIFT));
-	vigb_hw_set_vfta(ad, vid, true);
-	return 0;
 }
 
 static u32 vigb_vf_vmolr(struct vigb_adapter *ad, unsigned int vf)
@@ -155,10 +98,7 @@ void vigb_vf_apply(struct vigb_adapter *ad, unsigned int vf)
 	u32 dtxswc = vigb_rd32(ad, VIGB_DTXSWC);
 
 	lockdep_assert_held(&ad->vf_lock);
-	if (is_valid_ether_addr(v->mac))
-		vigb_hw_set_rar(ad, VIGB_VF_RAR(vf), v->mac, BIT(vf));
-	else
-		vigb_hw_clear_rar(ad, VIGB_VF_RAR(vf));
+	vigb_rar_set(ad, VIGB_VF_RAR(vf), v->mac, BIT(vf));
 	vigb_wr32(ad, VIGB_VMOLR(vf), vigb_vf_vmolr(ad, vf));
 	vigb_wr32(ad, VIGB_VMVIR(vf), v->port_vlan ?
 		  VIGB_VMVIR_DEFAULT | v->port_vlan | (v->port_qos << 13) : 0);
@@ -240,6 +180,7 @@ void vigb_vmdq_configure(struct vigb_adapter *ad)
 			vigb_wr32(ad, VIGB_VLVF(vid), 0);
 		return;
 	}
+
 	vigb_wr32(ad, VIGB_MRQC, VIGB_MRQC_VMDQ);
 	vigb_wr32(ad, VIGB_VT_CTL, (pf << VIGB_VT_CTL_DEF_POOL_SHIFT) |
 		  VIGB_VT_CTL_REPL_EN);
@@ -253,10 +194,10 @@ void vigb_vmdq_configure(struct vigb_adapter *ad)
 	vigb_wr32(ad, VIGB_VMVIR(pf), 0);
 	vigb_pool_set_gates(ad, pf, true);
 	vigb_wr32(ad, VIGB_DTXSWC, vigb_rd32(ad, VIGB_DTXSWC) | VIGB_DTXSWC_LOOPBACK);
-	for_each_set_bit(vid, ad->active_vlans, VLAN_N_VID)
-		vigb_vlvf_set(ad, vid, pf, true);
 
 	mutex_lock(&ad->vf_lock);
+	for_each_set_bit(vid, ad->active_vlans, VLAN_N_VID)
+		vigb_vlvf_set(ad, vid, pf, true);
 	for (vf = 0; vf < ad->num_vfs; vf++) {
 		struct vigb_vf *v = &ad->vfs[vf];
 
@@ -310,7 +251,7 @@ static int vigb_sriov_relayout(struct vigb_adapter *ad, unsigned int num_vfs,
 	ad->vfs = vfs;
 	mutex_unlock(&ad->vf_lock);
 	ad->first_queue = num_vfs;
-	vigb_hw_clear_rar(ad, 0);
+	vigb_rar_clear(ad, 0);
 	vigb_wr32(ad, VIGB_VFRE, 0);
 	vigb_wr32(ad, VIGB_VFTE, 0);
 	if (running)

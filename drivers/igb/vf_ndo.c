@@ -18,10 +18,15 @@ static struct vigb_adapter *vigb_vf_lock(struct net_device *dev, int vf)
 	return ad;
 }
 
-/* An admin address (all zeroes: the VF's own choice again). */
+/*
+ * An admin address (all zeroes: the VF's own choice again): -EINVAL for
+ * one that is not unicast, -EADDRINUSE for one the PF, another VF or a
+ * pool has.
+ */
 int vigb_vf_set_admin_mac(struct vigb_adapter *ad, unsigned int vf, const u8 *mac)
 {
 	struct vigb_vf *v;
+	int err;
 
 	if (!is_zero_ether_addr(mac) && !is_valid_ether_addr(mac))
 		return -EINVAL;
@@ -31,6 +36,11 @@ int vigb_vf_set_admin_mac(struct vigb_adapter *ad, unsigned int vf, const u8 *ma
 		return -EINVAL;
 	}
 	v = &ad->vfs[vf];
+	err = vigb_rar_claim(ad, VIGB_VF_RAR(vf), mac, BIT(vf));
+	if (err) {
+		mutex_unlock(&ad->vf_lock);
+		return err;
+	}
 	v->admin_mac = !is_zero_ether_addr(mac);
 	ether_addr_copy(v->mac, mac);
 	vigb_vf_apply(ad, vf);
@@ -45,16 +55,19 @@ int vigb_vf_set_admin_mac(struct vigb_adapter *ad, unsigned int vf, const u8 *ma
 int vigb_ndo_set_vf_mac(struct net_device *dev, int vf, u8 *mac)
 {
 	struct vigb_adapter *ad = netdev_priv(dev);
+	int err;
 
 	if (vf < 0 || vf >= ad->num_vfs) {
 		netdev_err(dev, "VF %d does not exist (%u VFs)\n", vf, ad->num_vfs);
 		return -EINVAL;
 	}
-	if (vigb_vf_set_admin_mac(ad, vf, mac)) {
+	err = vigb_vf_set_admin_mac(ad, vf, mac);
+	if (err == -EADDRINUSE)
+		netdev_err(dev, "VF %d: %pM is the PF's, another VF's or a pool's address\n",
+			   vf, mac);
+	else if (err)
 		netdev_err(dev, "VF %d: %pM is not a unicast address\n", vf, mac);
-		return -EINVAL;
-	}
-	return 0;
+	return err;
 }
 
 int vigb_ndo_set_vf_vlan(struct net_device *dev, int vf, u16 vlan, u8 qos,

@@ -6,6 +6,7 @@
 # back). Each is refused and
 # counted by the vf_mbx health reporter, and VFs 0 and 2, on igbvf, keep
 # passing traffic throughout.
+# No VF, nor the admin, gets an address the PF or another VF holds.
 . "$(dirname "$0")/ktap.sh"
 . "$(dirname "$0")/igb_lib.sh"
 
@@ -52,6 +53,10 @@ for i in 0 2; do
 done
 echo "$(vfbdf 1)" > "/sys/bus/pci/drivers/igbvf/unbind"
 
+vf_dev() { ip netns exec "hv$1" ls /sys/class/net | grep -vx lo; }
+vf_addr() { ip netns exec "hv$1" cat "/sys/class/net/$(vf_dev "$1")/address"; }
+vf_rx() { ip netns exec "hv$1" cat "/sys/class/net/$(vf_dev "$1")/statistics/rx_packets"; }
+
 # The bystanders ping the wire in the background for the whole test.
 ip netns exec hv0 ping -i 0.2 -W 1 "$IGB_WIRE_IP" > /tmp/hv0.ping 2>&1 &
 bystander=$!
@@ -96,6 +101,36 @@ bad=$(counter 1 malformed)
 ktap_check "a VLAN ID above 4095 is refused" nacked 0x04 raw 0x00010004 5000
 ktap_check "... and counted as malformed" grew 1 malformed "$bad"
 
+# Addresses another function holds, in mailbox words: mac_words MAC.
+mac_words() {
+	local b
+	IFS=: read -ra b <<<"$1"
+	printf '0x%s%s%s%s 0x%s%s' "${b[3]}" "${b[2]}" "${b[1]}" "${b[0]}" "${b[5]}" "${b[4]}"
+}
+pfmac=$(cat "/sys/class/net/$pf/address")
+vf1_reset >/dev/null
+# shellcheck disable=SC2046
+ktap_check "VF 1 asking for the PF's address is refused" nacked 0x02 raw 0x02 $(mac_words "$pfmac")
+vf1_reset >/dev/null
+# shellcheck disable=SC2046
+ktap_check "VF 1 asking for VF 0's address is refused" nacked 0x02 raw 0x02 $(mac_words "$(vf_addr 0)")
+ktap_check "the admin cannot give VF 1 the PF's address" \
+	sh -c "! ip link set $pf vf 1 mac $pfmac 2>/dev/null"
+# igbvf on VF 0 asks for the PF's address: refused, and VF 0 sees none of
+# the PF's unicast (the bystander's replies are all it receives).
+no_pf_copy() {
+	local before got n=60
+	ip netns exec hv0 ip link set "$(vf_dev 0)" address "$pfmac" &&
+		echo "igbvf was allowed the PF's address"
+	before=$(vf_rx 0)
+	ip -n "$IGB_WIRE_NS" neigh replace "$IGB_PF_IP" lladdr "$pfmac" dev "$wire"
+	ip netns exec "$IGB_WIRE_NS" ping -c $n -i 0.02 -W 1 "$IGB_PF_IP" >/dev/null || return 1
+	got=$(($(vf_rx 0) - before))
+	echo "VF 0 ($(vf_addr 0)) received $got frames while the wire sent the PF $n"
+	[ "$got" -lt $((n / 2)) ] && [ "$(vf_addr 0)" != "$pfmac" ]
+}
+ktap_check "igbvf asking for the PF's address gets none of the PF's frames" no_pf_copy
+
 ip link set "$pf" vf 1 mac 02:00:00:00:bb:01
 vf1_reset >/dev/null
 spoof=$(counter 1 spoof_attempts)
@@ -137,6 +172,7 @@ kill "$bystander"
 wait "$bystander" 2>/dev/null
 ktap_check "VF 0 lost no more than a ping or two meanwhile" \
 	sh -c "cat /tmp/hv0.ping | awk '/transmitted/ { exit !(\$1 - \$4 <= 2 && \$4 > 10) }'"
+
 
 ip link set "$pf" vf 1 mac 00:00:00:00:00:00
 ip netns del hv0

@@ -1,0 +1,248 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * viox_igb: the receive filter tables the PF, its VFs and reserved pools
+ * share, and who holds what in them. Every write to them goes through
+ * here, so the rules hold whoever asks:
+ *
+ * - RAR (24 unicast entries): 0-15 are the PF's (0 its own address),
+ *   16 + p pool p's (VF p or a reserved pool). An address is held by one
+ *   entry only: a VF, a pool or the admin cannot take one the PF or
+ *   another pool holds, or the device would copy that traffic to both.
+ * - VLVF (32 VLAN filters, each with the pools that receive the VLAN) and
+ *   VFTA (the VLANs accepted at all).
+ * - MTA: the union of the PF's, the VFs' and the pools' hashes.
+ *
+ * filt_lock covers the RAR copy, VLVF and VFTA; the PF's rx-mode callback
+ * runs in atomic context, so it is a spinlock. mta_lock covers the MTA.
+ */
+#include <linux/etherdevice.h>
+
+#include "igb.h"
+
+static void vigb_rar_write(struct vigb_adapter *ad, unsigned int idx,
+			   const u8 *mac, u32 pools)
+{
+	lockdep_assert_held(&ad->filt_lock);
+	if (is_valid_ether_addr(mac)) {
+		ether_addr_copy(ad->rar_mac[idx], mac);
+		vigb_hw_set_rar(ad, idx, mac, pools);
+	} else {
+		eth_zero_addr(ad->rar_mac[idx]);
+		vigb_hw_clear_rar(ad, idx);
+	}
+}
+
+/* Whether an entry in [first, last) other than idx holds mac. */
+static bool vigb_rar_held(struct vigb_adapter *ad, const u8 *mac,
+			  unsigned int first, unsigned int last,
+			  unsigned int idx)
+{
+	unsigned int i;
+
+	lockdep_assert_held(&ad->filt_lock);
+	for (i = first; i < last; i++)
+		if (i != idx && ether_addr_equal(ad->rar_mac[i], mac))
+			return true;
+	return false;
+}
+
+/**
+ * vigb_rar_set - program receive address entry idx, or clear it
+ * @ad: the adapter
+ * @idx: RAR entry
+ * @mac: the address; not a unicast address (zeroes) clears the entry
+ * @pools: the pools that receive it
+ *
+ * For entries whose address was checked already, or the PF's own.
+ */
+void vigb_rar_set(struct vigb_adapter *ad, unsigned int idx, const u8 *mac,
+		  u32 pools)
+{
+	spin_lock_bh(&ad->filt_lock);
+	vigb_rar_write(ad, idx, mac, pools);
+	spin_unlock_bh(&ad->filt_lock);
+}
+
+/**
+ * vigb_rar_clear - free receive address entry idx
+ * @ad: the adapter
+ * @idx: RAR entry
+ */
+void vigb_rar_clear(struct vigb_adapter *ad, unsigned int idx)
+{
+	static const u8 none[ETH_ALEN];
+
+	vigb_rar_set(ad, idx, none, 0);
+}
+
+/**
+ * vigb_rar_claim - give pool entry idx an address no other entry holds
+ * @ad: the adapter
+ * @idx: RAR entry (16 + pool)
+ * @mac: the address, or zeroes to clear the entry
+ * @pools: the pools that receive it
+ *
+ * Return: 0, or -EADDRINUSE if the PF or another pool holds @mac.
+ */
+int vigb_rar_claim(struct vigb_adapter *ad, unsigned int idx, const u8 *mac,
+		   u32 pools)
+{
+	int err = 0;
+
+	spin_lock_bh(&ad->filt_lock);
+	if (is_valid_ether_addr(mac) &&
+	    vigb_rar_held(ad, mac, 0, VIGB_RAR_ENTRIES, idx))
+		err = -EADDRINUSE;
+	else
+		vigb_rar_write(ad, idx, mac, pools);
+	spin_unlock_bh(&ad->filt_lock);
+	return err;
+}
+
+/**
+ * vigb_rar_taken - whether an address is held by an entry other than idx
+ * @ad: the adapter
+ * @mac: the address
+ * @idx: the entry asking (its own address is not "taken"); the PF passes
+ *	 %VIGB_RAR_PF for all of its entries 0-15
+ */
+bool vigb_rar_taken(struct vigb_adapter *ad, const u8 *mac, unsigned int idx)
+{
+	bool taken;
+
+	spin_lock_bh(&ad->filt_lock);
+	if (idx == VIGB_RAR_PF)
+		taken = vigb_rar_held(ad, mac, VIGB_PF_RAR_SLOTS,
+				      VIGB_RAR_ENTRIES, idx);
+	else
+		taken = vigb_rar_held(ad, mac, 0, VIGB_RAR_ENTRIES, idx);
+	spin_unlock_bh(&ad->filt_lock);
+	return taken;
+}
+
+static unsigned int vigb_pf_pool_bit(struct vigb_adapter *ad)
+{
+	return BIT(ad->first_queue);
+}
+
+static void vigb_vfta_rebuild_locked(struct vigb_adapter *ad)
+{
+	u32 vfta[VIGB_VFTA_REGS] = {};
+	unsigned int i, vid;
+
+	lockdep_assert_held(&ad->filt_lock);
+	for_each_set_bit(vid, ad->active_vlans, VLAN_N_VID)
+		vfta[vid >> 5] |= BIT(vid & 31);
+	for (i = 0; i < VIGB_VLVF_ENTRIES; i++) {
+		u32 v = vigb_rd32(ad, VIGB_VLVF(i));
+
+		vid = v & VIGB_VLVF_VID_MASK;
+		if (v & VIGB_VLVF_EN)
+			vfta[vid >> 5] |= BIT(vid & 31);
+	}
+	for (i = 0; i < VIGB_VFTA_REGS; i++)
+		vigb_wr32(ad, VIGB_VFTA(i), vfta[i]);
+}
+
+/**
+ * vigb_vfta_rebuild - write the VLAN table from the PF's VLANs and VLVF
+ * @ad: the adapter
+ */
+void vigb_vfta_rebuild(struct vigb_adapter *ad)
+{
+	spin_lock_bh(&ad->filt_lock);
+	vigb_vfta_rebuild_locked(ad);
+	spin_unlock_bh(&ad->filt_lock);
+}
+
+/**
+ * vigb_vfta_set - the PF's own VLAN in the VLAN table outside VMDq mode
+ * @ad: the adapter
+ * @vid: VLAN ID
+ * @on: whether the PF wants it
+ */
+void vigb_vfta_set(struct vigb_adapter *ad, u16 vid, bool on)
+{
+	spin_lock_bh(&ad->filt_lock);
+	vigb_hw_set_vfta(ad, vid, on);
+	spin_unlock_bh(&ad->filt_lock);
+}
+
+/* Free VLVF entries while keep_free stay free; -ENOSPC beyond that. */
+static int vigb_vlvf_update(struct vigb_adapter *ad, u16 vid,
+			    unsigned int pool, bool on, unsigned int keep_free)
+{
+	unsigned int pf = vigb_pf_pool_bit(ad), nfree = 0, pools;
+	int i, idx = -1, free = -1;
+	u32 v = 0;
+
+	spin_lock_bh(&ad->filt_lock);
+	for (i = 0; i < VIGB_VLVF_ENTRIES; i++) {
+		u32 r = vigb_rd32(ad, VIGB_VLVF(i));
+
+		if (!(r & VIGB_VLVF_EN)) {
+			nfree++;
+			if (free < 0)
+				free = i;
+		} else if ((r & VIGB_VLVF_VID_MASK) == vid && idx < 0) {
+			idx = i;
+			v = r;
+		}
+	}
+	if (idx < 0) {
+		if (!on)
+			goto out;
+		if (nfree <= keep_free) {
+			spin_unlock_bh(&ad->filt_lock);
+			return -ENOSPC;
+		}
+		idx = free;
+		v = VIGB_VLVF_EN | vid;
+	}
+	pools = (v & VIGB_VLVF_POOL_MASK) >> VIGB_VLVF_POOL_SHIFT;
+	if (on)
+		pools |= BIT(pool);
+	else
+		pools &= ~BIT(pool);
+	/* Kept while a pool other than the PF wants it, or the PF does. */
+	if (!(pools & ~pf) && !test_bit(vid, ad->active_vlans)) {
+		vigb_wr32(ad, VIGB_VLVF(idx), 0);
+		if (!test_bit(vid, ad->active_vlans))
+			vigb_hw_set_vfta(ad, vid, false);
+		goto out;
+	}
+	vigb_wr32(ad, VIGB_VLVF(idx), VIGB_VLVF_EN | vid |
+		  (pools << VIGB_VLVF_POOL_SHIFT));
+	vigb_hw_set_vfta(ad, vid, true);
+out:
+	spin_unlock_bh(&ad->filt_lock);
+	return 0;
+}
+
+/**
+ * vigb_vlvf_set - add a pool to VLAN vid's filter, or take it out
+ * @ad: the adapter
+ * @vid: VLAN ID
+ * @pool: the pool
+ * @on: add or remove
+ *
+ * For the admin's and the PF's VLANs: any free entry may be used.
+ * Return: 0, or -ENOSPC when all 32 entries are in use.
+ */
+int vigb_vlvf_set(struct vigb_adapter *ad, u16 vid, unsigned int pool, bool on)
+{
+	return vigb_vlvf_update(ad, vid, pool, on, 0);
+}
+
+/* The MTA is shared: the PF's hashes or'd with every VF's and pool's. */
+void vigb_mta_write(struct vigb_adapter *ad)
+{
+	unsigned long flags;
+	unsigned int i;
+
+	spin_lock_irqsave(&ad->mta_lock, flags);
+	for (i = 0; i < VIGB_MTA_REGS; i++)
+		vigb_wr32(ad, VIGB_MTA(i),
+			  ad->pf_mta[i] | ad->vf_mta[i] | ad->pool_mta[i]);
+	spin_unlock_irqrestore(&ad->mta_lock, flags);
+}
