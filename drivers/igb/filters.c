@@ -9,7 +9,11 @@
  *   entry only: a VF, a pool or the admin cannot take one the PF or
  *   another pool holds, or the device would copy that traffic to both.
  * - VLVF (32 VLAN filters, each with the pools that receive the VLAN) and
- *   VFTA (the VLANs accepted at all).
+ *   VFTA (the VLANs accepted at all). While VFs or pools exist VLAN
+ *   filtering stays on: it is what keeps pools in their VLANs. A PF that
+ *   wants every VLAN (promiscuous, or rx-vlan-filter off) gets them by
+ *   joining every VLVF entry and setting the whole VFTA, as in-tree igb
+ *   does.
  * - MTA: the union of the PF's, the VFs' and the pools' hashes.
  *
  * filt_lock covers the RAR copy, VLVF and VFTA; the PF's rx-mode callback
@@ -131,14 +135,18 @@ static void vigb_vfta_rebuild_locked(struct vigb_adapter *ad)
 	unsigned int i, vid;
 
 	lockdep_assert_held(&ad->filt_lock);
-	for_each_set_bit(vid, ad->active_vlans, VLAN_N_VID)
-		vfta[vid >> 5] |= BIT(vid & 31);
-	for (i = 0; i < VIGB_VLVF_ENTRIES; i++) {
-		u32 v = vigb_rd32(ad, VIGB_VLVF(i));
-
-		vid = v & VIGB_VLVF_VID_MASK;
-		if (v & VIGB_VLVF_EN)
+	if (ad->vlan_promisc) {
+		memset(vfta, 0xff, sizeof(vfta));
+	} else {
+		for_each_set_bit(vid, ad->active_vlans, VLAN_N_VID)
 			vfta[vid >> 5] |= BIT(vid & 31);
+		for (i = 0; i < VIGB_VLVF_ENTRIES; i++) {
+			u32 v = vigb_rd32(ad, VIGB_VLVF(i));
+
+			vid = v & VIGB_VLVF_VID_MASK;
+			if (v & VIGB_VLVF_EN)
+				vfta[vid >> 5] |= BIT(vid & 31);
+		}
 	}
 	for (i = 0; i < VIGB_VFTA_REGS; i++)
 		vigb_wr32(ad, VIGB_VFTA(i), vfta[i]);
@@ -164,7 +172,8 @@ void vigb_vfta_rebuild(struct vigb_adapter *ad)
 void vigb_vfta_set(struct vigb_adapter *ad, u16 vid, bool on)
 {
 	spin_lock_bh(&ad->filt_lock);
-	vigb_hw_set_vfta(ad, vid, on);
+	if (on || !ad->vlan_promisc)
+		vigb_hw_set_vfta(ad, vid, on);
 	spin_unlock_bh(&ad->filt_lock);
 }
 
@@ -204,10 +213,12 @@ static int vigb_vlvf_update(struct vigb_adapter *ad, u16 vid,
 		pools |= BIT(pool);
 	else
 		pools &= ~BIT(pool);
+	if (ad->vlan_promisc)
+		pools |= pf;
 	/* Kept while a pool other than the PF wants it, or the PF does. */
 	if (!(pools & ~pf) && !test_bit(vid, ad->active_vlans)) {
 		vigb_wr32(ad, VIGB_VLVF(idx), 0);
-		if (!test_bit(vid, ad->active_vlans))
+		if (!ad->vlan_promisc && !test_bit(vid, ad->active_vlans))
 			vigb_hw_set_vfta(ad, vid, false);
 		goto out;
 	}
@@ -232,6 +243,42 @@ out:
 int vigb_vlvf_set(struct vigb_adapter *ad, u16 vid, unsigned int pool, bool on)
 {
 	return vigb_vlvf_update(ad, vid, pool, on, 0);
+}
+
+/**
+ * vigb_vlan_promisc - let the PF's pool receive every VLAN, or not
+ * @ad: the adapter
+ * @on: the PF is promiscuous or does not filter VLANs, in VMDq mode
+ *
+ * VLAN filtering stays on; the PF joins every VLAN filter and the VLAN
+ * table accepts every VLAN, so VFs and pools keep to their VLANs.
+ */
+void vigb_vlan_promisc(struct vigb_adapter *ad, bool on)
+{
+	u32 pf = vigb_pf_pool_bit(ad) << VIGB_VLVF_POOL_SHIFT;
+	unsigned int i;
+
+	spin_lock_bh(&ad->filt_lock);
+	if (on == ad->vlan_promisc)
+		goto out;
+	ad->vlan_promisc = on;
+	for (i = 0; i < VIGB_VLVF_ENTRIES; i++) {
+		u32 v = vigb_rd32(ad, VIGB_VLVF(i));
+
+		if (!(v & VIGB_VLVF_EN))
+			continue;
+		if (on) {
+			v |= pf;
+		} else if (!test_bit(v & VIGB_VLVF_VID_MASK, ad->active_vlans)) {
+			v &= ~pf;
+			if (!(v & VIGB_VLVF_POOL_MASK))
+				v = 0;
+		}
+		vigb_wr32(ad, VIGB_VLVF(i), v);
+	}
+	vigb_vfta_rebuild_locked(ad);
+out:
+	spin_unlock_bh(&ad->filt_lock);
 }
 
 /* The MTA is shared: the PF's hashes or'd with every VF's and pool's. */

@@ -193,8 +193,9 @@ struct vigb_adapter {
 	unsigned int pf_rar_count;	/* unicast entries programmed */
 
 	/* The shared filter tables (filters.c). */
-	spinlock_t filt_lock;		/* rar_mac, VLVF, VFTA */
+	spinlock_t filt_lock;		/* rar_mac, VLVF, VFTA, vlan_promisc */
 	u8 rar_mac[VIGB_RAR_ENTRIES][ETH_ALEN]; /* who holds which address */
+	bool vlan_promisc;		/* the PF's pool gets every VLAN */
 
 	/* SR-IOV: VF i owns pool i, the PF the pool after the last VF. */
 	unsigned int num_vfs;
@@ -320,6 +321,7 @@ bool vigb_rar_taken(struct vigb_adapter *ad, const u8 *mac, unsigned int idx);
 void vigb_vfta_rebuild(struct vigb_adapter *ad);
 void vigb_vfta_set(struct vigb_adapter *ad, u16 vid, bool on);
 int vigb_vlvf_set(struct vigb_adapter *ad, u16 vid, unsigned int pool, bool on);
+void vigb_vlan_promisc(struct vigb_adapter *ad, bool on);
 void vigb_mta_write(struct vigb_adapter *ad);
 
 /* sriov.c */

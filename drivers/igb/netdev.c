@@ -40,14 +40,18 @@ static void vigb_configure_rss(struct vigb_adapter *ad)
 
 /*
  * RCTL with VLAN filtering as the PF's feature and promiscuity say,
- * except that reserved pools need it: their VLAN lists are filters.
+ * except that VFs and reserved pools need it: VLAN filters are what keep
+ * them in their VLANs. There a PF that wants every VLAN gets them through
+ * the filter tables instead.
  */
 static u32 vigb_rctl_vlan_filter(struct vigb_adapter *ad,
 				 netdev_features_t features, u32 rctl)
 {
-	if (ad->reserved_pools ||
-	    ((features & NETIF_F_HW_VLAN_CTAG_FILTER) &&
-	     !(ad->netdev->flags & IFF_PROMISC)))
+	bool all = (ad->netdev->flags & IFF_PROMISC) ||
+		   !(features & NETIF_F_HW_VLAN_CTAG_FILTER);
+
+	vigb_vlan_promisc(ad, vigb_vmdq(ad) && all);
+	if (vigb_vmdq(ad) || !all)
 		return rctl | VIGB_RCTL_VFE;
 	return rctl & ~VIGB_RCTL_VFE;
 }

@@ -7,12 +7,14 @@
 # counted by the vf_mbx health reporter, and VFs 0 and 2, on igbvf, keep
 # passing traffic throughout.
 # No VF, nor the admin, gets an address the PF or another VF holds.
+# VLAN isolation between VFs holds while the PF is promiscuous.
 . "$(dirname "$0")/ktap.sh"
 . "$(dirname "$0")/igb_lib.sh"
 
 igb_debug_kernel_only "the hostile VF"
 
 mbx=$VIOX_TOP/tools/testing/viox/vf-mbx.py
+kmod_load 8021q
 kmod_load igbvf
 insmod "$(viox_ko viox_igb)" 2>/dev/null
 bdf=$(igb_pf_bdf) || { echo "Bail out! no 82576"; exit 1; }
@@ -173,8 +175,48 @@ wait "$bystander" 2>/dev/null
 ktap_check "VF 0 lost no more than a ping or two meanwhile" \
 	sh -c "cat /tmp/hv0.ping | awk '/transmitted/ { exit !(\$1 - \$4 <= 2 && \$4 > 10) }'"
 
+# VLAN isolation between VFs holds while the PF is promiscuous (tcpdump)
+# or does not filter VLANs: VF 0 on port VLAN 100, VF 2 on port VLAN 200.
+ip -n "$IGB_WIRE_NS" link add link "$wire" name wv100 type vlan id 100
+ip -n "$IGB_WIRE_NS" addr add 198.51.100.2/24 dev wv100
+ip -n "$IGB_WIRE_NS" link set wv100 up
+ip link set "$pf" vf 0 vlan 100
+ip link set "$pf" vf 2 vlan 200
+ip -n hv0 addr add 198.51.100.20/24 dev "$(vf_dev 0)"
+ip -n hv2 addr add 198.51.100.22/24 dev "$(vf_dev 2)"
+vf0mac=$(vf_addr 0)
+# Frames that must not reach VF 0: untagged ones from the wire and VF 2's
+# (tagged 200), each addressed to VF 0's MAC: isolated WHAT.
+isolated() {
+	local before got n=20
+	ip -n "$IGB_WIRE_NS" neigh replace 192.0.2.20 lladdr "$vf0mac" dev "$wire"
+	ip -n hv2 neigh replace 198.51.100.20 lladdr "$vf0mac" dev "$(vf_dev 2)"
+	before=$(vf_rx 0)
+	ip netns exec "$IGB_WIRE_NS" ping -c $n -i 0.05 -W 1 192.0.2.20 >/dev/null
+	ip netns exec hv2 ping -c $n -i 0.05 -W 1 198.51.100.20 >/dev/null &&
+		{ echo "VF 2 on VLAN 200 got replies from VF 0 on VLAN 100"; return 1; }
+	got=$(($(vf_rx 0) - before))
+	echo "$1: VF 0 received $got of the $((2 * n)) frames addressed to it"
+	[ "$got" -lt 5 ]
+}
+ip link set "$pf" promisc on
+ktap_check "PF promiscuous: VF 0 reaches VLAN 100 on the wire" \
+	ip netns exec hv0 ping -c 3 -i 0.2 -W 2 198.51.100.2
+ktap_check "PF promiscuous: VF 0 gets neither untagged frames nor VF 2's VLAN 200" \
+	isolated promiscuous
+ktap_check "PF promiscuous: the PF still reaches the wire" ping -c 3 -i 0.2 -W 2 "$IGB_WIRE_IP"
+ip link set "$pf" promisc off
+ethtool -K "$pf" rx-vlan-filter off
+ktap_check "PF rx-vlan-filter off: VF 0 gets neither untagged frames nor VF 2's VLAN 200" \
+	isolated "rx-vlan-filter off"
+ktap_check "PF rx-vlan-filter off: VF 0 reaches VLAN 100 on the wire" \
+	ip netns exec hv0 ping -c 3 -i 0.2 -W 2 198.51.100.2
+ethtool -K "$pf" rx-vlan-filter on
+ip link set "$pf" vf 0 vlan 0
+ip link set "$pf" vf 2 vlan 0
 
 ip link set "$pf" vf 1 mac 00:00:00:00:00:00
+ip -n "$IGB_WIRE_NS" link del wv100
 ip netns del hv0
 ip netns del hv2
 igb_vfs_unbind "$bdf"
