@@ -126,7 +126,9 @@ static inline u64 vigb_vf_offenses(const struct vigb_vf_mbx_stats *m)
 
 struct vigb_vf {
 	u8 mac[ETH_ALEN];
+	u8 old_mac[ETH_ALEN];	/* the VF's address before the admin's */
 	bool admin_mac;		/* set by the admin: fixed unless trusted */
+	bool mac_pending;	/* admin-set since the VF's last reset */
 	bool cts;		/* reset done: the VF may configure itself */
 	bool spoofchk;
 	bool trusted;

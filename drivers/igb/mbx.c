@@ -95,6 +95,13 @@ static u32 vigb_vf_cts(struct vigb_adapter *ad, unsigned int vf)
 	return ad->vfs[vf].cts && vigb_vf_link_allowed(ad, vf) ? VIGB_MSG_CTS : 0;
 }
 
+/* The VF lost its clearance: it must reset, and is reminded to. */
+static void vigb_vf_renegotiate(struct vigb_vf *v)
+{
+	v->cts = false;
+	v->nudge_until = jiffies + VIGB_NUDGE_TIME;
+}
+
 /*
  * Tell a VF the link changed. With renegotiate the VF is told it lost
  * its clearance, which makes igbvf reset and fetch its settings again.
@@ -104,10 +111,8 @@ static void vigb_vf_post(struct vigb_adapter *ad, unsigned int vf,
 {
 	u32 msg = VIGB_PF_CONTROL_MSG;
 
-	if (renegotiate) {
-		ad->vfs[vf].cts = false;
-		ad->vfs[vf].nudge_until = jiffies + VIGB_NUDGE_TIME;
-	}
+	if (renegotiate)
+		vigb_vf_renegotiate(&ad->vfs[vf]);
 	/* A VF without clearance is told to reset, whatever the news. */
 	msg |= ad->vfs[vf].cts ? vigb_vf_cts(ad, vf) : VIGB_MSG_NACK;
 	vigb_mbx_write(ad, vf, &msg, 1);
@@ -145,8 +150,11 @@ void vigb_vf_nudge(struct vigb_adapter *ad)
 {
 	bool any = false;
 	unsigned int vf;
+	u32 resetting;
 
 	lockdep_assert_held(&ad->vf_lock);
+	/* Resets the mailbox work has yet to see. */
+	resetting = vigb_rd32(ad, VIGB_VFLRE);
 	for (vf = 0; vf < ad->num_vfs; vf++) {
 		struct vigb_vf *v = &ad->vfs[vf];
 
@@ -156,7 +164,13 @@ void vigb_vf_nudge(struct vigb_adapter *ad)
 			v->nudge_until = 0;
 			continue;
 		}
-		if (time_before(jiffies, v->last_msg + HZ))
+		/*
+		 * Nor a VF in the middle of its reset: igbvf would take the
+		 * message for the reset reply, keep its old address as its
+		 * fallback, and stay on it with no traffic.
+		 */
+		if (time_before(jiffies, v->last_msg + HZ) ||
+		    (resetting & BIT(vf)))
 			continue;
 		vigb_vf_post(ad, vf, false);
 		any = true;
@@ -194,6 +208,7 @@ static void vigb_vf_reset_msg(struct vigb_adapter *ad, unsigned int vf)
 	while (!v->admin_mac && vigb_rar_taken(ad, v->mac, VIGB_VF_RAR(vf)))
 		eth_random_addr(v->mac);
 	v->cts = true;
+	v->mac_pending = false;
 	vigb_vf_apply(ad, vf);
 	reply[0] = VIGB_VF_RESET | VIGB_MSG_ACK;
 	memcpy(&reply[1], v->mac, ETH_ALEN);
@@ -224,6 +239,21 @@ static int vigb_vf_set_mac(struct vigb_adapter *ad, unsigned int vf,
 		return -EINVAL;
 	}
 	if (v->admin_mac && !v->trusted && !ether_addr_equal(mac, v->mac)) {
+		/*
+		 * The address it had before the admin's: the VF never
+		 * learnt the new one (igbvf learns it only from a reset
+		 * reply). Tell it to reset rather than count a spoof.
+		 */
+		if (ether_addr_equal(mac, v->old_mac)) {
+			/* Right after that reply igbvf tries its old one once. */
+			if (!v->mac_pending)
+				return -EPERM;
+			dev_info_ratelimited(&ad->pdev->dev,
+					     "VF %u still uses %pM, not its admin-set %pM: told to reset\n",
+					     vf, mac, v->mac);
+			vigb_vf_renegotiate(v);
+			return -EAGAIN;
+		}
 		v->mbx.spoof++;
 		dev_warn_ratelimited(&ad->pdev->dev,
 				     "VF %u may not change its admin-set address %pM to %pM (not trusted)\n",
@@ -441,6 +471,8 @@ void vigb_mbx_work(struct work_struct *work)
 		if (flr & BIT(vf)) {
 			dev_dbg(&ad->pdev->dev, "VF %u function reset\n", vf);
 			ad->vfs[vf].mbx.flrs++;
+			/* Its VF_RESET follows: no nudge in between. */
+			ad->vfs[vf].last_msg = jiffies;
 			vigb_vf_reset(ad, vf);
 		}
 		if ((icr & VIGB_MBVFICR_REQ(vf)) && vigb_vf_msg(ad, vf) == -EBUSY)

@@ -42,6 +42,10 @@ int vigb_vf_set_admin_mac(struct vigb_adapter *ad, unsigned int vf, const u8 *ma
 		return err;
 	}
 	v->admin_mac = !is_zero_ether_addr(mac);
+	if (!ether_addr_equal(v->mac, mac)) {
+		ether_addr_copy(v->old_mac, v->mac);
+		v->mac_pending = true;
+	}
 	ether_addr_copy(v->mac, mac);
 	vigb_vf_apply(ad, vf);
 	/* igbvf learns its address at reset: make it renegotiate now. */

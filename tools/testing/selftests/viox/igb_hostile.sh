@@ -8,6 +8,7 @@
 # passing traffic throughout.
 # No VF, nor the admin, gets an address the PF or another VF holds.
 # VLAN isolation between VFs holds while the PF is promiscuous.
+# An admin MAC reaches igbvf however its netdev stands.
 . "$(dirname "$0")/ktap.sh"
 . "$(dirname "$0")/igb_lib.sh"
 
@@ -45,6 +46,9 @@ grew() { # VF NAME BEFORE: the counter went up
 }
 
 echo 3 > "/sys/bus/pci/devices/$bdf/sriov_numvfs"
+# As an orchestrator does: VF 2's address is set right after the VFs are
+# created, while igbvf holds the VF with its netdev down.
+ip link set "$pf" vf 2 mac 02:00:00:00:cc:02
 for i in 0 2; do
 	dev=$(pci_netdev "$(vfbdf $i)")
 	ip netns add "hv$i"
@@ -58,6 +62,19 @@ echo "$(vfbdf 1)" > "/sys/bus/pci/drivers/igbvf/unbind"
 vf_dev() { ip netns exec "hv$1" ls /sys/class/net | grep -vx lo; }
 vf_addr() { ip netns exec "hv$1" cat "/sys/class/net/$(vf_dev "$1")/address"; }
 vf_rx() { ip netns exec "hv$1" cat "/sys/class/net/$(vf_dev "$1")/statistics/rx_packets"; }
+# VF N uses address MAC and reaches IP within 30 s: vf_uses N MAC IP.
+vf_uses() {
+	local i
+	for i in $(seq 60); do
+		[ "$(vf_addr "$1")" = "$2" ] &&
+			ip netns exec "hv$1" ping -c 1 -W 1 "$3" >/dev/null 2>&1 && return 0
+		sleep 0.5
+	done
+	echo "VF $1 has $(vf_addr "$1"), the admin set $2; carrier $(ip netns exec "hv$1" cat "/sys/class/net/$(vf_dev "$1")/carrier")"
+	return 1
+}
+ktap_check "an admin MAC set before the VF's netdev came up is the one it uses" \
+	vf_uses 2 02:00:00:00:cc:02 "$IGB_WIRE_IP"
 
 # The bystanders ping the wire in the background for the whole test.
 ip netns exec hv0 ping -i 0.2 -W 1 "$IGB_WIRE_IP" > /tmp/hv0.ping 2>&1 &
@@ -175,6 +192,16 @@ wait "$bystander" 2>/dev/null
 ktap_check "VF 0 lost no more than a ping or two meanwhile" \
 	sh -c "cat /tmp/hv0.ping | awk '/transmitted/ { exit !(\$1 - \$4 <= 2 && \$4 > 10) }'"
 
+# An admin MAC set while igbvf's netdev is down is the one it comes up with.
+admin_mac_while_down() {
+	ip -n hv2 link set "$(vf_dev 2)" down
+	ip link set "$pf" vf 2 mac 02:00:00:00:cc:22
+	ip -n hv2 link set "$(vf_dev 2)" up
+	vf_uses 2 02:00:00:00:cc:22 "$IGB_WIRE_IP"
+}
+ktap_check "an admin MAC set while the VF's netdev is down is the one it comes up with" \
+	admin_mac_while_down
+
 # VLAN isolation between VFs holds while the PF is promiscuous (tcpdump)
 # or does not filter VLANs: VF 0 on port VLAN 100, VF 2 on port VLAN 200.
 ip -n "$IGB_WIRE_NS" link add link "$wire" name wv100 type vlan id 100
@@ -216,6 +243,7 @@ ip link set "$pf" vf 0 vlan 0
 ip link set "$pf" vf 2 vlan 0
 
 ip link set "$pf" vf 1 mac 00:00:00:00:00:00
+ip link set "$pf" vf 2 mac 00:00:00:00:00:00
 ip -n "$IGB_WIRE_NS" link del wv100
 ip netns del hv0
 ip netns del hv2
