@@ -13,7 +13,9 @@
  *   filtering stays on: it is what keeps pools in their VLANs. A PF that
  *   wants every VLAN (promiscuous, or rx-vlan-filter off) gets them by
  *   joining every VLVF entry and setting the whole VFTA, as in-tree igb
- *   does.
+ *   does. Entries VFs ask for through the mailbox leave some free for the
+ *   admin's port VLANs and the PF's own VLANs; a pool or VF slot that is
+ *   freed is scrubbed before anyone gets it next.
  * - MTA: the union of the PF's, the VFs' and the pools' hashes.
  *
  * filt_lock covers the RAR copy, VLVF and VFTA; the PF's rx-mode callback
@@ -246,6 +248,38 @@ int vigb_vlvf_set(struct vigb_adapter *ad, u16 vid, unsigned int pool, bool on)
 }
 
 /**
+ * vigb_vlvf_join - add a VF to VLAN vid's filter at its own request
+ * @ad: the adapter
+ * @vid: VLAN ID
+ * @pool: the VF's pool
+ *
+ * Return: 0, or -ENOSPC when a new entry would eat into those kept for
+ * the admin's port VLANs and the PF's VLANs.
+ */
+int vigb_vlvf_join(struct vigb_adapter *ad, u16 vid, unsigned int pool)
+{
+	return vigb_vlvf_update(ad, vid, pool, true, VIGB_VLVF_ADMIN_RESERVE);
+}
+
+/**
+ * vigb_vlvf_clear - empty every VLAN filter
+ * @ad: the adapter
+ *
+ * Before the whole VMDq setup is programmed again from the VFs', pools'
+ * and PF's state: a pool number that changed hands keeps nothing.
+ */
+void vigb_vlvf_clear(struct vigb_adapter *ad)
+{
+	unsigned int i;
+
+	spin_lock_bh(&ad->filt_lock);
+	for (i = 0; i < VIGB_VLVF_ENTRIES; i++)
+		vigb_wr32(ad, VIGB_VLVF(i), 0);
+	vigb_vfta_rebuild_locked(ad);
+	spin_unlock_bh(&ad->filt_lock);
+}
+
+/**
  * vigb_vlan_promisc - let the PF's pool receive every VLAN, or not
  * @ad: the adapter
  * @on: the PF is promiscuous or does not filter VLANs, in VMDq mode
@@ -292,4 +326,40 @@ void vigb_mta_write(struct vigb_adapter *ad)
 		vigb_wr32(ad, VIGB_MTA(i),
 			  ad->pf_mta[i] | ad->vf_mta[i] | ad->pool_mta[i]);
 	spin_unlock_irqrestore(&ad->mta_lock, flags);
+}
+
+/**
+ * vigb_pool_scrub - leave nothing of a pool's last holder in the device
+ * @ad: the adapter
+ * @pool: a pool no VF, reserved pool or PF uses now
+ *
+ * Its address, VLAN filters, offload and insertion settings, spoof
+ * checks, rate and gates, before anyone gets the pool next.
+ */
+void vigb_pool_scrub(struct vigb_adapter *ad, unsigned int pool)
+{
+	u32 dtxswc = vigb_rd32(ad, VIGB_DTXSWC);
+	unsigned int i;
+
+	vigb_rar_clear(ad, VIGB_VF_RAR(pool));
+	spin_lock_bh(&ad->filt_lock);
+	for (i = 0; i < VIGB_VLVF_ENTRIES; i++) {
+		u32 v = vigb_rd32(ad, VIGB_VLVF(i));
+
+		if (!(v & BIT(VIGB_VLVF_POOL_SHIFT + pool)))
+			continue;
+		v &= ~BIT(VIGB_VLVF_POOL_SHIFT + pool);
+		if (!(v & VIGB_VLVF_POOL_MASK))
+			v = 0;
+		vigb_wr32(ad, VIGB_VLVF(i), v);
+	}
+	vigb_vfta_rebuild_locked(ad);
+	spin_unlock_bh(&ad->filt_lock);
+	vigb_wr32(ad, VIGB_VMOLR(pool), 0);
+	vigb_wr32(ad, VIGB_VMVIR(pool), 0);
+	dtxswc &= ~(VIGB_DTXSWC_MAC_SPOOF(pool) | VIGB_DTXSWC_VLAN_SPOOF(pool));
+	vigb_wr32(ad, VIGB_DTXSWC, dtxswc);
+	vigb_wr32(ad, VIGB_RTTDQSEL, pool);
+	vigb_wr32(ad, VIGB_RTTBCNRC, 0);
+	vigb_pool_set_gates(ad, pool, false);
 }

@@ -34,6 +34,8 @@
 #define VIGB_VF_MC_HASHES	30	/* what one mailbox message carries */
 #define VIGB_VF_MSG_RATE	200	/* default mailbox messages a VF may send a second */
 #define VIGB_RAR_PF		~0u	/* vigb_rar_taken(): asked by the PF */
+#define VIGB_VLVF_ADMIN_RESERVE	8	/* VLVF entries VF requests leave free */
+#define VIGB_VF_VLANS		8	/* VLANs a VF may ask for */
 
 struct vigb_adapter;
 struct vigb_pool;
@@ -126,6 +128,7 @@ static inline u64 vigb_vf_offenses(const struct vigb_vf_mbx_stats *m)
 
 struct vigb_vf {
 	u8 mac[ETH_ALEN];
+	u8 admin_addr[ETH_ALEN]; /* what the admin set, while admin_mac */
 	u8 old_mac[ETH_ALEN];	/* the VF's address before the admin's */
 	bool admin_mac;		/* set by the admin: fixed unless trusted */
 	bool mac_pending;	/* admin-set since the VF's last reset */
@@ -308,6 +311,8 @@ void vigb_down(struct vigb_adapter *ad);
 int vigb_reinit(struct vigb_adapter *ad);
 void vigb_set_rx_mode(struct net_device *dev);
 void vigb_update_vlan_filtering(struct vigb_adapter *ad);
+void vigb_vlan_strip_replicated(struct vigb_adapter *ad,
+				netdev_features_t features);
 void vigb_check_link(struct vigb_adapter *ad);
 void vigb_watchdog(struct work_struct *work);
 void vigb_reset_task(struct work_struct *work);
@@ -323,8 +328,11 @@ bool vigb_rar_taken(struct vigb_adapter *ad, const u8 *mac, unsigned int idx);
 void vigb_vfta_rebuild(struct vigb_adapter *ad);
 void vigb_vfta_set(struct vigb_adapter *ad, u16 vid, bool on);
 int vigb_vlvf_set(struct vigb_adapter *ad, u16 vid, unsigned int pool, bool on);
+int vigb_vlvf_join(struct vigb_adapter *ad, u16 vid, unsigned int pool);
+void vigb_vlvf_clear(struct vigb_adapter *ad);
 void vigb_vlan_promisc(struct vigb_adapter *ad, bool on);
 void vigb_mta_write(struct vigb_adapter *ad);
+void vigb_pool_scrub(struct vigb_adapter *ad, unsigned int pool);
 
 /* sriov.c */
 int vigb_sriov_configure(struct pci_dev *pdev, int num_vfs);

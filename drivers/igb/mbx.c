@@ -294,6 +294,18 @@ static int vigb_vf_set_multicast(struct vigb_adapter *ad, unsigned int vf,
 	return 0;
 }
 
+/* Whether vid is the port VLAN of a VF other than vf. */
+static bool vigb_vlan_is_port_vlan(struct vigb_adapter *ad, u16 vid,
+				   unsigned int vf)
+{
+	unsigned int i;
+
+	for (i = 0; i < ad->num_vfs; i++)
+		if (i != vf && ad->vfs[i].port_vlan == vid)
+			return true;
+	return false;
+}
+
 static int vigb_vf_set_vlan(struct vigb_adapter *ad, unsigned int vf,
 			    const u32 *msg)
 {
@@ -318,16 +330,31 @@ static int vigb_vf_set_vlan(struct vigb_adapter *ad, unsigned int vf,
 	}
 	if (add == test_bit(vid, v->vlans))
 		return 0;
-	err = vigb_vlvf_set(ad, vid, vf, add);
+	if (!add) {
+		clear_bit(vid, v->vlans);
+		/* Its port VLAN is the admin's: it stays. */
+		return vigb_vlvf_set(ad, vid, vf, vid == v->port_vlan);
+	}
+	if (vigb_vlan_is_port_vlan(ad, vid, vf)) {
+		v->mbx.spoof++;
+		dev_warn_ratelimited(&ad->pdev->dev,
+				     "VF %u may not join VLAN %u, another VF's port VLAN\n",
+				     vf, vid);
+		return -EPERM;
+	}
+	if (bitmap_weight(v->vlans, VLAN_N_VID) >= VIGB_VF_VLANS) {
+		dev_warn_ratelimited(&ad->pdev->dev,
+				     "VF %u asked for more than %u VLANs\n",
+				     vf, VIGB_VF_VLANS);
+		return -ENOSPC;
+	}
+	err = vigb_vlvf_join(ad, vid, vf);
 	if (err) {
 		dev_warn_ratelimited(&ad->pdev->dev,
 				     "VF %u: no free VLAN filter for VLAN %u\n", vf, vid);
 		return err;
 	}
-	if (add)
-		set_bit(vid, v->vlans);
-	else
-		clear_bit(vid, v->vlans);
+	set_bit(vid, v->vlans);
 	return 0;
 }
 

@@ -56,6 +56,41 @@ static u32 vigb_rctl_vlan_filter(struct vigb_adapter *ad,
 	return rctl & ~VIGB_RCTL_VFE;
 }
 
+/* VLAN stripping of the PF's pool and of replicated frames, as asked. */
+static void vigb_vmdq_vlan_strip(struct vigb_adapter *ad,
+				 netdev_features_t features)
+{
+	unsigned int pf = ad->first_queue;
+	u32 vmolr;
+
+	if (!vigb_vmdq(ad))
+		return;
+	vmolr = vigb_rd32(ad, VIGB_VMOLR(pf));
+	if (features & NETIF_F_HW_VLAN_CTAG_RX)
+		vmolr |= VIGB_VMOLR_STRVLAN;
+	else
+		vmolr &= ~VIGB_VMOLR_STRVLAN;
+	vigb_wr32(ad, VIGB_VMOLR(pf), vmolr);
+	vigb_vlan_strip_replicated(ad, features);
+}
+
+/**
+ * vigb_vlan_strip_replicated - strip tags of replicated frames, or not
+ * @ad: the adapter
+ * @features: the PF's features: stripping follows NETIF_F_HW_VLAN_CTAG_RX
+ */
+void vigb_vlan_strip_replicated(struct vigb_adapter *ad,
+				netdev_features_t features)
+{
+	u32 rplolr = vigb_rd32(ad, VIGB_RPLOLR);
+
+	if (features & NETIF_F_HW_VLAN_CTAG_RX)
+		rplolr |= VIGB_RPLOLR_STRVLAN;
+	else
+		rplolr &= ~VIGB_RPLOLR_STRVLAN;
+	vigb_wr32(ad, VIGB_RPLOLR, rplolr);
+}
+
 /* After pools came or went: VLAN filtering on or off with them. */
 void vigb_update_vlan_filtering(struct vigb_adapter *ad)
 {
@@ -83,6 +118,7 @@ static void vigb_apply_features(struct vigb_adapter *ad,
 	vigb_wr32(ad, VIGB_CTRL, ctrl);
 
 	vigb_wr32(ad, VIGB_RCTL, vigb_rctl_vlan_filter(ad, features, rctl));
+	vigb_vmdq_vlan_strip(ad, features);
 }
 
 /* Receive and transmit settings that do not depend on the rings. */

@@ -177,10 +177,9 @@ static void vigb_pool_unreserve(struct vigb_adapter *ad, struct vigb_pool *pl)
 
 	mutex_lock(&ad->vf_lock);
 	vigb_pool_set_gates(ad, p, false);
-	vigb_rar_clear(ad, VIGB_VF_RAR(p));
 	for_each_set_bit(vid, pl->vlans, VLAN_N_VID)
 		vigb_vlvf_set(ad, vid, p, false);
-	vigb_wr32(ad, VIGB_VMOLR(p), 0);
+	vigb_pool_scrub(ad, p);
 	clear_bit(p, &ad->reserved_pools);
 	ad->pools[p] = NULL;
 	mutex_unlock(&ad->vf_lock);

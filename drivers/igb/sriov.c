@@ -123,8 +123,9 @@ void vigb_vf_reset(struct vigb_adapter *ad, unsigned int vf)
 	lockdep_assert_held(&ad->vf_lock);
 	v->cts = false;
 	vigb_pool_set_gates(ad, vf, false);
+	/* The VF's own VLANs go; its port VLAN, the admin's, stays. */
 	for_each_set_bit(vid, v->vlans, VLAN_N_VID)
-		vigb_vlvf_set(ad, vid, vf, false);
+		vigb_vlvf_set(ad, vid, vf, vid == v->port_vlan);
 	bitmap_zero(v->vlans, VLAN_N_VID);
 	v->num_mc = 0;
 	v->mc_promisc = false;
@@ -170,16 +171,21 @@ void vigb_vf_stats_baseline(struct vigb_adapter *ad, unsigned int vf)
  */
 void vigb_vmdq_configure(struct vigb_adapter *ad)
 {
-	unsigned int pf = vigb_pf_pool(ad), vf, vid;
+	unsigned int pf = vigb_pf_pool(ad), vf, vid, p;
 	u32 vmolr;
 
 	if (!vigb_vmdq(ad)) {
 		vigb_wr32(ad, VIGB_VT_CTL, 0);
+		for (p = 0; p < VIGB_POOLS; p++)
+			vigb_pool_scrub(ad, p);
 		vigb_wr32(ad, VIGB_DTXSWC, 0);
-		for (vid = 0; vid < VIGB_VLVF_ENTRIES; vid++)
-			vigb_wr32(ad, VIGB_VLVF(vid), 0);
+		vigb_vlvf_clear(ad);
 		return;
 	}
+	/* Every pool nobody holds now is left clean for its next holder. */
+	for (p = ad->num_vfs + 1; p < VIGB_POOLS; p++)
+		if (!test_bit(p, &ad->reserved_pools))
+			vigb_pool_scrub(ad, p);
 
 	vigb_wr32(ad, VIGB_MRQC, VIGB_MRQC_VMDQ);
 	vigb_wr32(ad, VIGB_VT_CTL, (pf << VIGB_VT_CTL_DEF_POOL_SHIFT) |
@@ -191,11 +197,14 @@ void vigb_vmdq_configure(struct vigb_adapter *ad)
 	if (ad->netdev->features & NETIF_F_HW_VLAN_CTAG_RX)
 		vmolr |= VIGB_VMOLR_STRVLAN;
 	vigb_wr32(ad, VIGB_VMOLR(pf), vmolr);
+	vigb_vlan_strip_replicated(ad, ad->netdev->features);
 	vigb_wr32(ad, VIGB_VMVIR(pf), 0);
 	vigb_pool_set_gates(ad, pf, true);
 	vigb_wr32(ad, VIGB_DTXSWC, vigb_rd32(ad, VIGB_DTXSWC) | VIGB_DTXSWC_LOOPBACK);
 
 	mutex_lock(&ad->vf_lock);
+	/* The VLAN filters are programmed anew from everyone's state. */
+	vigb_vlvf_clear(ad);
 	for_each_set_bit(vid, ad->active_vlans, VLAN_N_VID)
 		vigb_vlvf_set(ad, vid, pf, true);
 	for (vf = 0; vf < ad->num_vfs; vf++) {

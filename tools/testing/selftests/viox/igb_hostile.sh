@@ -9,6 +9,9 @@
 # No VF, nor the admin, gets an address the PF or another VF holds.
 # VLAN isolation between VFs holds while the PF is promiscuous.
 # An admin MAC reaches igbvf however its netdev stands.
+# VF VLAN filters have a quota, keep off other VFs' port VLANs and survive
+# a reset; trust taken back takes back what it gave; freed VF slots
+# leave no address behind.
 . "$(dirname "$0")/ktap.sh"
 . "$(dirname "$0")/igb_lib.sh"
 
@@ -239,6 +242,57 @@ ktap_check "PF rx-vlan-filter off: VF 0 gets neither untagged frames nor VF 2's 
 ktap_check "PF rx-vlan-filter off: VF 0 reaches VLAN 100 on the wire" \
 	ip netns exec hv0 ping -c 3 -i 0.2 -W 2 198.51.100.2
 ethtool -K "$pf" rx-vlan-filter on
+
+# The shared VLAN filters: the pools in VID's filter, from the register
+# dump (ethtool -d; VLVF follows 89 words of other registers): vlvf_pools VID.
+vlvf_pools() {
+	ethtool -d "$pf" raw on | /usr/bin/python3 -c '
+import struct, sys
+d = sys.stdin.buffer.read()
+w = struct.unpack("<%dI" % (len(d) // 4), d[-(len(d) // 4) * 4:])
+regs = w[-(89 + 32 + 96):]
+for v in regs[89:89 + 32]:
+    if v & 0x80000000 and v & 0xfff == int(sys.argv[1]):
+        print((v >> 12) & 0xff)
+        break
+else:
+    print(0)' "$1"
+}
+acked() { # ARGS...: the PF answers VF 1 with an ACK
+	local r
+	r=$(reply "$@")
+	echo "reply $r"
+	[ "$r" != none ] && (( 0x$r & 0x80000000 ))
+}
+vf1_reset >/dev/null
+ktap_check "VF 1 cannot join VLAN 100, VF 0's port VLAN" nacked 0x04 raw 0x00010004 100
+vlan_quota() {
+	local v
+	for v in $(seq 1001 1008); do
+		acked raw 0x00010004 "$v" || { echo "VLAN $v refused"; return 1; }
+	done
+	nacked 0x04 raw 0x00010004 1009
+}
+ktap_check "VF 1 gets eight VLAN filters of its own, not a ninth" vlan_quota
+vf1_reset >/dev/null
+ktap_check "... and a reset gives them back" test "$(vlvf_pools 1001)" = 0
+ip link set "$pf" vf 1 vlan 300
+ip link set "$pf" vf 1 trust on
+vf1_reset >/dev/null
+reply raw 0x00010004 300 >/dev/null
+reply raw 0x00010004 301 >/dev/null
+# shellcheck disable=SC2046
+reply raw 0x02 $(mac_words 02:00:00:00:bb:99) >/dev/null
+ktap_check "trusted VF 1 changed its admin MAC" test "$(vfinfo 1 "['address']")" = 02:00:00:00:bb:99
+vf1_reset >/dev/null
+ktap_check "a VF reset keeps the VF in its port VLAN's filter" \
+	test "$(( $(vlvf_pools 300) & 2 ))" = 2
+reply raw 0x00010004 301 >/dev/null
+ip link set "$pf" vf 1 trust off
+ktap_check "revoking trust restores the admin MAC" test "$(vfinfo 1 "['address']")" = 02:00:00:00:bb:01
+ktap_check "... and drops the VLAN VF 1 added under its port VLAN" \
+	test "$(( $(vlvf_pools 301) & 2 ))" = 0
+ip link set "$pf" vf 1 vlan 0
 ip link set "$pf" vf 0 vlan 0
 ip link set "$pf" vf 2 vlan 0
 
@@ -250,5 +304,16 @@ ip netns del hv2
 igb_vfs_unbind "$bdf"
 echo 0 > "/sys/bus/pci/devices/$bdf/sriov_numvfs"
 ktap_check "the PF passes traffic afterwards" ping -c 3 -i 0.2 -W 2 "$IGB_WIRE_IP"
+# The VFs' addresses went with them: the PF does not receive for them.
+gone_vf_mac() {
+	local before got n=50
+	ip -n "$IGB_WIRE_NS" neigh replace 192.0.2.20 lladdr "$vf0mac" dev "$wire"
+	before=$(cat "/sys/class/net/$pf/statistics/rx_packets")
+	ip netns exec "$IGB_WIRE_NS" ping -c $n -i 0.02 -W 1 192.0.2.20 >/dev/null
+	got=$(($(cat "/sys/class/net/$pf/statistics/rx_packets") - before))
+	echo "the PF received $got of $n frames for gone VF 0's $vf0mac"
+	[ "$got" -lt $((n / 2)) ]
+}
+ktap_check "a gone VF's address is not received any more" gone_vf_mac
 ip link set "$pf" down
 ktap_finish
