@@ -434,6 +434,24 @@ void vigb_check_link(struct vigb_adapter *ad)
 		netif_carrier_off(dev);
 }
 
+/*
+ * An RX ring a failed allocation left without buffers raises no more
+ * interrupts: poll every ring that is short now and then, so it refills
+ * whether or not anything is transmitted on its vector.
+ */
+static void vigb_rx_kick(struct vigb_adapter *ad)
+{
+	unsigned int i;
+
+	if (test_bit(VIGB_DOWN, &ad->state))
+		return;
+	local_bh_disable();
+	for (i = 0; i < ad->num_qp; i++)
+		if (vigb_unused(&ad->rx_ring[i]))
+			napi_schedule(&ad->qvec[i].napi);
+	local_bh_enable();
+}
+
 void vigb_watchdog(struct work_struct *work)
 {
 	struct vigb_adapter *ad = container_of(to_delayed_work(work),
@@ -450,6 +468,7 @@ void vigb_watchdog(struct work_struct *work)
 		vigb_vf_update_stats(ad, vf);
 	vigb_vf_nudge(ad);
 	mutex_unlock(&ad->vf_lock);
+	vigb_rx_kick(ad);
 	schedule_delayed_work(&ad->watchdog, 2 * HZ);
 }
 

@@ -135,7 +135,8 @@ int vigb_rx_clean(struct vigb_ring *rx, int budget)
 	rx->stats.errors += errors;
 	u64_stats_update_end(&rx->stats.syncp);
 
-	if (used)
+	/* Also after nothing arrived: buffers a failed refill left out. */
+	if (vigb_unused(rx))
 		vigb_rx_refill(rx, vigb_unused(rx));
 	return pkts;
 }
