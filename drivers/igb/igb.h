@@ -58,8 +58,30 @@ struct vigb_ring_stats {
 	u64 csum_err;		/* rx only */
 	u64 alloc_fail;		/* rx only: page pool empty */
 	u64 tso;		/* tx only: frames the device segmented */
-	struct u64_stats_sync syncp;
+	struct u64_stats_sync syncp;	/* packets, bytes; rx: all */
+	/* tx: drops, errors, tso, written by xmit while NAPI cleans */
+	struct u64_stats_sync xmit_syncp;
 };
+
+/* A consistent copy of a ring's counters, whichever side wrote them. */
+static inline void vigb_ring_stats_read(const struct vigb_ring_stats *rs,
+					struct vigb_ring_stats *copy)
+{
+	unsigned int s, x;
+
+	do {
+		s = u64_stats_fetch_begin(&rs->syncp);
+		x = u64_stats_fetch_begin(&rs->xmit_syncp);
+		copy->packets = rs->packets;
+		copy->bytes = rs->bytes;
+		copy->drops = rs->drops;
+		copy->errors = rs->errors;
+		copy->csum_err = rs->csum_err;
+		copy->alloc_fail = rs->alloc_fail;
+		copy->tso = rs->tso;
+	} while (u64_stats_fetch_retry(&rs->syncp, s) ||
+		 u64_stats_fetch_retry(&rs->xmit_syncp, x));
+}
 
 struct vigb_ring {
 	struct vigb_qvec *qvec;

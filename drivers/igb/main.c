@@ -90,6 +90,7 @@ static int vigb_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 			rings[r]->dev = &pdev->dev;
 			rings[r]->netdev = dev;
 			u64_stats_init(&rings[r]->stats.syncp);
+			u64_stats_init(&rings[r]->stats.xmit_syncp);
 		}
 	}
 

@@ -356,35 +356,21 @@ static void vigb_get_stats64(struct net_device *dev,
 			     struct rtnl_link_stats64 *s)
 {
 	struct vigb_adapter *ad = netdev_priv(dev);
-	unsigned int i, start;
+	unsigned int i;
 
 	for (i = 0; i < VIGB_MAX_QUEUE_PAIRS; i++) {
-		struct vigb_ring_stats *rs = &ad->rx_ring[i].stats;
-		struct vigb_ring_stats *ts = &ad->tx_ring[i].stats;
-		u64 p, b, d, e, c;
+		struct vigb_ring_stats rs, ts;
 
-		do {
-			start = u64_stats_fetch_begin(&rs->syncp);
-			p = rs->packets;
-			b = rs->bytes;
-			d = rs->drops + rs->alloc_fail;
-			e = rs->errors;
-			c = rs->csum_err;
-		} while (u64_stats_fetch_retry(&rs->syncp, start));
-		s->rx_packets += p;
-		s->rx_bytes += b;
-		s->rx_dropped += d;
-		s->rx_errors += e;
-		s->rx_crc_errors += c;
-		do {
-			start = u64_stats_fetch_begin(&ts->syncp);
-			p = ts->packets;
-			b = ts->bytes;
-			d = ts->drops;
-		} while (u64_stats_fetch_retry(&ts->syncp, start));
-		s->tx_packets += p;
-		s->tx_bytes += b;
-		s->tx_dropped += d;
+		vigb_ring_stats_read(&ad->rx_ring[i].stats, &rs);
+		vigb_ring_stats_read(&ad->tx_ring[i].stats, &ts);
+		s->rx_packets += rs.packets;
+		s->rx_bytes += rs.bytes;
+		s->rx_dropped += rs.drops + rs.alloc_fail;
+		s->rx_errors += rs.errors;
+		s->rx_crc_errors += rs.csum_err;
+		s->tx_packets += ts.packets;
+		s->tx_bytes += ts.bytes;
+		s->tx_dropped += ts.drops;
 	}
 	/* Frame-level errors only the hardware sees. */
 	s->rx_missed_errors = READ_ONCE(ad->hw_stats.mpc);

@@ -167,6 +167,7 @@ static void vigb_pool_init_ring(struct vigb_adapter *ad, struct vigb_pool *pl,
 	r->index = 0;
 	r->reg = pl->pub.id;
 	u64_stats_init(&r->stats.syncp);
+	u64_stats_init(&r->stats.xmit_syncp);
 }
 
 /* Drop the pool's filters and hand it back; the queues are stopped. */
@@ -406,9 +407,9 @@ static netdev_tx_t vigb_pool_xmit(struct viox_pool *pool, struct sk_buff *skb)
 	struct vigb_pool *pl = to_vigb_pool(pool);
 
 	if (unlikely(!pl->running)) {
-		u64_stats_update_begin(&pl->tx.stats.syncp);
+		u64_stats_update_begin(&pl->tx.stats.xmit_syncp);
 		pl->tx.stats.drops++;
-		u64_stats_update_end(&pl->tx.stats.syncp);
+		u64_stats_update_end(&pl->tx.stats.xmit_syncp);
 		dev_kfree_skb_any(skb);
 		return NETDEV_TX_OK;
 	}
@@ -419,21 +420,16 @@ static void vigb_pool_get_stats(struct viox_pool *pool,
 				struct viox_pool_stats *st)
 {
 	struct vigb_pool *pl = to_vigb_pool(pool);
-	struct vigb_ring_stats *rs = &pl->rx.stats, *ts = &pl->tx.stats;
-	unsigned int start;
+	struct vigb_ring_stats rs, ts;
 
-	do {
-		start = u64_stats_fetch_begin(&rs->syncp);
-		st->rx_packets = rs->packets;
-		st->rx_bytes = rs->bytes;
-		st->rx_drops = rs->drops + rs->alloc_fail + rs->errors;
-	} while (u64_stats_fetch_retry(&rs->syncp, start));
-	do {
-		start = u64_stats_fetch_begin(&ts->syncp);
-		st->tx_packets = ts->packets;
-		st->tx_bytes = ts->bytes;
-		st->tx_drops = ts->drops;
-	} while (u64_stats_fetch_retry(&ts->syncp, start));
+	vigb_ring_stats_read(&pl->rx.stats, &rs);
+	vigb_ring_stats_read(&pl->tx.stats, &ts);
+	st->rx_packets = rs.packets;
+	st->rx_bytes = rs.bytes;
+	st->rx_drops = rs.drops + rs.alloc_fail + rs.errors;
+	st->tx_packets = ts.packets;
+	st->tx_bytes = ts.bytes;
+	st->tx_drops = ts.drops;
 }
 
 static const struct viox_pool_ops vigb_pool_ops = {
