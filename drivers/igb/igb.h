@@ -358,7 +358,7 @@ void vigb_pool_scrub(struct vigb_adapter *ad, unsigned int pool);
 
 /* sriov.c */
 int vigb_sriov_configure(struct pci_dev *pdev, int num_vfs);
-void vigb_sriov_disable(struct vigb_adapter *ad);
+void vigb_sriov_disable(struct vigb_adapter *ad, bool disable_vfs);
 void vigb_vmdq_configure(struct vigb_adapter *ad);
 void vigb_vf_mta_rebuild(struct vigb_adapter *ad);
 void vigb_pool_set_gates(struct vigb_adapter *ad, unsigned int pool, bool on);

@@ -337,13 +337,17 @@ err_layout:
 	return err;
 }
 
-void vigb_sriov_disable(struct vigb_adapter *ad)
+/* Without disable_vfs (remove, VFs assigned) the VFs stay enabled. */
+void vigb_sriov_disable(struct vigb_adapter *ad, bool disable_vfs)
 {
 	struct vigb_vf *vfs = ad->vfs;
 
 	if (!ad->num_vfs)
 		return;
-	pci_disable_sriov(ad->pdev);
+	if (disable_vfs)
+		pci_disable_sriov(ad->pdev);
+	else
+		pci_warn(ad->pdev, "VFs are assigned to guests: left enabled\n");
 	vigb_devlink_vfs_del(ad);
 	cancel_delayed_work_sync(&ad->mbx_work);
 	/* VFs must see a PF reset again before they may run. */
@@ -365,7 +369,7 @@ int vigb_sriov_configure(struct pci_dev *pdev, int num_vfs)
 			pci_err(pdev, "VFs are in use (bound to a driver or assigned): unbind them first\n");
 			return -EBUSY;
 		}
-		vigb_sriov_disable(ad);
+		vigb_sriov_disable(ad, true);
 		return 0;
 	}
 	return vigb_sriov_enable(ad, num_vfs);
