@@ -269,7 +269,7 @@ static int vigb_mbx_recover(struct devlink_health_reporter *reporter,
 		m->offenses_seen = offenses;
 		m->recoveries++;
 		/* Wait for the buffer again: the reset may have freed it. */
-		ad->vfs[vf].mbx_held = false;
+		ad->vfs[vf].held_until = 0;
 		/*
 		 * No message: it could overwrite a reply the VF has yet to
 		 * read. Its next request is refused without clearance, which

@@ -158,7 +158,7 @@ struct vigb_vf {
 	bool spoofchk;
 	bool trusted;
 	bool mc_promisc;	/* trusted VFs only */
-	bool mbx_held;		/* the VF kept its mailbox buffer: don't wait */
+	unsigned long held_until; /* kept its mailbox buffer: don't wait */
 	unsigned long nudge_until; /* told to renegotiate: remind it till then */
 	unsigned long last_msg;	/* jiffies of the VF's last message */
 	u8 link_state;		/* IFLA_VF_LINK_STATE_* */

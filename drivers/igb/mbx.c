@@ -22,28 +22,32 @@ struct workqueue_struct *vigb_mbx_wq;
 
 /*
  * The PF holds the buffer only if the VF does not; a VF holds it briefly
- * (igbvf peeks at it from its watchdog), so wait a while before giving up.
- * A VF that kept it that long is counted once and not waited for again
- * until it lets go: it must not slow every PF access down. The PF then
- * orders the buffer back with RVFU (QEMU's model clears only the VF's
- * view of it, so there the VF's next message is what frees it).
+ * (igbvf peeks at it from its watchdog), so wait a little (at most about
+ * 10 ms: the callers hold vf_lock, some RTNL) before giving up. A VF that
+ * kept it that long is counted once and, for the next ten seconds, not
+ * waited for at all, even if it lets go in between: a VF toggling its
+ * buffer must not stall every PF access. The PF orders the buffer back
+ * with RVFU (QEMU's model clears only the VF's view of it, so there the
+ * VF's next message is what frees it).
  */
+#define VIGB_MBX_TRIES		20
+#define VIGB_MBX_HELD_TIME	(10 * HZ)
+
 static int vigb_mbx_lock(struct vigb_adapter *ad, unsigned int vf)
 {
 	struct vigb_vf *v = &ad->vfs[vf];
+	bool suspect = v->held_until && time_before(jiffies, v->held_until);
 	int tries;
 
-	for (tries = v->mbx_held ? 49 : 0; tries < 50; tries++) {
+	for (tries = suspect ? VIGB_MBX_TRIES - 1 : 0; tries < VIGB_MBX_TRIES; tries++) {
 		vigb_wr32(ad, VIGB_P2VMAILBOX(vf), VIGB_P2VMB_PFU);
-		if (vigb_rd32(ad, VIGB_P2VMAILBOX(vf)) & VIGB_P2VMB_PFU) {
-			v->mbx_held = false;
+		if (vigb_rd32(ad, VIGB_P2VMAILBOX(vf)) & VIGB_P2VMB_PFU)
 			return 0;
-		}
-		if (tries < 49)
-			usleep_range(500, 1000);
+		if (tries < VIGB_MBX_TRIES - 1)
+			usleep_range(500, 600);
 	}
-	if (!v->mbx_held) {
-		v->mbx_held = true;
+	v->held_until = jiffies + VIGB_MBX_HELD_TIME;
+	if (!suspect) {
 		v->mbx.held++;
 		dev_warn_ratelimited(&ad->pdev->dev,
 				     "VF %u keeps its mailbox buffer: taking it back\n",
