@@ -1,0 +1,50 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# viox's setup paths with every one of their fault points failed in turn
+# (allocations and user copies, through /proc/thread-self/fail-nth): each
+# call fails with an errno or succeeds, the next call without injection
+# works, and the kernel logs no splat; kmemleak judges leaks after the run.
+# The debug kernel only: Debian's has no fault injection.
+. "$(dirname "$0")/ktap.sh"
+
+if [ "${VIOX_KERNEL:-}" = stock ]; then
+	ktap_skip "fault injection on setup paths" "Debian's kernel has no fault injection"
+	ktap_finish
+fi
+kmod_load tun
+
+# Sleeping allocations may fail too (they are what setup paths make), and
+# quietly: the harness reads the console for splats.
+dbg=/sys/kernel/debug
+for f in failslab fail_page_alloc fail_usercopy; do
+	echo 0 > "$dbg/$f/verbose"
+	[ -e "$dbg/$f/ignore-gfp-wait" ] && echo N > "$dbg/$f/ignore-gfp-wait"
+done
+
+# viox_igb's setup paths: seven VFs created (without their driver: the
+# sweep is of the PF's side) and a pool reserved by the pool interface's
+# test consumer. Each step creates the VFs anew, about a second under
+# TCG: fault-sweep's time budget bounds these two paths.
+. "$(dirname "$0")/igb_lib.sh"
+igb_args=()
+kmod_load igb
+insmod "$(viox_ko viox_igb)" 2>/dev/null
+consumer=$(dirname "$(viox_ko viox_igb)")/vioxtest_pool.ko
+insmod "$consumer" 2>/dev/null
+if bdf=$(igb_pf_bdf) && pci_bind "$bdf" viox_igb && dev=$(pci_netdev "$bdf"); then
+	echo 0 > "/sys/bus/pci/devices/$bdf/sriov_drivers_autoprobe"
+	ip link set "$dev" up
+	igb_args=(--numvfs "$bdf" 7 --pool "$dev" vioxpt)
+else
+	echo "# no 82576 bound to viox_igb: its paths are not swept"
+fi
+
+# fault-sweep prints KTAP lines of its own, one per scenario.
+/usr/bin/python3 -u "$VIOX_TOP/tools/testing/viox/fault-sweep.py" "${igb_args[@]}"
+rc=$?
+[ -n "${bdf:-}" ] && echo 1 > "/sys/bus/pci/devices/$bdf/sriov_drivers_autoprobe"
+rmmod vioxtest_pool 2>/dev/null
+for f in failslab fail_page_alloc; do
+	echo Y > "$dbg/$f/ignore-gfp-wait"
+done
+exit $rc
