@@ -90,9 +90,12 @@ static void log_packed_after_flags(struct kunit *test)
 /* A bitmap the device cannot write: the used entries would be lost. */
 static void log_fault_breaks(struct kunit *test, u64 features)
 {
-	/* Past the fixture's mapping: nothing is mapped there. */
-	struct vt *t = vt_logging(test, features, VT_SIZE + PAGE_SIZE);
+	struct vt *t = vt_logging(test, features, VT_LOG);
 	struct viox_used_elem e = { .id = 0, .ndesc = 1 };
+
+	/* A user address below mmap_min_addr: never mapped. */
+	t->vq.log_base = (void __user *)PAGE_SIZE;
+	t->dev.log_base = t->vq.log_base;
 
 	if (features & BIT_ULL(VIRTIO_F_RING_PACKED)) {
 		put_avail(t, 0, 0);

@@ -199,8 +199,10 @@ static long reset_owner(struct viox_net *n)
 	for (i = 0; i < VIOX_NET_VQ_MAX; i++) {
 		put_backend(socks[i]);
 		/* Features are gone: so is any virtio-net header. */
+		mutex_lock(&n->vqs[i].vq.mutex);
 		n->vqs[i].vhost_hlen = 0;
 		n->vqs[i].sock_hlen = 0;
+		mutex_unlock(&n->vqs[i].vq.mutex);
 	}
 	return r;
 }

@@ -3,6 +3,8 @@
  * A summary of viox_net in sysfs, on the misc device
  * (/sys/class/misc/viox-net/): open devices and counters added up over
  * them. Per-device and per-vq detail is in the viox netlink family.
+ * Host-wide sums tell one tenant of the others' traffic (its own taken
+ * away): root only, as netlink shows others' devices to admins only.
  */
 #include <linux/device.h>
 #include <linux/sysfs.h>
@@ -14,7 +16,7 @@ static ssize_t devices_show(struct device *d, struct device_attribute *attr,
 {
 	return sysfs_emit(buf, "%u\n", viox_devs_count(VIOX_DEV_TYPE_NET));
 }
-static DEVICE_ATTR_RO(devices);
+static DEVICE_ATTR_ADMIN_RO(devices);
 
 /* Counters of one direction (a mask of enum viox_vq_stat), summed over
  * the open devices.
@@ -50,11 +52,11 @@ static ssize_t broken_show(struct device *d, struct device_attribute *attr,
 	viox_devs_sum(VIOX_DEV_TYPE_NET, VIOX_NET_VQ_TX, sums, &tx);
 	return sysfs_emit(buf, "%u\n", rx + tx);
 }
-static DEVICE_ATTR_RO(broken);
+static DEVICE_ATTR_ADMIN_RO(broken);
 
 #define STAT_ATTR(_name, _vq, _stats)					\
 	static struct viox_net_stat_attr stat_##_name = {		\
-		.attr = __ATTR(_name, 0444, stat_show, NULL),		\
+		.attr = __ATTR(_name, 0400, stat_show, NULL),		\
 		.vq = _vq, .stats = _stats,				\
 	}
 #define DROPS (BIT(VIOX_VQ_DROPS_TOO_BIG) | BIT(VIOX_VQ_DROPS_ERROR))

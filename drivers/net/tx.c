@@ -76,7 +76,7 @@ static void *tx_frag_alloc(struct viox_net_vq *nvq, unsigned int size)
 			   __GFP_NORETRY, TX_PAGE_ORDER);
 	/* A batched packet fits in a page, so one page will do. */
 	if (!page)
-		page = alloc_page(GFP_KERNEL_ACCOUNT);
+		page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 	if (!page)
 		return NULL;
 	nvq->tx_page = page;

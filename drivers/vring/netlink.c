@@ -83,10 +83,10 @@ static int fill_dev(struct sk_buff *skb, struct viox_dev *dev,
 	void *hdr;
 	pid_t pid;
 
+	lockdep_assert_held(&viox_devs_lock);
 	hdr = genlmsg_iput(skb, info);
 	if (!hdr)
 		return -EMSGSIZE;
-	lockdep_assert_held(&viox_devs_lock);
 	pid = dev->owner ? pid_vnr(dev->owner) : 0;
 	if (nla_put_u32(skb, VIOX_A_DEV_ID, dev->id) ||
 	    nla_put_u32(skb, VIOX_A_DEV_TYPE, dev->cls->type) ||

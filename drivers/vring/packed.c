@@ -36,26 +36,19 @@ static bool packed_access_ok(struct viox_vq *vq)
 
 /*
  * Used descriptors are written in the ring itself, which QEMU gives by owner
- * address only: log @n descriptors from @idx on (wrapping) at the guest
- * address of that owner range.
+ * address only: log descriptor @idx at the guest address of that owner
+ * range. One at a time, since the ring may span memory regions.
  */
-static int log_descs(struct viox_vq *vq, unsigned int idx, unsigned int n)
+static int log_desc(struct viox_vq *vq, unsigned int idx)
 {
-	while (n) {
-		unsigned int run = min(n, vq->num - idx);
-		u64 uaddr = (unsigned long)(ring(vq) + idx), gpa;
-		u64 len = (u64)run * sizeof(struct vring_packed_desc);
+	u64 uaddr = (unsigned long)(ring(vq) + idx), gpa;
 
-		if (viox_umem_uaddr_to_gpa(vq->umem, uaddr, len, &gpa)) {
-			viox_vq_break(vq, "descriptor ring outside guest memory");
-			return -EFAULT;
-		}
-		if (viox_log_gpa(vq, gpa, len))
-			return -EFAULT;
-		n -= run;
-		idx = 0;
+	if (viox_umem_uaddr_to_gpa(vq->umem, uaddr,
+				   sizeof(struct vring_packed_desc), &gpa)) {
+		viox_vq_break(vq, "descriptor ring outside guest memory");
+		return -EFAULT;
 	}
-	return 0;
+	return viox_log_gpa(vq, gpa, sizeof(struct vring_packed_desc));
 }
 
 static int write_device_event(struct viox_vq *vq, __le32 ev)
@@ -246,9 +239,16 @@ static int packed_add_used(struct viox_vq *vq, const struct viox_used_elem *used
 	vq->used_since_signal += added;
 	vq->last_used_idx = i;
 	vq->used_wrap = wrap;
+	if (!vq->log_used || !viox_vq_logging(vq))
+		return 0;
 	/* Logged once final: a page the VMM copied early is not copied again. */
-	if (added && vq->log_used && viox_vq_logging(vq))
-		return log_descs(vq, first, min(added, vq->num));
+	for (k = 0, i = first; k < n; k++) {
+		if (log_desc(vq, i))
+			return -EFAULT;
+		i += used[k].ndesc;
+		if (i >= vq->num)
+			i -= vq->num;
+	}
 	return 0;
 efault:
 	user_write_access_end();

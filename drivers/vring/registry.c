@@ -28,8 +28,9 @@ DEFINE_MUTEX(viox_devs_lock);
  *
  * Ids go round rather than being reused at once, so a stale id names no
  * device instead of another one. The caller's network namespace and
- * effective uid become the device's: netlink shows it to its own user and
- * to that namespace's admins only.
+ * effective uid become the device's (the uid is the owner's once one sets
+ * itself): netlink shows it to its own user and to that namespace's admins
+ * only.
  *
  * Return: 0, or -ENOMEM / -EBUSY.
  */
@@ -69,11 +70,17 @@ void viox_dev_unregister(struct viox_dev *dev)
 }
 EXPORT_SYMBOL_GPL(viox_dev_unregister);
 
-/* Swap the owner netlink reports; returns the old one for the caller to put. */
+/*
+ * Swap the owner netlink reports; returns the old one for the caller to
+ * put. A new owner's effective uid becomes the device's: a VMM that gets
+ * the file from a privileged opener (libvirt) sees its own device.
+ */
 struct pid *viox_dev_swap_owner(struct viox_dev *dev, struct pid *owner)
 {
 	mutex_lock(&viox_devs_lock);
 	swap(dev->owner, owner);
+	if (dev->owner)
+		dev->uid = current_euid();
 	mutex_unlock(&viox_devs_lock);
 	return owner;
 }

@@ -17,6 +17,8 @@ struct viox_worker {
 	/* Orders queueing against the owner's death. */
 	spinlock_t lock;
 	bool killed;
+	/* Work taken off @list in this batch and not run yet. */
+	bool batch_left;
 };
 
 struct viox_flush {
@@ -37,9 +39,11 @@ static bool viox_worker_run(void *data)
 	node = llist_reverse_order(node);
 	llist_for_each_entry_safe(work, next, node, node) {
 		clear_bit(VIOX_WORK_QUEUED, &work->flags);
+		w->batch_left = !!next;
 		work->fn(work);
 		cond_resched();
 	}
+	w->batch_left = false;
 	return true;
 }
 
@@ -96,12 +100,15 @@ bool viox_work_queue(struct viox_dev *dev, struct viox_work *work)
 }
 EXPORT_SYMBOL_GPL(viox_work_queue);
 
-/* Work is queued for the worker: a busy-polling handler should yield. */
+/*
+ * Other work waits for the worker, queued or already taken in the batch
+ * being run: a busy-polling handler, which runs on the worker, yields.
+ */
 bool viox_worker_has_work(struct viox_dev *dev)
 {
 	struct viox_worker *w = READ_ONCE(dev->worker);
 
-	return w && !llist_empty(&w->list);
+	return w && (w->batch_left || !llist_empty(&w->list));
 }
 
 static void viox_flush_fn(struct viox_work *work)

@@ -212,8 +212,8 @@ struct viox_dev {
 	struct pid *owner;
 	/*
 	 * From viox_dev_register(): registry id, class, and the opener's
-	 * network namespace and effective uid, which decide who sees the
-	 * device over netlink.
+	 * network namespace and effective uid (the owner's once it has one),
+	 * which decide who sees the device over netlink.
 	 */
 	u32 id;
 	const struct viox_dev_class *cls;

@@ -14,9 +14,13 @@ fi
 kmod_load tun
 
 # Sleeping allocations may fail too (they are what setup paths make), and
-# quietly: the harness reads the console for splats.
+# quietly: the harness reads the console for splats. Put back afterwards.
 dbg=/sys/kernel/debug
+saved=()
 for f in failslab fail_page_alloc fail_usercopy; do
+	for k in verbose ignore-gfp-wait; do
+		[ -e "$dbg/$f/$k" ] && saved+=("$dbg/$f/$k=$(cat "$dbg/$f/$k")")
+	done
 	echo 0 > "$dbg/$f/verbose"
 	[ -e "$dbg/$f/ignore-gfp-wait" ] && echo N > "$dbg/$f/ignore-gfp-wait"
 done
@@ -39,12 +43,13 @@ else
 	echo "# no 82576 bound to viox_igb: its paths are not swept"
 fi
 
-# fault-sweep prints KTAP lines of its own, one per scenario.
-/usr/bin/python3 -u "$VIOX_TOP/tools/testing/viox/fault-sweep.py" "${igb_args[@]}"
+# fault-sweep prints a KTAP line per scenario (ktap.sh gave the header).
+/usr/bin/python3 -u "$VIOX_TOP/tools/testing/viox/fault-sweep.py" --no-header \
+	"${igb_args[@]}"
 rc=$?
 [ -n "${bdf:-}" ] && echo 1 > "/sys/bus/pci/devices/$bdf/sriov_drivers_autoprobe"
 rmmod vioxtest_pool 2>/dev/null
-for f in failslab fail_page_alloc; do
-	echo Y > "$dbg/$f/ignore-gfp-wait"
+for kv in "${saved[@]}"; do
+	echo "${kv#*=}" > "${kv%%=*}"
 done
 exit $rc

@@ -183,12 +183,14 @@ nobody_sees_nothing() {
 	out=$(as_nobody bash -c "$(declare -f viox_ynl); VIOX_KSRC=$VIOX_KSRC \
 		VIOX_TOP=$VIOX_TOP viox_ynl --do dev-get --json '{\"id\": $id}'" 2>&1)
 	echo "get $id as nobody: $out"
-	grep -q "No such file or directory" <<<"$out"
+	grep -q "No such file or directory" <<<"$out" &&
+	grep -q "no viox device with this id" <<<"$out"
 }
 
 # ... but its own device, and root in another netns sees none.
 nobody_sees_own() {
-	local holder out
+	local holder out mode
+	mode=$(stat -c %a /dev/viox-net)
 	chmod o+rw /dev/viox-net
 	# Not through as_nobody: $! must be the holder itself.
 	setpriv --reuid=65534 --regid=65534 --clear-groups /usr/bin/python3 -c 'import os, time
@@ -198,11 +200,30 @@ fd = os.open("/dev/viox-net", os.O_RDWR); print("open", flush=True); time.sleep(
 	for _ in $(seq 50); do grep -q open "$work/nobody.log" && break; sleep 0.1; done
 	out=$(as_nobody bash -c "$(declare -f viox_ynl); VIOX_KSRC=$VIOX_KSRC \
 		VIOX_TOP=$VIOX_TOP viox_ynl --dump dev-get")
-	chmod o-rw /dev/viox-net
+	chmod "$mode" /dev/viox-net
 	kill "$holder"; wait "$holder" 2>/dev/null
 	echo "dump as nobody with its own device open: $out"
 	/usr/bin/python3 -c 'import json, sys; d = json.loads(sys.argv[1])
 assert len(d) == 1 and "owner-pid" not in d[0], d' "$out"
+}
+
+# A device root opens and hands to an unprivileged VMM, as libvirt does,
+# is the VMM's once it takes ownership.
+nobody_sees_handed_device() {
+	local holder out
+	/usr/bin/python3 -c 'import fcntl, os, sys, time
+fd = os.open("/dev/viox-net", os.O_RDWR)
+os.setresgid(65534, 65534, 65534); os.setgroups([]); os.setresuid(65534, 65534, 65534)
+fcntl.ioctl(fd, 0xAF01)    # VHOST_SET_OWNER
+print("owned", os.getpid(), flush=True); time.sleep(60)' > "$work/handed.log" &
+	holder=$!
+	for _ in $(seq 50); do grep -q owned "$work/handed.log" && break; sleep 0.1; done
+	out=$(as_nobody bash -c "$(declare -f viox_ynl); VIOX_KSRC=$VIOX_KSRC \
+		VIOX_TOP=$VIOX_TOP viox_ynl --dump dev-get")
+	kill "$holder"; wait "$holder" 2>/dev/null
+	echo "dump as nobody owning a device root opened: $out"
+	/usr/bin/python3 -c 'import json, sys; d = json.loads(sys.argv[1])
+assert [x["owner-pid"] for x in d] == [int(sys.argv[2])], d' "$out" "$holder"
 }
 
 other_netns_sees_nothing() {
@@ -219,6 +240,8 @@ if ktap_check "a tenant stalls its device in an ioctl on a userfaultfd page" sta
 		finishes_within 20 open_close
 	ktap_check "an unprivileged user sees none of root's devices" nobody_sees_nothing
 	ktap_check "an unprivileged user sees its own device" nobody_sees_own
+	ktap_check "an unprivileged VMM sees the device root opened and it owns" \
+		nobody_sees_handed_device
 	ktap_check "another network namespace sees none of them" other_netns_sees_nothing
 fi
 [ -n "$stall_pid" ] && kill -9 "$stall_pid" 2>/dev/null
