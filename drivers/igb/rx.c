@@ -27,8 +27,7 @@ static void vigb_rx_checksum(struct vigb_ring *rx, struct sk_buff *skb,
 static struct sk_buff *vigb_rx_add(struct vigb_ring *rx, struct sk_buff *skb,
 				   struct page *page, unsigned int len)
 {
-	/* The helper adds the pool's offset (the headroom) itself. */
-	page_pool_dma_sync_for_cpu(rx->pp, page, 0, len);
+	page_pool_dma_sync_for_cpu(rx->pp, page, VIGB_RX_HEADROOM, len);
 	if (!skb) {
 		skb = napi_build_skb(page_address(page), PAGE_SIZE);
 		if (!skb)
@@ -135,8 +134,7 @@ int vigb_rx_clean(struct vigb_ring *rx, int budget)
 	rx->stats.errors += errors;
 	u64_stats_update_end(&rx->stats.syncp);
 
-	/* Also after nothing arrived: buffers a failed refill left out. */
-	if (vigb_unused(rx))
+	if (used)
 		vigb_rx_refill(rx, vigb_unused(rx));
 	return pkts;
 }
