@@ -116,6 +116,9 @@ run_vm() { # KIND PREFIX MODSRC
 	local out=$runs/$1
 	rm -rf "$out"
 	mkdir -p "$out"
+	# The debug kernel runs KUnit, every selftest, the fuzzers and the
+	# fault sweep: about 20 minutes under TCG, so 40 before giving up.
+	VIOX_VM_TIMEOUT=${VIOX_VM_TIMEOUT:-2400} \
 	"$VIOX_HARNESS/vm.sh" "$1" "$out" "$VIOX_HARNESS/guest-check.sh" \
 		"VIOX_MODSRC=$3" "VIOX_FILTER=$filter" "VIOX_KSRC=$(linux_source_tree)" \
 		"VIOX_EXPECT_VERSION=$(cd "$VIOX_TOP" && tools/version.sh)" >"$out/vm.log" 2>&1

@@ -49,7 +49,6 @@ vf_works() {
 	ip link set "$pf" vf 0 spoofchk on
 	ip link set "$pf" vf 0 trust off
 	ip link set "$pf" vf 0 max_tx_rate 0
-	ip link set "$pf" vf 0 mac 02:00:00:00:fa:01
 	devlink dev param set "pci/$bdf" name vf_msg_rate value 200 cmode runtime
 	dev=$(pci_netdev "$(vfbdf 0)") || return 1
 	ip netns add fzvf
