@@ -47,7 +47,11 @@ fi
 /usr/bin/python3 -u "$VIOX_TOP/tools/testing/viox/fault-sweep.py" --no-header \
 	"${igb_args[@]}"
 rc=$?
-[ -n "${bdf:-}" ] && echo 1 > "/sys/bus/pci/devices/$bdf/sriov_drivers_autoprobe"
+if [ -n "${bdf:-}" ]; then
+	echo 1 > "/sys/bus/pci/devices/$bdf/sriov_drivers_autoprobe"
+	# The next selftest binds a fresh PF, not one the sweep went through.
+	echo "$bdf" > "/sys/bus/pci/devices/$bdf/driver/unbind"
+fi
 rmmod vioxtest_pool 2>/dev/null
 for kv in "${saved[@]}"; do
 	echo "${kv#*=}" > "${kv%%=*}"

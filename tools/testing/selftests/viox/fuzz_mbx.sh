@@ -72,5 +72,8 @@ ip netns del fzvf 2>/dev/null
 igb_vfs_unbind "$bdf"
 echo 0 > "/sys/bus/pci/devices/$bdf/sriov_numvfs"
 ip link set "$pf" down
+# The next selftest binds a fresh PF: the health reporter and counters
+# the fuzz left are this one's.
+echo "$bdf" > "/sys/bus/pci/devices/$bdf/driver/unbind"
 rm -f "$log"
 ktap_finish
