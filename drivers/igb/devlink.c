@@ -269,7 +269,7 @@ static int vigb_mbx_recover(struct devlink_health_reporter *reporter,
 		m->offenses_seen = offenses;
 		m->recoveries++;
 		/* Wait for the buffer again: the reset may have freed it. */
-		ad->vfs[vf].mbx_held = false;
+		ad->vfs[vf].held_until = 0;
 		/*
 		 * No message: it could overwrite a reply the VF has yet to
 		 * read. Its next request is refused without clearance, which
@@ -361,15 +361,15 @@ int vigb_devlink_vfs_add(struct vigb_adapter *ad, unsigned int num_vfs)
 {
 	struct devlink *dl = ad->devlink;
 	unsigned int vf;
+	struct vigb_vf_port *ports;
 	int err = 0;
 
-	ad->vf_ports = kcalloc(num_vfs, sizeof(*ad->vf_ports), GFP_KERNEL);
-	if (!ad->vf_ports)
+	ports = kcalloc(num_vfs, sizeof(*ports), GFP_KERNEL);
+	if (!ports)
 		return -ENOMEM;
-	ad->num_vf_ports = num_vfs;
 	devl_lock(dl);
 	for (vf = 0; vf < num_vfs; vf++) {
-		struct vigb_vf_port *p = &ad->vf_ports[vf];
+		struct vigb_vf_port *p = &ports[vf];
 
 		p->ad = ad;
 		p->vf = vf;
@@ -386,6 +386,10 @@ int vigb_devlink_vfs_add(struct vigb_adapter *ad, unsigned int num_vfs)
 		p->registered = true;
 	}
 	devl_unlock(dl);
+	mutex_lock(&ad->vf_lock);
+	ad->vf_ports = ports;
+	ad->num_vf_ports = num_vfs;
+	mutex_unlock(&ad->vf_lock);
 	if (err)
 		vigb_devlink_vfs_del(ad);
 	return err;
@@ -394,13 +398,21 @@ int vigb_devlink_vfs_add(struct vigb_adapter *ad, unsigned int num_vfs)
 void vigb_devlink_vfs_del(struct vigb_adapter *ad)
 {
 	struct devlink *dl = ad->devlink;
-	unsigned int vf;
+	struct vigb_vf_port *ports;
+	unsigned int vf, n;
 
-	if (!ad->vf_ports)
+	/* ip link's rate changes look at the ports under vf_lock. */
+	mutex_lock(&ad->vf_lock);
+	ports = ad->vf_ports;
+	n = ad->num_vf_ports;
+	ad->vf_ports = NULL;
+	ad->num_vf_ports = 0;
+	mutex_unlock(&ad->vf_lock);
+	if (!ports)
 		return;
 	devl_lock(dl);
-	for (vf = 0; vf < ad->num_vf_ports; vf++) {
-		struct vigb_vf_port *p = &ad->vf_ports[vf];
+	for (vf = 0; vf < n; vf++) {
+		struct vigb_vf_port *p = &ports[vf];
 
 		if (!p->registered)
 			continue;
@@ -408,9 +420,7 @@ void vigb_devlink_vfs_del(struct vigb_adapter *ad)
 		devl_port_unregister(&p->dl_port);
 	}
 	devl_unlock(dl);
-	kfree(ad->vf_ports);
-	ad->vf_ports = NULL;
-	ad->num_vf_ports = 0;
+	kfree(ports);
 }
 
 /* Keep devlink's view of a VF's tx_max in step with ip link's. */
@@ -418,7 +428,9 @@ void vigb_devlink_rate_sync(struct vigb_adapter *ad, unsigned int vf)
 {
 	struct devlink_rate *rate;
 
-	if (!ad->vf_ports || !ad->vf_ports[vf].registered)
+	lockdep_assert_held(&ad->vf_lock);
+	if (!ad->vf_ports || vf >= ad->num_vf_ports ||
+	    !ad->vf_ports[vf].registered)
 		return;
 	rate = ad->vf_ports[vf].dl_port.devlink_rate;
 	if (rate)

@@ -122,13 +122,12 @@ static void vigb_ring_stats(struct vigb_ring_stats *rs,
 			    const struct vigb_stat *list, unsigned int n,
 			    u64 *data)
 {
-	unsigned int i, start;
+	struct vigb_ring_stats copy;
+	unsigned int i;
 
-	do {
-		start = u64_stats_fetch_begin(&rs->syncp);
-		for (i = 0; i < n; i++)
-			data[i] = *(u64 *)((u8 *)rs + list[i].offset);
-	} while (u64_stats_fetch_retry(&rs->syncp, start));
+	vigb_ring_stats_read(rs, &copy);
+	for (i = 0; i < n; i++)
+		data[i] = *(u64 *)((u8 *)&copy + list[i].offset);
 }
 
 static void vigb_get_ethtool_stats(struct net_device *dev,

@@ -33,6 +33,9 @@
 #define VIGB_MAX_VFS		7	/* the PF keeps a pool for itself */
 #define VIGB_VF_MC_HASHES	30	/* what one mailbox message carries */
 #define VIGB_VF_MSG_RATE	200	/* default mailbox messages a VF may send a second */
+#define VIGB_RAR_PF		~0u	/* vigb_rar_taken(): asked by the PF */
+#define VIGB_VLVF_ADMIN_RESERVE	8	/* VLVF entries VF requests leave free */
+#define VIGB_VF_VLANS		8	/* VLANs a VF may ask for */
 
 struct vigb_adapter;
 struct vigb_pool;
@@ -55,8 +58,30 @@ struct vigb_ring_stats {
 	u64 csum_err;		/* rx only */
 	u64 alloc_fail;		/* rx only: page pool empty */
 	u64 tso;		/* tx only: frames the device segmented */
-	struct u64_stats_sync syncp;
+	struct u64_stats_sync syncp;	/* packets, bytes; rx: all */
+	/* tx: drops, errors, tso, written by xmit while NAPI cleans */
+	struct u64_stats_sync xmit_syncp;
 };
+
+/* A consistent copy of a ring's counters, whichever side wrote them. */
+static inline void vigb_ring_stats_read(const struct vigb_ring_stats *rs,
+					struct vigb_ring_stats *copy)
+{
+	unsigned int s, x;
+
+	do {
+		s = u64_stats_fetch_begin(&rs->syncp);
+		x = u64_stats_fetch_begin(&rs->xmit_syncp);
+		copy->packets = rs->packets;
+		copy->bytes = rs->bytes;
+		copy->drops = rs->drops;
+		copy->errors = rs->errors;
+		copy->csum_err = rs->csum_err;
+		copy->alloc_fail = rs->alloc_fail;
+		copy->tso = rs->tso;
+	} while (u64_stats_fetch_retry(&rs->syncp, s) ||
+		 u64_stats_fetch_retry(&rs->xmit_syncp, x));
+}
 
 struct vigb_ring {
 	struct vigb_qvec *qvec;
@@ -125,12 +150,15 @@ static inline u64 vigb_vf_offenses(const struct vigb_vf_mbx_stats *m)
 
 struct vigb_vf {
 	u8 mac[ETH_ALEN];
+	u8 admin_addr[ETH_ALEN]; /* what the admin set, while admin_mac */
+	u8 old_mac[ETH_ALEN];	/* the VF's address before the admin's */
 	bool admin_mac;		/* set by the admin: fixed unless trusted */
+	bool mac_pending;	/* admin-set since the VF's last reset */
 	bool cts;		/* reset done: the VF may configure itself */
 	bool spoofchk;
 	bool trusted;
 	bool mc_promisc;	/* trusted VFs only */
-	bool mbx_held;		/* the VF kept its mailbox buffer: don't wait */
+	unsigned long held_until; /* kept its mailbox buffer: don't wait */
 	unsigned long nudge_until; /* told to renegotiate: remind it till then */
 	unsigned long last_msg;	/* jiffies of the VF's last message */
 	u8 link_state;		/* IFLA_VF_LINK_STATE_* */
@@ -190,6 +218,11 @@ struct vigb_adapter {
 	/* Filters the PF owns: the RAR slots and the VLAN table. */
 	unsigned long active_vlans[BITS_TO_LONGS(VLAN_N_VID)];
 	unsigned int pf_rar_count;	/* unicast entries programmed */
+
+	/* The shared filter tables (filters.c). */
+	spinlock_t filt_lock;		/* rar_mac, VLVF, VFTA, vlan_promisc */
+	u8 rar_mac[VIGB_RAR_ENTRIES][ETH_ALEN]; /* who holds which address */
+	bool vlan_promisc;		/* the PF's pool gets every VLAN */
 
 	/* SR-IOV: VF i owns pool i, the PF the pool after the last VF. */
 	unsigned int num_vfs;
@@ -300,17 +333,33 @@ void vigb_down(struct vigb_adapter *ad);
 int vigb_reinit(struct vigb_adapter *ad);
 void vigb_set_rx_mode(struct net_device *dev);
 void vigb_update_vlan_filtering(struct vigb_adapter *ad);
+void vigb_vlan_strip_replicated(struct vigb_adapter *ad,
+				netdev_features_t features);
 void vigb_check_link(struct vigb_adapter *ad);
 void vigb_watchdog(struct work_struct *work);
 void vigb_reset_task(struct work_struct *work);
 int vigb_full_reset(struct vigb_adapter *ad);
 
+/* filters.c */
+void vigb_rar_set(struct vigb_adapter *ad, unsigned int idx, const u8 *mac,
+		  u32 pools);
+void vigb_rar_clear(struct vigb_adapter *ad, unsigned int idx);
+int vigb_rar_claim(struct vigb_adapter *ad, unsigned int idx, const u8 *mac,
+		   u32 pools);
+bool vigb_rar_taken(struct vigb_adapter *ad, const u8 *mac, unsigned int idx);
+void vigb_vfta_rebuild(struct vigb_adapter *ad);
+void vigb_vfta_set(struct vigb_adapter *ad, u16 vid, bool on);
+int vigb_vlvf_set(struct vigb_adapter *ad, u16 vid, unsigned int pool, bool on);
+int vigb_vlvf_join(struct vigb_adapter *ad, u16 vid, unsigned int pool);
+void vigb_vlvf_clear(struct vigb_adapter *ad);
+void vigb_vlan_promisc(struct vigb_adapter *ad, bool on);
+void vigb_mta_write(struct vigb_adapter *ad);
+void vigb_pool_scrub(struct vigb_adapter *ad, unsigned int pool);
+
 /* sriov.c */
 int vigb_sriov_configure(struct pci_dev *pdev, int num_vfs);
-void vigb_sriov_disable(struct vigb_adapter *ad);
+void vigb_sriov_disable(struct vigb_adapter *ad, bool disable_vfs);
 void vigb_vmdq_configure(struct vigb_adapter *ad);
-int vigb_vlvf_set(struct vigb_adapter *ad, u16 vid, unsigned int pool, bool on);
-void vigb_mta_write(struct vigb_adapter *ad);
 void vigb_vf_mta_rebuild(struct vigb_adapter *ad);
 void vigb_pool_set_gates(struct vigb_adapter *ad, unsigned int pool, bool on);
 void vigb_vf_apply(struct vigb_adapter *ad, unsigned int vf);

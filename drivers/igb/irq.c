@@ -17,6 +17,8 @@
 
 static void vigb_other_causes(struct vigb_adapter *ad, u32 icr)
 {
+	if (test_bit(VIGB_REMOVING, &ad->state))
+		return;
 	if (icr & VIGB_ICR_LSC)
 		mod_delayed_work(system_wq, &ad->watchdog, 0);
 	if (icr & VIGB_ICR_VMMB)

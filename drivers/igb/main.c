@@ -79,6 +79,7 @@ static int vigb_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	mutex_init(&ad->stats_lock);
 	mutex_init(&ad->vf_lock);
 	spin_lock_init(&ad->mta_lock);
+	spin_lock_init(&ad->filt_lock);
 	INIT_DELAYED_WORK(&ad->mbx_work, vigb_mbx_work);
 	INIT_DELAYED_WORK(&ad->watchdog, vigb_watchdog);
 	INIT_WORK(&ad->reset_task, vigb_reset_task);
@@ -89,6 +90,7 @@ static int vigb_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 			rings[r]->dev = &pdev->dev;
 			rings[r]->netdev = dev;
 			u64_stats_init(&rings[r]->stats.syncp);
+			u64_stats_init(&rings[r]->stats.xmit_syncp);
 		}
 	}
 
@@ -154,10 +156,18 @@ static void vigb_remove(struct pci_dev *pdev)
 	struct net_device *dev = pci_get_drvdata(pdev);
 	struct vigb_adapter *ad = netdev_priv(dev);
 
-	/* VFs first: their mailbox work reports to devlink's health. */
-	vigb_sriov_disable(ad);
+	/*
+	 * VFs first: their mailbox work reports to devlink's health. VFs a
+	 * guest holds stay enabled, as they are, until it lets them go.
+	 */
+	vigb_sriov_disable(ad, !pci_vfs_assigned(pdev));
 	devlink_unregister(ad->devlink);
 	set_bit(VIGB_REMOVING, &ad->state);
+	/* No interrupt may queue work once it is cancelled. */
+	vigb_wr32(ad, VIGB_IMC, ~0u);
+	vigb_wr32(ad, VIGB_EIMC, ~0u);
+	vigb_flush(ad);
+	synchronize_irq(ad->misc_irq);
 	cancel_delayed_work_sync(&ad->watchdog);
 	cancel_delayed_work_sync(&ad->mbx_work);
 	cancel_work_sync(&ad->reset_task);

@@ -22,28 +22,32 @@ struct workqueue_struct *vigb_mbx_wq;
 
 /*
  * The PF holds the buffer only if the VF does not; a VF holds it briefly
- * (igbvf peeks at it from its watchdog), so wait a while before giving up.
- * A VF that kept it that long is counted once and not waited for again
- * until it lets go: it must not slow every PF access down. The PF then
- * orders the buffer back with RVFU (QEMU's model clears only the VF's
- * view of it, so there the VF's next message is what frees it).
+ * (igbvf peeks at it from its watchdog), so wait a little (at most about
+ * 10 ms: the callers hold vf_lock, some RTNL) before giving up. A VF that
+ * kept it that long is counted once and, for the next ten seconds, not
+ * waited for at all, even if it lets go in between: a VF toggling its
+ * buffer must not stall every PF access. The PF orders the buffer back
+ * with RVFU (QEMU's model clears only the VF's view of it, so there the
+ * VF's next message is what frees it).
  */
+#define VIGB_MBX_TRIES		20
+#define VIGB_MBX_HELD_TIME	(10 * HZ)
+
 static int vigb_mbx_lock(struct vigb_adapter *ad, unsigned int vf)
 {
 	struct vigb_vf *v = &ad->vfs[vf];
+	bool suspect = v->held_until && time_before(jiffies, v->held_until);
 	int tries;
 
-	for (tries = v->mbx_held ? 49 : 0; tries < 50; tries++) {
+	for (tries = suspect ? VIGB_MBX_TRIES - 1 : 0; tries < VIGB_MBX_TRIES; tries++) {
 		vigb_wr32(ad, VIGB_P2VMAILBOX(vf), VIGB_P2VMB_PFU);
-		if (vigb_rd32(ad, VIGB_P2VMAILBOX(vf)) & VIGB_P2VMB_PFU) {
-			v->mbx_held = false;
+		if (vigb_rd32(ad, VIGB_P2VMAILBOX(vf)) & VIGB_P2VMB_PFU)
 			return 0;
-		}
-		if (tries < 49)
-			usleep_range(500, 1000);
+		if (tries < VIGB_MBX_TRIES - 1)
+			usleep_range(500, 600);
 	}
-	if (!v->mbx_held) {
-		v->mbx_held = true;
+	v->held_until = jiffies + VIGB_MBX_HELD_TIME;
+	if (!suspect) {
 		v->mbx.held++;
 		dev_warn_ratelimited(&ad->pdev->dev,
 				     "VF %u keeps its mailbox buffer: taking it back\n",
@@ -95,6 +99,13 @@ static u32 vigb_vf_cts(struct vigb_adapter *ad, unsigned int vf)
 	return ad->vfs[vf].cts && vigb_vf_link_allowed(ad, vf) ? VIGB_MSG_CTS : 0;
 }
 
+/* The VF lost its clearance: it must reset, and is reminded to. */
+static void vigb_vf_renegotiate(struct vigb_vf *v)
+{
+	v->cts = false;
+	v->nudge_until = jiffies + VIGB_NUDGE_TIME;
+}
+
 /*
  * Tell a VF the link changed. With renegotiate the VF is told it lost
  * its clearance, which makes igbvf reset and fetch its settings again.
@@ -104,10 +115,8 @@ static void vigb_vf_post(struct vigb_adapter *ad, unsigned int vf,
 {
 	u32 msg = VIGB_PF_CONTROL_MSG;
 
-	if (renegotiate) {
-		ad->vfs[vf].cts = false;
-		ad->vfs[vf].nudge_until = jiffies + VIGB_NUDGE_TIME;
-	}
+	if (renegotiate)
+		vigb_vf_renegotiate(&ad->vfs[vf]);
 	/* A VF without clearance is told to reset, whatever the news. */
 	msg |= ad->vfs[vf].cts ? vigb_vf_cts(ad, vf) : VIGB_MSG_NACK;
 	vigb_mbx_write(ad, vf, &msg, 1);
@@ -145,8 +154,11 @@ void vigb_vf_nudge(struct vigb_adapter *ad)
 {
 	bool any = false;
 	unsigned int vf;
+	u32 resetting;
 
 	lockdep_assert_held(&ad->vf_lock);
+	/* Resets the mailbox work has yet to see. */
+	resetting = vigb_rd32(ad, VIGB_VFLRE);
 	for (vf = 0; vf < ad->num_vfs; vf++) {
 		struct vigb_vf *v = &ad->vfs[vf];
 
@@ -156,7 +168,13 @@ void vigb_vf_nudge(struct vigb_adapter *ad)
 			v->nudge_until = 0;
 			continue;
 		}
-		if (time_before(jiffies, v->last_msg + HZ))
+		/*
+		 * Nor a VF in the middle of its reset: igbvf would take the
+		 * message for the reset reply, keep its old address as its
+		 * fallback, and stay on it with no traffic.
+		 */
+		if (time_before(jiffies, v->last_msg + HZ) ||
+		    (resetting & BIT(vf)))
 			continue;
 		vigb_vf_post(ad, vf, false);
 		any = true;
@@ -191,7 +209,10 @@ static void vigb_vf_reset_msg(struct vigb_adapter *ad, unsigned int vf)
 	 */
 	if (!is_valid_ether_addr(v->mac))
 		eth_random_addr(v->mac);
+	while (!v->admin_mac && vigb_rar_taken(ad, v->mac, VIGB_VF_RAR(vf)))
+		eth_random_addr(v->mac);
 	v->cts = true;
+	v->mac_pending = false;
 	vigb_vf_apply(ad, vf);
 	reply[0] = VIGB_VF_RESET | VIGB_MSG_ACK;
 	memcpy(&reply[1], v->mac, ETH_ALEN);
@@ -222,11 +243,33 @@ static int vigb_vf_set_mac(struct vigb_adapter *ad, unsigned int vf,
 		return -EINVAL;
 	}
 	if (v->admin_mac && !v->trusted && !ether_addr_equal(mac, v->mac)) {
+		/*
+		 * The address it had before the admin's: the VF never
+		 * learnt the new one (igbvf learns it only from a reset
+		 * reply). Tell it to reset rather than count a spoof.
+		 */
+		if (ether_addr_equal(mac, v->old_mac)) {
+			/* Right after that reply igbvf tries its old one once. */
+			if (!v->mac_pending)
+				return -EPERM;
+			dev_info_ratelimited(&ad->pdev->dev,
+					     "VF %u still uses %pM, not its admin-set %pM: told to reset\n",
+					     vf, mac, v->mac);
+			vigb_vf_renegotiate(v);
+			return -EAGAIN;
+		}
 		v->mbx.spoof++;
 		dev_warn_ratelimited(&ad->pdev->dev,
 				     "VF %u may not change its admin-set address %pM to %pM (not trusted)\n",
 				     vf, v->mac, mac);
 		return -EPERM;
+	}
+	if (vigb_rar_claim(ad, VIGB_VF_RAR(vf), mac, BIT(vf))) {
+		v->mbx.spoof++;
+		dev_warn_ratelimited(&ad->pdev->dev,
+				     "VF %u may not take %pM: the PF, another VF or a pool has it\n",
+				     vf, mac);
+		return -EADDRINUSE;
 	}
 	ether_addr_copy(v->mac, mac);
 	vigb_vf_apply(ad, vf);
@@ -255,6 +298,18 @@ static int vigb_vf_set_multicast(struct vigb_adapter *ad, unsigned int vf,
 	return 0;
 }
 
+/* Whether vid is the port VLAN of a VF other than vf. */
+static bool vigb_vlan_is_port_vlan(struct vigb_adapter *ad, u16 vid,
+				   unsigned int vf)
+{
+	unsigned int i;
+
+	for (i = 0; i < ad->num_vfs; i++)
+		if (i != vf && ad->vfs[i].port_vlan == vid)
+			return true;
+	return false;
+}
+
 static int vigb_vf_set_vlan(struct vigb_adapter *ad, unsigned int vf,
 			    const u32 *msg)
 {
@@ -279,16 +334,31 @@ static int vigb_vf_set_vlan(struct vigb_adapter *ad, unsigned int vf,
 	}
 	if (add == test_bit(vid, v->vlans))
 		return 0;
-	err = vigb_vlvf_set(ad, vid, vf, add);
+	if (!add) {
+		clear_bit(vid, v->vlans);
+		/* Its port VLAN is the admin's: it stays. */
+		return vigb_vlvf_set(ad, vid, vf, vid == v->port_vlan);
+	}
+	if (vigb_vlan_is_port_vlan(ad, vid, vf)) {
+		v->mbx.spoof++;
+		dev_warn_ratelimited(&ad->pdev->dev,
+				     "VF %u may not join VLAN %u, another VF's port VLAN\n",
+				     vf, vid);
+		return -EPERM;
+	}
+	if (bitmap_weight(v->vlans, VLAN_N_VID) >= VIGB_VF_VLANS) {
+		dev_warn_ratelimited(&ad->pdev->dev,
+				     "VF %u asked for more than %u VLANs\n",
+				     vf, VIGB_VF_VLANS);
+		return -ENOSPC;
+	}
+	err = vigb_vlvf_join(ad, vid, vf);
 	if (err) {
 		dev_warn_ratelimited(&ad->pdev->dev,
 				     "VF %u: no free VLAN filter for VLAN %u\n", vf, vid);
 		return err;
 	}
-	if (add)
-		set_bit(vid, v->vlans);
-	else
-		clear_bit(vid, v->vlans);
+	set_bit(vid, v->vlans);
 	return 0;
 }
 
@@ -361,14 +431,17 @@ static int vigb_vf_msg(struct vigb_adapter *ad, unsigned int vf)
 	/* Configuring itself after its reset: the VF renegotiated. */
 	if (v->cts && msg[0] != VIGB_VF_RESET)
 		v->nudge_until = 0;
+	/* Replies written back count against the rate like requests. */
+	if (!vigb_vf_rate_ok(ad, vf)) {
+		if (msg[0] & (VIGB_MSG_ACK | VIGB_MSG_NACK))
+			return 0;
+		err = -EBUSY;
+		goto reply;
+	}
 	/* A reply of ours the VF wrote back: nothing to do. */
 	if (msg[0] & (VIGB_MSG_ACK | VIGB_MSG_NACK)) {
 		v->mbx.bad++;
 		return 0;
-	}
-	if (!vigb_vf_rate_ok(ad, vf)) {
-		err = -EBUSY;
-		goto reply;
 	}
 	if (msg[0] == VIGB_VF_RESET) {
 		vigb_vf_reset_msg(ad, vf);
@@ -432,6 +505,8 @@ void vigb_mbx_work(struct work_struct *work)
 		if (flr & BIT(vf)) {
 			dev_dbg(&ad->pdev->dev, "VF %u function reset\n", vf);
 			ad->vfs[vf].mbx.flrs++;
+			/* Its VF_RESET follows: no nudge in between. */
+			ad->vfs[vf].last_msg = jiffies;
 			vigb_vf_reset(ad, vf);
 		}
 		if ((icr & VIGB_MBVFICR_REQ(vf)) && vigb_vf_msg(ad, vf) == -EBUSY)

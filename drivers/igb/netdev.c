@@ -40,16 +40,55 @@ static void vigb_configure_rss(struct vigb_adapter *ad)
 
 /*
  * RCTL with VLAN filtering as the PF's feature and promiscuity say,
- * except that reserved pools need it: their VLAN lists are filters.
+ * except that VFs and reserved pools need it: VLAN filters are what keep
+ * them in their VLANs. There a PF that wants every VLAN gets them through
+ * the filter tables instead.
  */
 static u32 vigb_rctl_vlan_filter(struct vigb_adapter *ad,
 				 netdev_features_t features, u32 rctl)
 {
-	if (ad->reserved_pools ||
-	    ((features & NETIF_F_HW_VLAN_CTAG_FILTER) &&
-	     !(ad->netdev->flags & IFF_PROMISC)))
+	bool all = (ad->netdev->flags & IFF_PROMISC) ||
+		   !(features & NETIF_F_HW_VLAN_CTAG_FILTER);
+
+	vigb_vlan_promisc(ad, vigb_vmdq(ad) && all);
+	if (vigb_vmdq(ad) || !all)
 		return rctl | VIGB_RCTL_VFE;
 	return rctl & ~VIGB_RCTL_VFE;
+}
+
+/* VLAN stripping of the PF's pool and of replicated frames, as asked. */
+static void vigb_vmdq_vlan_strip(struct vigb_adapter *ad,
+				 netdev_features_t features)
+{
+	unsigned int pf = ad->first_queue;
+	u32 vmolr;
+
+	if (!vigb_vmdq(ad))
+		return;
+	vmolr = vigb_rd32(ad, VIGB_VMOLR(pf));
+	if (features & NETIF_F_HW_VLAN_CTAG_RX)
+		vmolr |= VIGB_VMOLR_STRVLAN;
+	else
+		vmolr &= ~VIGB_VMOLR_STRVLAN;
+	vigb_wr32(ad, VIGB_VMOLR(pf), vmolr);
+	vigb_vlan_strip_replicated(ad, features);
+}
+
+/**
+ * vigb_vlan_strip_replicated - strip tags of replicated frames, or not
+ * @ad: the adapter
+ * @features: the PF's features: stripping follows NETIF_F_HW_VLAN_CTAG_RX
+ */
+void vigb_vlan_strip_replicated(struct vigb_adapter *ad,
+				netdev_features_t features)
+{
+	u32 rplolr = vigb_rd32(ad, VIGB_RPLOLR);
+
+	if (features & NETIF_F_HW_VLAN_CTAG_RX)
+		rplolr |= VIGB_RPLOLR_STRVLAN;
+	else
+		rplolr &= ~VIGB_RPLOLR_STRVLAN;
+	vigb_wr32(ad, VIGB_RPLOLR, rplolr);
 }
 
 /* After pools came or went: VLAN filtering on or off with them. */
@@ -79,6 +118,7 @@ static void vigb_apply_features(struct vigb_adapter *ad,
 	vigb_wr32(ad, VIGB_CTRL, ctrl);
 
 	vigb_wr32(ad, VIGB_RCTL, vigb_rctl_vlan_filter(ad, features, rctl));
+	vigb_vmdq_vlan_strip(ad, features);
 }
 
 /* Receive and transmit settings that do not depend on the rings. */
@@ -86,7 +126,6 @@ static void vigb_configure_global(struct vigb_adapter *ad)
 {
 	struct net_device *dev = ad->netdev;
 	u32 rctl = VIGB_RCTL_EN | VIGB_RCTL_BAM | VIGB_RCTL_SECRC;
-	unsigned int vid;
 
 	if (dev->mtu > ETH_DATA_LEN)
 		rctl |= VIGB_RCTL_LPE;
@@ -94,12 +133,9 @@ static void vigb_configure_global(struct vigb_adapter *ad)
 	vigb_wr32(ad, VIGB_RCTL, rctl);
 	vigb_wr32(ad, VIGB_TCTL, VIGB_TCTL_EN | VIGB_TCTL_PSP | VIGB_TCTL_CT |
 		  VIGB_TCTL_COLD | VIGB_TCTL_RTLC);
-	for (vid = 0; vid < VIGB_VFTA_REGS; vid++)
-		vigb_wr32(ad, VIGB_VFTA(vid), 0);
-	for_each_set_bit(vid, ad->active_vlans, VLAN_N_VID)
-		vigb_hw_set_vfta(ad, vid, true);
+	vigb_vfta_rebuild(ad);
 	vigb_apply_features(ad, dev->features);
-	vigb_hw_set_rar(ad, 0, dev->dev_addr, BIT(ad->first_queue));
+	vigb_rar_set(ad, 0, dev->dev_addr, BIT(ad->first_queue));
 	/* The address lists are walked under their lock, as the core does. */
 	netif_addr_lock_bh(dev);
 	vigb_set_rx_mode(dev);
@@ -223,11 +259,18 @@ void vigb_set_rx_mode(struct net_device *dev)
 	if (netdev_uc_count(dev) > VIGB_PF_RAR_SLOTS - 1) {
 		rctl |= VIGB_RCTL_UPE;
 	} else {
-		netdev_for_each_uc_addr(ha, dev)
-			vigb_hw_set_rar(ad, slot++, ha->addr, BIT(ad->first_queue));
+		netdev_for_each_uc_addr(ha, dev) {
+			/* A VF's or a pool's: the device would copy it to both. */
+			if (vigb_rar_taken(ad, ha->addr, VIGB_RAR_PF)) {
+				netdev_warn_once(dev, "%pM is a VF's or pool's address: not received\n",
+						 ha->addr);
+				continue;
+			}
+			vigb_rar_set(ad, slot++, ha->addr, BIT(ad->first_queue));
+		}
 	}
 	for (i = slot; i < ad->pf_rar_count; i++)
-		vigb_hw_clear_rar(ad, i);
+		vigb_rar_clear(ad, i);
 	ad->pf_rar_count = slot;
 
 	spin_lock(&ad->mta_lock);
@@ -250,8 +293,12 @@ static int vigb_set_mac(struct net_device *dev, void *p)
 
 	if (!is_valid_ether_addr(sa->sa_data))
 		return -EADDRNOTAVAIL;
+	if (vigb_rar_taken(ad, sa->sa_data, VIGB_RAR_PF)) {
+		netdev_err(dev, "%pM is a VF's or pool's address\n", sa->sa_data);
+		return -EADDRINUSE;
+	}
 	eth_hw_addr_set(dev, sa->sa_data);
-	vigb_hw_set_rar(ad, 0, dev->dev_addr, BIT(ad->first_queue));
+	vigb_rar_set(ad, 0, dev->dev_addr, BIT(ad->first_queue));
 	return 0;
 }
 
@@ -271,7 +318,7 @@ static int vigb_vlan_add(struct net_device *dev, __be16 proto, u16 vid)
 	int err = 0;
 
 	set_bit(vid, ad->active_vlans);
-	vigb_hw_set_vfta(ad, vid, true);
+	vigb_vfta_set(ad, vid, true);
 	if (vigb_vmdq(ad)) {
 		mutex_lock(&ad->vf_lock);
 		err = vigb_vlvf_set(ad, vid, ad->first_queue, true);
@@ -294,7 +341,7 @@ static int vigb_vlan_kill(struct net_device *dev, __be16 proto, u16 vid)
 		vigb_vlvf_set(ad, vid, ad->first_queue, false);
 		mutex_unlock(&ad->vf_lock);
 	} else {
-		vigb_hw_set_vfta(ad, vid, false);
+		vigb_vfta_set(ad, vid, false);
 	}
 	return 0;
 }
@@ -309,35 +356,21 @@ static void vigb_get_stats64(struct net_device *dev,
 			     struct rtnl_link_stats64 *s)
 {
 	struct vigb_adapter *ad = netdev_priv(dev);
-	unsigned int i, start;
+	unsigned int i;
 
 	for (i = 0; i < VIGB_MAX_QUEUE_PAIRS; i++) {
-		struct vigb_ring_stats *rs = &ad->rx_ring[i].stats;
-		struct vigb_ring_stats *ts = &ad->tx_ring[i].stats;
-		u64 p, b, d, e, c;
+		struct vigb_ring_stats rs, ts;
 
-		do {
-			start = u64_stats_fetch_begin(&rs->syncp);
-			p = rs->packets;
-			b = rs->bytes;
-			d = rs->drops + rs->alloc_fail;
-			e = rs->errors;
-			c = rs->csum_err;
-		} while (u64_stats_fetch_retry(&rs->syncp, start));
-		s->rx_packets += p;
-		s->rx_bytes += b;
-		s->rx_dropped += d;
-		s->rx_errors += e;
-		s->rx_crc_errors += c;
-		do {
-			start = u64_stats_fetch_begin(&ts->syncp);
-			p = ts->packets;
-			b = ts->bytes;
-			d = ts->drops;
-		} while (u64_stats_fetch_retry(&ts->syncp, start));
-		s->tx_packets += p;
-		s->tx_bytes += b;
-		s->tx_dropped += d;
+		vigb_ring_stats_read(&ad->rx_ring[i].stats, &rs);
+		vigb_ring_stats_read(&ad->tx_ring[i].stats, &ts);
+		s->rx_packets += rs.packets;
+		s->rx_bytes += rs.bytes;
+		s->rx_dropped += rs.drops + rs.alloc_fail;
+		s->rx_errors += rs.errors;
+		s->rx_crc_errors += rs.csum_err;
+		s->tx_packets += ts.packets;
+		s->tx_bytes += ts.bytes;
+		s->tx_dropped += ts.drops;
 	}
 	/* Frame-level errors only the hardware sees. */
 	s->rx_missed_errors = READ_ONCE(ad->hw_stats.mpc);
@@ -387,6 +420,24 @@ void vigb_check_link(struct vigb_adapter *ad)
 		netif_carrier_off(dev);
 }
 
+/*
+ * An RX ring a failed allocation left without buffers raises no more
+ * interrupts: poll every ring that is short now and then, so it refills
+ * whether or not anything is transmitted on its vector.
+ */
+static void vigb_rx_kick(struct vigb_adapter *ad)
+{
+	unsigned int i;
+
+	if (test_bit(VIGB_DOWN, &ad->state))
+		return;
+	local_bh_disable();
+	for (i = 0; i < ad->num_qp; i++)
+		if (vigb_unused(&ad->rx_ring[i]))
+			napi_schedule(&ad->qvec[i].napi);
+	local_bh_enable();
+}
+
 void vigb_watchdog(struct work_struct *work)
 {
 	struct vigb_adapter *ad = container_of(to_delayed_work(work),
@@ -403,6 +454,7 @@ void vigb_watchdog(struct work_struct *work)
 		vigb_vf_update_stats(ad, vf);
 	vigb_vf_nudge(ad);
 	mutex_unlock(&ad->vf_lock);
+	vigb_rx_kick(ad);
 	schedule_delayed_work(&ad->watchdog, 2 * HZ);
 }
 

@@ -37,10 +37,7 @@ static void vigb_pool_write_mac(struct vigb_adapter *ad, struct vigb_pool *pl)
 {
 	unsigned int p = pl->pub.id;
 
-	if (is_valid_ether_addr(pl->mac))
-		vigb_hw_set_rar(ad, VIGB_VF_RAR(p), pl->mac, BIT(p));
-	else
-		vigb_hw_clear_rar(ad, VIGB_VF_RAR(p));
+	vigb_rar_set(ad, VIGB_VF_RAR(p), pl->mac, BIT(p));
 }
 
 /* The filters and gates of pool p, from its state (vf_lock held). */
@@ -170,6 +167,7 @@ static void vigb_pool_init_ring(struct vigb_adapter *ad, struct vigb_pool *pl,
 	r->index = 0;
 	r->reg = pl->pub.id;
 	u64_stats_init(&r->stats.syncp);
+	u64_stats_init(&r->stats.xmit_syncp);
 }
 
 /* Drop the pool's filters and hand it back; the queues are stopped. */
@@ -180,10 +178,9 @@ static void vigb_pool_unreserve(struct vigb_adapter *ad, struct vigb_pool *pl)
 
 	mutex_lock(&ad->vf_lock);
 	vigb_pool_set_gates(ad, p, false);
-	vigb_hw_clear_rar(ad, VIGB_VF_RAR(p));
 	for_each_set_bit(vid, pl->vlans, VLAN_N_VID)
 		vigb_vlvf_set(ad, vid, p, false);
-	vigb_wr32(ad, VIGB_VMOLR(p), 0);
+	vigb_pool_scrub(ad, p);
 	clear_bit(p, &ad->reserved_pools);
 	ad->pools[p] = NULL;
 	mutex_unlock(&ad->vf_lock);
@@ -318,6 +315,7 @@ static int vigb_pool_set_mac(struct viox_pool *pool, const u8 *mac,
 {
 	struct vigb_pool *pl = to_vigb_pool(pool);
 	struct vigb_adapter *ad = pl->ad;
+	int err;
 
 	ASSERT_RTNL();
 	if (!is_zero_ether_addr(mac) && !is_valid_ether_addr(mac)) {
@@ -325,10 +323,13 @@ static int vigb_pool_set_mac(struct viox_pool *pool, const u8 *mac,
 		return -EADDRNOTAVAIL;
 	}
 	mutex_lock(&ad->vf_lock);
-	ether_addr_copy(pl->mac, mac);
-	vigb_pool_write_mac(ad, pl);
+	err = vigb_rar_claim(ad, VIGB_VF_RAR(pool->id), mac, BIT(pool->id));
+	if (!err)
+		ether_addr_copy(pl->mac, mac);
 	mutex_unlock(&ad->vf_lock);
-	return 0;
+	if (err)
+		NL_SET_ERR_MSG_MOD(extack, "the PF, a VF or another pool has this address");
+	return err;
 }
 
 static int vigb_pool_vlan_add(struct viox_pool *pool, u16 vid,
@@ -406,9 +407,9 @@ static netdev_tx_t vigb_pool_xmit(struct viox_pool *pool, struct sk_buff *skb)
 	struct vigb_pool *pl = to_vigb_pool(pool);
 
 	if (unlikely(!pl->running)) {
-		u64_stats_update_begin(&pl->tx.stats.syncp);
+		u64_stats_update_begin(&pl->tx.stats.xmit_syncp);
 		pl->tx.stats.drops++;
-		u64_stats_update_end(&pl->tx.stats.syncp);
+		u64_stats_update_end(&pl->tx.stats.xmit_syncp);
 		dev_kfree_skb_any(skb);
 		return NETDEV_TX_OK;
 	}
@@ -419,21 +420,16 @@ static void vigb_pool_get_stats(struct viox_pool *pool,
 				struct viox_pool_stats *st)
 {
 	struct vigb_pool *pl = to_vigb_pool(pool);
-	struct vigb_ring_stats *rs = &pl->rx.stats, *ts = &pl->tx.stats;
-	unsigned int start;
+	struct vigb_ring_stats rs, ts;
 
-	do {
-		start = u64_stats_fetch_begin(&rs->syncp);
-		st->rx_packets = rs->packets;
-		st->rx_bytes = rs->bytes;
-		st->rx_drops = rs->drops + rs->alloc_fail + rs->errors;
-	} while (u64_stats_fetch_retry(&rs->syncp, start));
-	do {
-		start = u64_stats_fetch_begin(&ts->syncp);
-		st->tx_packets = ts->packets;
-		st->tx_bytes = ts->bytes;
-		st->tx_drops = ts->drops;
-	} while (u64_stats_fetch_retry(&ts->syncp, start));
+	vigb_ring_stats_read(&pl->rx.stats, &rs);
+	vigb_ring_stats_read(&pl->tx.stats, &ts);
+	st->rx_packets = rs.packets;
+	st->rx_bytes = rs.bytes;
+	st->rx_drops = rs.drops + rs.alloc_fail + rs.errors;
+	st->tx_packets = ts.packets;
+	st->tx_bytes = ts.bytes;
+	st->tx_drops = ts.drops;
 }
 
 static const struct viox_pool_ops vigb_pool_ops = {

@@ -167,6 +167,8 @@ static inline u32 vigb_txq(unsigned int q, u32 reg)
 #define  VIGB_VLVF_POOL_SHIFT	12
 #define  VIGB_VLVF_POOL_MASK	(0xffu << VIGB_VLVF_POOL_SHIFT)
 #define  VIGB_VLVF_EN		BIT(31)
+#define VIGB_RPLOLR		0x05af0		/* replicated frames' offloads */
+#define  VIGB_RPLOLR_STRVLAN	BIT(30)
 #define VIGB_VMVIR(p)		(0x03700 + 4 * (p))
 #define  VIGB_VMVIR_DEFAULT	BIT(30)		/* always insert this VLAN */
 #define VIGB_DTXSWC		0x03500

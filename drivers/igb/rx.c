@@ -27,7 +27,8 @@ static void vigb_rx_checksum(struct vigb_ring *rx, struct sk_buff *skb,
 static struct sk_buff *vigb_rx_add(struct vigb_ring *rx, struct sk_buff *skb,
 				   struct page *page, unsigned int len)
 {
-	page_pool_dma_sync_for_cpu(rx->pp, page, VIGB_RX_HEADROOM, len);
+	/* The helper adds the pool's offset (the headroom) itself. */
+	page_pool_dma_sync_for_cpu(rx->pp, page, 0, len);
 	if (!skb) {
 		skb = napi_build_skb(page_address(page), PAGE_SIZE);
 		if (!skb)
@@ -134,7 +135,8 @@ int vigb_rx_clean(struct vigb_ring *rx, int budget)
 	rx->stats.errors += errors;
 	u64_stats_update_end(&rx->stats.syncp);
 
-	if (used)
+	/* Also after nothing arrived: buffers a failed refill left out. */
+	if (vigb_unused(rx))
 		vigb_rx_refill(rx, vigb_unused(rx));
 	return pkts;
 }

@@ -20,19 +20,6 @@ bool vigb_vf_link_allowed(struct vigb_adapter *ad, unsigned int vf)
 	return ad->vfs[vf].link_state != IFLA_VF_LINK_STATE_DISABLE;
 }
 
-/* The MTA is shared: the PF's hashes or'd with every VF's and pool's. */
-void vigb_mta_write(struct vigb_adapter *ad)
-{
-	unsigned long flags;
-	unsigned int i;
-
-	spin_lock_irqsave(&ad->mta_lock, flags);
-	for (i = 0; i < VIGB_MTA_REGS; i++)
-		vigb_wr32(ad, VIGB_MTA(i),
-			  ad->pf_mta[i] | ad->vf_mta[i] | ad->pool_mta[i]);
-	spin_unlock_irqrestore(&ad->mta_lock, flags);
-}
-
 void vigb_vf_mta_rebuild(struct vigb_adapter *ad)
 {
 	u32 mta[VIGB_MTA_REGS] = {};
@@ -50,50 +37,6 @@ void vigb_vf_mta_rebuild(struct vigb_adapter *ad)
 	memcpy(ad->vf_mta, mta, sizeof(mta));
 	spin_unlock_irqrestore(&ad->mta_lock, flags);
 	vigb_mta_write(ad);
-}
-
-/*
- * Add or remove a pool from the VLAN filter of VID, taking or freeing a
- * VLVF entry; the VFTA bit follows whether anyone still wants the VID.
- */
-int vigb_vlvf_set(struct vigb_adapter *ad, u16 vid, unsigned int pool, bool on)
-{
-	int i, idx = -1, free = -1;
-	u32 v, pools;
-
-	for (i = 0; i < VIGB_VLVF_ENTRIES; i++) {
-		v = vigb_rd32(ad, VIGB_VLVF(i));
-		if (!(v & VIGB_VLVF_EN)) {
-			if (free < 0)
-				free = i;
-		} else if ((v & VIGB_VLVF_VID_MASK) == vid) {
-			idx = i;
-			break;
-		}
-	}
-	if (idx < 0) {
-		if (!on)
-			return 0;
-		if (free < 0)
-			return -ENOSPC;
-		idx = free;
-		v = VIGB_VLVF_EN | vid;
-	}
-	pools = (v & VIGB_VLVF_POOL_MASK) >> VIGB_VLVF_POOL_SHIFT;
-	if (on)
-		pools |= BIT(pool);
-	else
-		pools &= ~BIT(pool);
-	if (!pools) {
-		vigb_wr32(ad, VIGB_VLVF(idx), 0);
-		if (!test_bit(vid, ad->active_vlans))
-			vigb_hw_set_vfta(ad, vid, false);
-		return 0;
-	}
-	vigb_wr32(ad, VIGB_VLVF(idx), VIGB_VLVF_EN | vid |
-		  (pools << VIGB_VLVF_POOL_SHIFT));
-	vigb_hw_set_vfta(ad, vid, true);
-	return 0;
 }
 
 static u32 vigb_vf_vmolr(struct vigb_adapter *ad, unsigned int vf)
@@ -155,10 +98,7 @@ void vigb_vf_apply(struct vigb_adapter *ad, unsigned int vf)
 	u32 dtxswc = vigb_rd32(ad, VIGB_DTXSWC);
 
 	lockdep_assert_held(&ad->vf_lock);
-	if (is_valid_ether_addr(v->mac))
-		vigb_hw_set_rar(ad, VIGB_VF_RAR(vf), v->mac, BIT(vf));
-	else
-		vigb_hw_clear_rar(ad, VIGB_VF_RAR(vf));
+	vigb_rar_set(ad, VIGB_VF_RAR(vf), v->mac, BIT(vf));
 	vigb_wr32(ad, VIGB_VMOLR(vf), vigb_vf_vmolr(ad, vf));
 	vigb_wr32(ad, VIGB_VMVIR(vf), v->port_vlan ?
 		  VIGB_VMVIR_DEFAULT | v->port_vlan | (v->port_qos << 13) : 0);
@@ -183,8 +123,9 @@ void vigb_vf_reset(struct vigb_adapter *ad, unsigned int vf)
 	lockdep_assert_held(&ad->vf_lock);
 	v->cts = false;
 	vigb_pool_set_gates(ad, vf, false);
+	/* The VF's own VLANs go; its port VLAN, the admin's, stays. */
 	for_each_set_bit(vid, v->vlans, VLAN_N_VID)
-		vigb_vlvf_set(ad, vid, vf, false);
+		vigb_vlvf_set(ad, vid, vf, vid == v->port_vlan);
 	bitmap_zero(v->vlans, VLAN_N_VID);
 	v->num_mc = 0;
 	v->mc_promisc = false;
@@ -230,16 +171,22 @@ void vigb_vf_stats_baseline(struct vigb_adapter *ad, unsigned int vf)
  */
 void vigb_vmdq_configure(struct vigb_adapter *ad)
 {
-	unsigned int pf = vigb_pf_pool(ad), vf, vid;
+	unsigned int pf = vigb_pf_pool(ad), vf, vid, p;
 	u32 vmolr;
 
 	if (!vigb_vmdq(ad)) {
 		vigb_wr32(ad, VIGB_VT_CTL, 0);
+		for (p = 0; p < VIGB_POOLS; p++)
+			vigb_pool_scrub(ad, p);
 		vigb_wr32(ad, VIGB_DTXSWC, 0);
-		for (vid = 0; vid < VIGB_VLVF_ENTRIES; vid++)
-			vigb_wr32(ad, VIGB_VLVF(vid), 0);
+		vigb_vlvf_clear(ad);
 		return;
 	}
+	/* Every pool nobody holds now is left clean for its next holder. */
+	for (p = ad->num_vfs + 1; p < VIGB_POOLS; p++)
+		if (!test_bit(p, &ad->reserved_pools))
+			vigb_pool_scrub(ad, p);
+
 	vigb_wr32(ad, VIGB_MRQC, VIGB_MRQC_VMDQ);
 	vigb_wr32(ad, VIGB_VT_CTL, (pf << VIGB_VT_CTL_DEF_POOL_SHIFT) |
 		  VIGB_VT_CTL_REPL_EN);
@@ -250,13 +197,16 @@ void vigb_vmdq_configure(struct vigb_adapter *ad)
 	if (ad->netdev->features & NETIF_F_HW_VLAN_CTAG_RX)
 		vmolr |= VIGB_VMOLR_STRVLAN;
 	vigb_wr32(ad, VIGB_VMOLR(pf), vmolr);
+	vigb_vlan_strip_replicated(ad, ad->netdev->features);
 	vigb_wr32(ad, VIGB_VMVIR(pf), 0);
 	vigb_pool_set_gates(ad, pf, true);
 	vigb_wr32(ad, VIGB_DTXSWC, vigb_rd32(ad, VIGB_DTXSWC) | VIGB_DTXSWC_LOOPBACK);
-	for_each_set_bit(vid, ad->active_vlans, VLAN_N_VID)
-		vigb_vlvf_set(ad, vid, pf, true);
 
 	mutex_lock(&ad->vf_lock);
+	/* The VLAN filters are programmed anew from everyone's state. */
+	vigb_vlvf_clear(ad);
+	for_each_set_bit(vid, ad->active_vlans, VLAN_N_VID)
+		vigb_vlvf_set(ad, vid, pf, true);
 	for (vf = 0; vf < ad->num_vfs; vf++) {
 		struct vigb_vf *v = &ad->vfs[vf];
 
@@ -310,7 +260,7 @@ static int vigb_sriov_relayout(struct vigb_adapter *ad, unsigned int num_vfs,
 	ad->vfs = vfs;
 	mutex_unlock(&ad->vf_lock);
 	ad->first_queue = num_vfs;
-	vigb_hw_clear_rar(ad, 0);
+	vigb_rar_clear(ad, 0);
 	vigb_wr32(ad, VIGB_VFRE, 0);
 	vigb_wr32(ad, VIGB_VFTE, 0);
 	if (running)
@@ -387,13 +337,17 @@ err_layout:
 	return err;
 }
 
-void vigb_sriov_disable(struct vigb_adapter *ad)
+/* Without disable_vfs (remove, VFs assigned) the VFs stay enabled. */
+void vigb_sriov_disable(struct vigb_adapter *ad, bool disable_vfs)
 {
 	struct vigb_vf *vfs = ad->vfs;
 
 	if (!ad->num_vfs)
 		return;
-	pci_disable_sriov(ad->pdev);
+	if (disable_vfs)
+		pci_disable_sriov(ad->pdev);
+	else
+		pci_warn(ad->pdev, "VFs are assigned to guests: left enabled\n");
 	vigb_devlink_vfs_del(ad);
 	cancel_delayed_work_sync(&ad->mbx_work);
 	/* VFs must see a PF reset again before they may run. */
@@ -415,7 +369,7 @@ int vigb_sriov_configure(struct pci_dev *pdev, int num_vfs)
 			pci_err(pdev, "VFs are in use (bound to a driver or assigned): unbind them first\n");
 			return -EBUSY;
 		}
-		vigb_sriov_disable(ad);
+		vigb_sriov_disable(ad, true);
 		return 0;
 	}
 	return vigb_sriov_enable(ad, num_vfs);

@@ -9,11 +9,12 @@
 
 #include "igb.h"
 
+/* Counted by xmit, which runs next to the cleaner: its own sequence. */
 static void vigb_tx_count(struct vigb_ring *tx, u64 *field)
 {
-	u64_stats_update_begin(&tx->stats.syncp);
+	u64_stats_update_begin(&tx->stats.xmit_syncp);
 	(*field)++;
-	u64_stats_update_end(&tx->stats.syncp);
+	u64_stats_update_end(&tx->stats.xmit_syncp);
 }
 
 /*

@@ -18,10 +18,15 @@ static struct vigb_adapter *vigb_vf_lock(struct net_device *dev, int vf)
 	return ad;
 }
 
-/* An admin address (all zeroes: the VF's own choice again). */
+/*
+ * An admin address (all zeroes: the VF's own choice again): -EINVAL for
+ * one that is not unicast, -EADDRINUSE for one the PF, another VF or a
+ * pool has.
+ */
 int vigb_vf_set_admin_mac(struct vigb_adapter *ad, unsigned int vf, const u8 *mac)
 {
 	struct vigb_vf *v;
+	int err;
 
 	if (!is_zero_ether_addr(mac) && !is_valid_ether_addr(mac))
 		return -EINVAL;
@@ -31,7 +36,17 @@ int vigb_vf_set_admin_mac(struct vigb_adapter *ad, unsigned int vf, const u8 *ma
 		return -EINVAL;
 	}
 	v = &ad->vfs[vf];
+	err = vigb_rar_claim(ad, VIGB_VF_RAR(vf), mac, BIT(vf));
+	if (err) {
+		mutex_unlock(&ad->vf_lock);
+		return err;
+	}
 	v->admin_mac = !is_zero_ether_addr(mac);
+	if (!ether_addr_equal(v->mac, mac)) {
+		ether_addr_copy(v->old_mac, v->mac);
+		v->mac_pending = true;
+	}
+	ether_addr_copy(v->admin_addr, mac);
 	ether_addr_copy(v->mac, mac);
 	vigb_vf_apply(ad, vf);
 	/* igbvf learns its address at reset: make it renegotiate now. */
@@ -45,16 +60,19 @@ int vigb_vf_set_admin_mac(struct vigb_adapter *ad, unsigned int vf, const u8 *ma
 int vigb_ndo_set_vf_mac(struct net_device *dev, int vf, u8 *mac)
 {
 	struct vigb_adapter *ad = netdev_priv(dev);
+	int err;
 
 	if (vf < 0 || vf >= ad->num_vfs) {
 		netdev_err(dev, "VF %d does not exist (%u VFs)\n", vf, ad->num_vfs);
 		return -EINVAL;
 	}
-	if (vigb_vf_set_admin_mac(ad, vf, mac)) {
+	err = vigb_vf_set_admin_mac(ad, vf, mac);
+	if (err == -EADDRINUSE)
+		netdev_err(dev, "VF %d: %pM is the PF's, another VF's or a pool's address\n",
+			   vf, mac);
+	else if (err)
 		netdev_err(dev, "VF %d: %pM is not a unicast address\n", vf, mac);
-		return -EINVAL;
-	}
-	return 0;
+	return err;
 }
 
 int vigb_ndo_set_vf_vlan(struct net_device *dev, int vf, u16 vlan, u8 qos,
@@ -128,17 +146,46 @@ int vigb_ndo_set_vf_spoofchk(struct net_device *dev, int vf, bool on)
 	return 0;
 }
 
+/*
+ * Trust revoked: what only trust allowed goes. The admin's address comes
+ * back (the VF is told to renegotiate to learn it), VLANs it added under
+ * a port VLAN and multicast promiscuity are dropped.
+ */
+static void vigb_vf_untrust(struct vigb_adapter *ad, unsigned int vf)
+{
+	struct vigb_vf *v = &ad->vfs[vf];
+	bool renegotiate = false;
+	unsigned int vid;
+
+	lockdep_assert_held(&ad->vf_lock);
+	if (v->admin_mac && !ether_addr_equal(v->mac, v->admin_addr)) {
+		ether_addr_copy(v->old_mac, v->mac);
+		ether_addr_copy(v->mac, v->admin_addr);
+		v->mac_pending = true;
+		renegotiate = true;
+	}
+	if (v->port_vlan) {
+		for_each_set_bit(vid, v->vlans, VLAN_N_VID)
+			vigb_vlvf_set(ad, vid, vf, vid == v->port_vlan);
+		bitmap_zero(v->vlans, VLAN_N_VID);
+	}
+	v->mc_promisc = false;
+	vigb_vf_apply(ad, vf);
+	if (renegotiate)
+		vigb_vf_ping(ad, vf, true);
+}
+
 int vigb_ndo_set_vf_trust(struct net_device *dev, int vf, bool on)
 {
 	struct vigb_adapter *ad = vigb_vf_lock(dev, vf);
+	struct vigb_vf *v;
 
 	if (!ad)
 		return -EINVAL;
-	ad->vfs[vf].trusted = on;
-	if (!on && ad->vfs[vf].mc_promisc) {
-		ad->vfs[vf].mc_promisc = false;
-		vigb_vf_apply(ad, vf);
-	}
+	v = &ad->vfs[vf];
+	if (v->trusted && !on)
+		vigb_vf_untrust(ad, vf);
+	v->trusted = on;
 	mutex_unlock(&ad->vf_lock);
 	return 0;
 }

@@ -77,12 +77,22 @@ igb_sriov_demo() {
 		fi
 		ip -n "demo$i" link set "$dev" up
 	done
-	sleep 4
 	for i in 0 1 2; do
-		local to=$IGB_WIRE_IP
+		local to=$IGB_WIRE_IP out n
 		[ "$i" = 1 ] && to=198.51.100.2
-		printf '  VF %s -> wire %s: %s\n' "$i" "$to" \
-			"$(ip netns exec "demo$i" ping -c 5 -i 0.2 -W 2 "$to" | grep transmitted)"
+		# igbvf takes an admin address at its next reset, which it
+		# does at most every ten seconds: give each VF 20 s to start.
+		for n in $(seq 20); do
+			ip netns exec "demo$i" ping -c 1 -W 1 "$to" >/dev/null 2>&1 && break
+		done
+		# A VF that passes no traffic is a failure, not a result.
+		if out=$(ip netns exec "demo$i" ping -c 5 -i 0.2 -W 2 "$to"); then
+			printf '  VF %s -> wire %s: %s\n' "$i" "$to" "$(grep transmitted <<<"$out")"
+		else
+			printf '  VF %s -> wire %s: FAILED (%s)\n' "$i" "$to" \
+				"$(grep transmitted <<<"$out" || echo "no reply")"
+			echo "VF $i passes no traffic" >> "$OUT/failed"
+		fi
 	done
 	echo
 	echo "The PF's view (ip -d -s link show $pf):"
@@ -104,6 +114,7 @@ mapfile -t mods < <(find "$VIOX_MODSRC" -maxdepth 1 -name 'viox_*.ko*' ! -name '
 		echo "Modules (built by dkms, loaded with insmod):"
 	else
 		echo "Modules: LOADING FAILED"
+		echo "loading the modules" >> "$OUT/failed"
 	fi
 	for ko in "${mods[@]}"; do
 		m=$(modinfo -F name "$ko")
@@ -136,7 +147,8 @@ mapfile -t mods < <(find "$VIOX_MODSRC" -maxdepth 1 -name 'viox_*.ko*' ! -name '
 	fi
 	if [ -d /sys/module/viox_igb ]; then
 		echo
-		igb_sriov_demo || echo "SR-IOV demonstration: FAILED"
+		igb_sriov_demo || { echo "SR-IOV demonstration: FAILED";
+				    echo "SR-IOV demonstration" >> "$OUT/failed"; }
 	fi
 	echo
 	echo "Kernel taint after loading: $(cat /proc/sys/kernel/tainted) (out-of-tree, unsigned)"

@@ -14,3 +14,5 @@ rm -rf "$out"
 	"VIOX_EXPECT_VERSION=$(cd "$VIOX_TOP" && tools/version.sh)"
 [ -s "$out/report.txt" ] || { tail -n 30 "$out/console.log"; die "the VM left no report"; }
 cat "$out/report.txt"
+[ -e "$out/failed" ] && die "failed: $(paste -sd ';' "$out/failed")"
+exit 0
