@@ -431,14 +431,17 @@ static int vigb_vf_msg(struct vigb_adapter *ad, unsigned int vf)
 	/* Configuring itself after its reset: the VF renegotiated. */
 	if (v->cts && msg[0] != VIGB_VF_RESET)
 		v->nudge_until = 0;
+	/* Replies written back count against the rate like requests. */
+	if (!vigb_vf_rate_ok(ad, vf)) {
+		if (msg[0] & (VIGB_MSG_ACK | VIGB_MSG_NACK))
+			return 0;
+		err = -EBUSY;
+		goto reply;
+	}
 	/* A reply of ours the VF wrote back: nothing to do. */
 	if (msg[0] & (VIGB_MSG_ACK | VIGB_MSG_NACK)) {
 		v->mbx.bad++;
 		return 0;
-	}
-	if (!vigb_vf_rate_ok(ad, vf)) {
-		err = -EBUSY;
-		goto reply;
 	}
 	if (msg[0] == VIGB_VF_RESET) {
 		vigb_vf_reset_msg(ad, vf);

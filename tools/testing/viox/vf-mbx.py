@@ -7,6 +7,8 @@ usage: vf-mbx.py VF-PCI-ADDRESS COMMAND [ARGS...]
   reset               VF_RESET; prints the reply
   raw WORD [WORD...]  send these 32-bit words (hex or decimal)
   flood COUNT         COUNT empty multicast lists back to back
+  spray COUNT WORD    post COUNT one-word messages, waiting only for the
+                      PF to take each (no reply is awaited)
   hold                take the mailbox buffer and keep it (exit holding it)
 
 Prints one JSON object per command: the replies' first words, or for a
@@ -104,6 +106,12 @@ def main(argv):
         out = {"reply": mbx.send([0x01])}
     elif cmd == "raw":
         out = {"reply": mbx.send([num(a) for a in args])}
+    elif cmd == "spray":
+        taken = 0
+        for _ in range(num(args[0])):
+            if mbx.post([num(args[1])]) and mbx.take(PFACK, 0.5):
+                taken += 1
+        out = {"taken": taken}
     elif cmd == "hold":
         out = {"held": mbx.lock()}
     elif cmd == "flood":

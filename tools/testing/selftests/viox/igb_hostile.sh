@@ -173,6 +173,18 @@ echo "# flood: $flood"
 ktap_check "a flood of 100 requests is answered, the excess refused" \
 	test "$(json "d['lost'] == 0 and d['nacks'] > 0" <<<"$flood")" = True
 ktap_check "... and counted as a flood" grew 1 floods "$floods"
+# Replies written back by the VF are held to the same rate.
+vf1_reset >/dev/null
+bad=$(counter 1 malformed)
+spray=$(/usr/bin/python3 "$mbx" "$(vfbdf 1)" spray 100 0x80000003)
+echo "# spray: $spray"
+few_counted() { # BEFORE: VF 1's malformed count grew by less than 80
+	local now
+	now=$(counter 1 malformed)
+	echo "malformed: $1 -> $now"
+	[ $((now - $1)) -lt 80 ]
+}
+ktap_check "100 replies written back: at most the rate's worth is counted" few_counted "$bad"
 devlink dev param set "$h" name vf_msg_rate value 200 cmode runtime
 
 # A VF that keeps its mailbox buffer: counted once, not waited for again.
