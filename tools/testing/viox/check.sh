@@ -94,6 +94,7 @@ collect_selftests() { # OUTDIR PREFIX
 			esac
 		done < "$f"
 		grep -q '^exit=0$' "$f" || report fail "$2/$name exited $(sed -n 's/^exit=//p' "$f")" "$f"
+		echo "# $2/$name took $(sed -n 's/^seconds=//p' "$f") s"
 	done
 	rm -f "$tmp"
 }
@@ -116,6 +117,9 @@ run_vm() { # KIND PREFIX MODSRC
 	local out=$runs/$1
 	rm -rf "$out"
 	mkdir -p "$out"
+	# The guest sees this tree read-only: give it the YNL library's
+	# bytecode, which it would otherwise compile again on every call.
+	/usr/bin/python3 -m compileall -q "$(linux_source_tree)/tools/net/ynl" >/dev/null 2>&1
 	# The debug kernel runs KUnit, every selftest, the fuzzers and the
 	# fault sweep: about 20 minutes under TCG, so 40 before giving up.
 	VIOX_VM_TIMEOUT=${VIOX_VM_TIMEOUT:-2400} \
@@ -140,6 +144,7 @@ run_vm() { # KIND PREFIX MODSRC
 		report fail "$2/selftests ran" "$out/guest.log"
 	fi
 	collect_kunit "$out" "$2"
+	[ -e "$out/kunit/seconds" ] && echo "# $2/kunit took $(cat "$out/kunit/seconds") s"
 	collect_selftests "$out" "$2"
 	collect_kernel_reports "$out" "$2"
 }

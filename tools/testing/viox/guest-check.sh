@@ -3,7 +3,10 @@
 # Guest side of `make check`: load viox, run its KUnit suites (test kernel
 # only) and selftests, unload, and leave results in the result share:
 #   kunit/<suite>.ktap   the suite's KTAP from debugfs
-#   selftests/<name>.log each selftest's output (KTAP lines inside)
+#   kunit/seconds        how long the suites took
+#   selftests/<name>.log each selftest's output (KTAP lines inside), its
+#                        exit status and duration (exit=, seconds=)
+#   selftests/<name>.times  milliseconds each of its checks took
 #   kmemleak.txt         what kmemleak found after unload (test kernel)
 #   done                 written last: the run got to the end
 . "$VIOX_TOP/tools/testing/viox/guest-lib.sh"
@@ -31,6 +34,7 @@ elif ! viox_load "${mods[@]}"; then
 fi
 
 if [ "$VIOX_KERNEL" = test ] && [ ! -e "$OUT/load-failed" ]; then
+	start=$SECONDS
 	for ko in "${kunits[@]}"; do
 		before=$(ls /sys/kernel/debug/kunit 2>/dev/null)
 		insmod "$ko" || { echo "insmod $ko failed" >> "$OUT/load-failed"; continue; }
@@ -40,6 +44,7 @@ if [ "$VIOX_KERNEL" = test ] && [ ! -e "$OUT/load-failed" ]; then
 		done
 		rmmod "$(modinfo -F name "$ko")"
 	done
+	echo "$((SECONDS - start))" > "$OUT/kunit/seconds"
 fi
 
 export VIOX_MODULES="${mods[*]}" VIOX_MODDIR="${VIOX_MODDIR:-}"
@@ -53,8 +58,11 @@ for t in "$VIOX_TOP"/tools/testing/selftests/viox/*.sh; do
 		done
 		[ -n "$hit" ] || continue
 	fi
-	timeout -k 5 "${VIOX_SELFTEST_TIMEOUT:-300}" "$t" > "$OUT/selftests/$name.log" 2>&1
+	start=$SECONDS
+	VIOX_KTAP_TIMES=$OUT/selftests/$name.times \
+		timeout -k 5 "${VIOX_SELFTEST_TIMEOUT:-300}" "$t" > "$OUT/selftests/$name.log" 2>&1
 	echo "exit=$?" >> "$OUT/selftests/$name.log"
+	echo "seconds=$((SECONDS - start))" >> "$OUT/selftests/$name.log"
 done
 
 for ((i = ${#VIOX_LOADED[@]} - 1; i >= 0; i--)); do

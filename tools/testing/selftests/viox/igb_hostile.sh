@@ -27,7 +27,7 @@ counter() { # VF NAME: a vf_mbx diagnose counter
 	devlink -j health diagnose "$h" reporter vf_mbx | json "d['vfs'][$1]['$2']"
 }
 reply() { # ARGS...: vf-mbx.py on VF 1, the reply's first word in hex
-	/usr/bin/python3 "$mbx" "$(vfbdf 1)" "$@" | json "'%08x' % d['reply'] if d['reply'] is not None else 'none'"
+	/usr/bin/python3 -I -S "$mbx" "$(vfbdf 1)" "$@" | json "'%08x' % d['reply'] if d['reply'] is not None else 'none'"
 }
 nacked() { # EXPECTED-ID ARGS...: the PF answers with a NACK for EXPECTED-ID
 	local want=$1 r
@@ -78,7 +78,7 @@ ktap_check "an admin MAC set before the VF's netdev came up is the one it uses" 
 ip netns exec hv0 ping -i 0.2 -W 1 "$IGB_WIRE_IP" > /tmp/hv0.ping 2>&1 &
 bystander=$!
 
-vf1_reset() { /usr/bin/python3 "$mbx" "$(vfbdf 1)" reset | json "d['reply']"; }
+vf1_reset() { /usr/bin/python3 -I -S "$mbx" "$(vfbdf 1)" reset | json "d['reply']"; }
 reset_answered() {
 	local r
 	r=$(vf1_reset)
@@ -106,7 +106,7 @@ ktap_check "... and counted as malformed" grew 1 malformed "$bad"
 ktap_check "the health reporter saw it" \
 	sh -c "[ \$(devlink -j health show $h reporter vf_mbx | grep -o '\"error\":[0-9]*' | cut -d: -f2) -gt 0 ]"
 ktap_check "recovery reset VF 1" \
-	sh -c "[ \$(devlink -j health diagnose $h reporter vf_mbx | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)[\"vfs\"][1][\"recoveries\"])') -gt 0 ]"
+	sh -c "[ \$(devlink -j health diagnose $h reporter vf_mbx | /usr/bin/python3 -I -S -c 'import json,sys; print(json.load(sys.stdin)[\"vfs\"][1][\"recoveries\"])') -gt 0 ]"
 
 # Recovery took VF 1's clearance: each case below starts from a reset.
 vf1_reset >/dev/null
@@ -163,7 +163,7 @@ ip link set "$pf" vf 1 vlan 0
 devlink dev param set "$h" name vf_msg_rate value 20 cmode runtime
 vf1_reset >/dev/null
 floods=$(counter 1 floods)
-flood=$(/usr/bin/python3 "$mbx" "$(vfbdf 1)" flood 100)
+flood=$(/usr/bin/python3 -I -S "$mbx" "$(vfbdf 1)" flood 100)
 echo "# flood: $flood"
 ktap_check "a flood of 100 requests is answered, the excess refused" \
 	test "$(json "d['lost'] == 0 and d['nacks'] > 0" <<<"$flood")" = True
@@ -171,7 +171,7 @@ ktap_check "... and counted as a flood" grew 1 floods "$floods"
 # Replies written back by the VF are held to the same rate.
 vf1_reset >/dev/null
 bad=$(counter 1 malformed)
-spray=$(/usr/bin/python3 "$mbx" "$(vfbdf 1)" spray 100 0x80000003)
+spray=$(/usr/bin/python3 -I -S "$mbx" "$(vfbdf 1)" spray 100 0x80000003)
 echo "# spray: $spray"
 few_counted() { # BEFORE: VF 1's malformed count grew by less than 80
 	local now
@@ -186,7 +186,7 @@ devlink dev param set "$h" name vf_msg_rate value 200 cmode runtime
 held=$(counter 1 buffer_held)
 errors=$(devlink -j health show "$h" reporter vf_mbx | grep -o '"error":[0-9]*' | cut -d: -f2)
 ktap_check "VF 1 takes its mailbox buffer and keeps it" \
-	sh -c "/usr/bin/python3 $mbx $(vfbdf 1) hold | grep -q true"
+	sh -c "/usr/bin/python3 -I -S $mbx $(vfbdf 1) hold | grep -q true"
 ip link set "$pf" vf 1 state disable
 ip link set "$pf" vf 1 state enable
 ip link set "$pf" vf 1 state auto

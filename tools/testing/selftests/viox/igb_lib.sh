@@ -29,7 +29,7 @@ igb_pf_bdf() {
 }
 
 # Evaluate a Python expression on the JSON read from stdin, as d: json EXPR.
-json() { /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+json() { /usr/bin/python3 -I -S -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 
 # The PCI address of the PF's VF N (uses $bdf, the PF's): vfbdf N.
 vfbdf() { basename "$(readlink "/sys/bus/pci/devices/$bdf/virtfn$1")"; }
@@ -151,5 +151,5 @@ igb_iperf() {
 	sleep 0.5
 	out=$(iperf3 -c "$IGB_WIRE_IP" -t "$secs" -J "$@") || { kill "$pid"; return 1; }
 	wait "$pid"
-	/usr/bin/python3 -c 'import json,sys; print(int(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"]))' <<<"$out"
+	/usr/bin/python3 -I -S -c 'import json,sys; print(int(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"]))' <<<"$out"
 }

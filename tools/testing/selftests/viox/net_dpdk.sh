@@ -48,7 +48,7 @@ stop_testpmd() {
 cmd() { echo "$*" >&3; }
 
 tap_stat() { # rx|tx
-	ip -j -s link show dev "$tap" | python3 -c \
+	ip -j -s link show dev "$tap" | /usr/bin/python3 -I -S -c \
 		'import json,sys; s=json.load(sys.stdin)[0]["stats64"]["'"$1"'"]; print(s["packets"] + s["dropped"])'
 }
 
@@ -60,7 +60,7 @@ pmd_stat() {
 }
 
 send_frames() { # COUNT
-	python3 - "$tap" "$1" <<'PY'
+	/usr/bin/python3 -I -S - "$tap" "$1" <<'PY'
 import socket, struct, sys
 ifname, count = sys.argv[1], int(sys.argv[2])
 s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)

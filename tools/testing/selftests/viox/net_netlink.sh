@@ -16,7 +16,7 @@ sysctl -qw net.ipv6.conf.default.disable_ipv6=1
 
 # check.py NAME: one assertion over the saved JSON; prints what it compared.
 check() {
-	/usr/bin/python3 - "$work" "$vnet_held" "$1" <<'PY'
+	/usr/bin/python3 -I -S - "$work" "$vnet_held" "$1" <<'PY'
 import json, os, sys
 work, pid, what = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 dump = json.load(open(f"{work}/dump.json"))
@@ -73,10 +73,10 @@ snapshot() { # TAP
 
 do_by_id() {
 	local id
-	id=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["id"])' \
+	id=$(/usr/bin/python3 -I -S -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["id"])' \
 	     "$work/dump.json")
 	viox_ynl --do dev-get --json "{\"id\": $id}" > "$work/do.json" &&
-	/usr/bin/python3 -c 'import json,sys; a=json.load(open(sys.argv[1])); b=json.load(open(sys.argv[2]))
+	/usr/bin/python3 -I -S -c 'import json,sys; a=json.load(open(sys.argv[1])); b=json.load(open(sys.argv[2]))
 print(a, b); assert a["id"] == b[0]["id"] and a["owner-pid"] == b[0]["owner-pid"]' \
 		"$work/do.json" "$work/dump.json"
 }
@@ -155,7 +155,7 @@ finishes_within() {
 }
 
 dump_lists() { # FILE PID
-	/usr/bin/python3 -c 'import json, sys
+	/usr/bin/python3 -I -S -c 'import json, sys
 d = json.load(open(sys.argv[1])); print(d)
 assert [x for x in d if x.get("owner-pid") == int(sys.argv[2])]' "$1" "$2"
 }
@@ -166,7 +166,7 @@ stalled_dump() {
 }
 
 open_close() {
-	/usr/bin/python3 -c 'import os; os.close(os.open("/dev/viox-net", os.O_RDWR))'
+	/usr/bin/python3 -I -S -c 'import os; os.close(os.open("/dev/viox-net", os.O_RDWR))'
 }
 
 as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
@@ -178,7 +178,7 @@ nobody_sees_nothing() {
 		VIOX_TOP=$VIOX_TOP viox_ynl --dump dev-get") || return 1
 	echo "dump as nobody: $out"
 	[ "$out" = "[]" ] || return 1
-	id=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["id"])' \
+	id=$(/usr/bin/python3 -I -S -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["id"])' \
 	     "$work/stall-dump.json")
 	out=$(as_nobody bash -c "$(declare -f viox_ynl); VIOX_KSRC=$VIOX_KSRC \
 		VIOX_TOP=$VIOX_TOP viox_ynl --do dev-get --json '{\"id\": $id}'" 2>&1)
@@ -193,7 +193,7 @@ nobody_sees_own() {
 	mode=$(stat -c %a /dev/viox-net)
 	chmod o+rw /dev/viox-net
 	# Not through as_nobody: $! must be the holder itself.
-	setpriv --reuid=65534 --regid=65534 --clear-groups /usr/bin/python3 -c 'import os, time
+	setpriv --reuid=65534 --regid=65534 --clear-groups /usr/bin/python3 -I -S -c 'import os, time
 fd = os.open("/dev/viox-net", os.O_RDWR); print("open", flush=True); time.sleep(60)' \
 		> "$work/nobody.log" &
 	holder=$!
@@ -203,7 +203,7 @@ fd = os.open("/dev/viox-net", os.O_RDWR); print("open", flush=True); time.sleep(
 	chmod "$mode" /dev/viox-net
 	kill "$holder"; wait "$holder" 2>/dev/null
 	echo "dump as nobody with its own device open: $out"
-	/usr/bin/python3 -c 'import json, sys; d = json.loads(sys.argv[1])
+	/usr/bin/python3 -I -S -c 'import json, sys; d = json.loads(sys.argv[1])
 assert len(d) == 1 and "owner-pid" not in d[0], d' "$out"
 }
 
@@ -211,7 +211,7 @@ assert len(d) == 1 and "owner-pid" not in d[0], d' "$out"
 # is the VMM's once it takes ownership.
 nobody_sees_handed_device() {
 	local holder out
-	/usr/bin/python3 -c 'import fcntl, os, sys, time
+	/usr/bin/python3 -I -S -c 'import fcntl, os, sys, time
 fd = os.open("/dev/viox-net", os.O_RDWR)
 os.setresgid(65534, 65534, 65534); os.setgroups([]); os.setresuid(65534, 65534, 65534)
 fcntl.ioctl(fd, 0xAF01)    # VHOST_SET_OWNER
@@ -222,7 +222,7 @@ print("owned", os.getpid(), flush=True); time.sleep(60)' > "$work/handed.log" &
 		VIOX_TOP=$VIOX_TOP viox_ynl --dump dev-get")
 	kill "$holder"; wait "$holder" 2>/dev/null
 	echo "dump as nobody owning a device root opened: $out"
-	/usr/bin/python3 -c 'import json, sys; d = json.loads(sys.argv[1])
+	/usr/bin/python3 -I -S -c 'import json, sys; d = json.loads(sys.argv[1])
 assert [x["owner-pid"] for x in d] == [int(sys.argv[2])], d' "$out" "$holder"
 }
 
