@@ -3,7 +3,8 @@
  * viox_igb: devlink. Device info; a port for the PF and one per VF with
  * the VF's address and state as port function attributes; a rate leaf per
  * VF driving the same limiter as `ip link ... max_tx_rate`; the mailbox
- * rate limit as a parameter; and the "vf_mbx" health reporter.
+ * rate limit as a parameter; and the "vf_mbx" health reporter, whose
+ * callbacks are the mailbox's (mbx.c). Settings go to vf.c's policy.
  */
 #include <linux/iopoll.h>
 #include <linux/etherdevice.h>
@@ -76,33 +77,33 @@ static int vigb_rate_leaf_tx_max_set(struct devlink_rate *rate, void *priv,
 				     u64 tx_max, struct netlink_ext_ack *extack)
 {
 	struct vigb_vf_port *p = priv;
-	struct vigb_adapter *ad = p->ad;
 	u64 mbps = div_u64(tx_max, 125000);
+	int err;
 
 	if (tx_max && !mbps) {
 		NL_SET_ERR_MSG_MOD(extack, "the rate limiter's unit is 1 Mbit/s");
 		return -EINVAL;
 	}
-	if (ad->link_speed && mbps > ad->link_speed) {
+	err = vigb_vf_set_max_rate(p->ad, p->vf, min_t(u64, mbps, U32_MAX));
+	if (err == -ERANGE) {
 		NL_SET_ERR_MSG_FMT_MOD(extack, "tx_max is above the link's %u Mbit/s",
-				       ad->link_speed);
+				       p->ad->link_speed);
 		return -EINVAL;
 	}
-	mutex_lock(&ad->vf_lock);
-	ad->vfs[p->vf].max_tx_rate = mbps;
-	vigb_vf_set_rate(ad, p->vf);
-	mutex_unlock(&ad->vf_lock);
-	return 0;
+	return err;
 }
 
 static int vigb_port_hw_addr_get(struct devlink_port *port, u8 *hw_addr,
 				 int *len, struct netlink_ext_ack *extack)
 {
 	struct vigb_vf_port *p = vigb_vf_port(port);
+	struct vigb_vf_info info;
+	int err;
 
-	mutex_lock(&p->ad->vf_lock);
-	ether_addr_copy(hw_addr, p->ad->vfs[p->vf].mac);
-	mutex_unlock(&p->ad->vf_lock);
+	err = vigb_vf_get_info(p->ad, p->vf, &info);
+	if (err)
+		return err;
+	ether_addr_copy(hw_addr, info.mac);
 	*len = ETH_ALEN;
 	return 0;
 }
@@ -118,8 +119,10 @@ static int vigb_port_hw_addr_set(struct devlink_port *port, const u8 *hw_addr,
 		return -EINVAL;
 	}
 	err = vigb_vf_set_admin_mac(p->ad, p->vf, hw_addr);
-	if (err)
+	if (err == -EINVAL)
 		NL_SET_ERR_MSG_MOD(extack, "not a unicast address");
+	else if (err == -EADDRINUSE)
+		NL_SET_ERR_MSG_MOD(extack, "the PF, another VF or a pool has this address");
 	return err;
 }
 
@@ -129,16 +132,17 @@ static int vigb_port_state_get(struct devlink_port *port,
 			       struct netlink_ext_ack *extack)
 {
 	struct vigb_vf_port *p = vigb_vf_port(port);
-	struct vigb_vf *v;
+	struct vigb_vf_info info;
+	int err;
 
-	mutex_lock(&p->ad->vf_lock);
-	v = &p->ad->vfs[p->vf];
-	*state = v->link_state == IFLA_VF_LINK_STATE_DISABLE ?
+	err = vigb_vf_get_info(p->ad, p->vf, &info);
+	if (err)
+		return err;
+	*state = info.link_state == IFLA_VF_LINK_STATE_DISABLE ?
 		 DEVLINK_PORT_FN_STATE_INACTIVE : DEVLINK_PORT_FN_STATE_ACTIVE;
 	/* Attached: a VF driver went through reset and may configure. */
-	*opstate = v->cts ? DEVLINK_PORT_FN_OPSTATE_ATTACHED :
-			    DEVLINK_PORT_FN_OPSTATE_DETACHED;
-	mutex_unlock(&p->ad->vf_lock);
+	*opstate = info.attached ? DEVLINK_PORT_FN_OPSTATE_ATTACHED :
+				   DEVLINK_PORT_FN_OPSTATE_DETACHED;
 	return 0;
 }
 
@@ -194,109 +198,6 @@ static const struct devlink_param vigb_params[] = {
 			     vigb_param_msg_rate_get, vigb_param_msg_rate_set,
 			     vigb_param_msg_rate_validate),
 };
-
-static void vigb_fmsg_vf(struct devlink_fmsg *fmsg, struct vigb_adapter *ad,
-			 unsigned int vf, bool dump)
-{
-	struct vigb_vf_mbx_stats *m = &ad->vfs[vf].mbx;
-
-	devlink_fmsg_obj_nest_start(fmsg);
-	devlink_fmsg_u32_pair_put(fmsg, "vf", vf);
-	devlink_fmsg_u64_pair_put(fmsg, "messages", m->msgs);
-	devlink_fmsg_u64_pair_put(fmsg, "refused", m->nacks);
-	devlink_fmsg_u64_pair_put(fmsg, "malformed", m->bad);
-	devlink_fmsg_u64_pair_put(fmsg, "spoof_attempts", m->spoof);
-	devlink_fmsg_u64_pair_put(fmsg, "floods", m->floods);
-	devlink_fmsg_u64_pair_put(fmsg, "buffer_held", m->held);
-	devlink_fmsg_u64_pair_put(fmsg, "resets", m->resets);
-	devlink_fmsg_u64_pair_put(fmsg, "flrs", m->flrs);
-	devlink_fmsg_u64_pair_put(fmsg, "recoveries", m->recoveries);
-	if (dump && m->bad)
-		devlink_fmsg_binary_pair_put(fmsg, "last_malformed",
-					     m->last_bad, sizeof(m->last_bad));
-	devlink_fmsg_obj_nest_end(fmsg);
-}
-
-static void vigb_fmsg_vfs(struct devlink_fmsg *fmsg, struct vigb_adapter *ad,
-			  bool dump)
-{
-	unsigned int vf;
-
-	mutex_lock(&ad->vf_lock);
-	devlink_fmsg_u32_pair_put(fmsg, "num_vfs", ad->num_vfs);
-	devlink_fmsg_arr_pair_nest_start(fmsg, "vfs");
-	for (vf = 0; vf < ad->num_vfs; vf++)
-		vigb_fmsg_vf(fmsg, ad, vf, dump);
-	devlink_fmsg_arr_pair_nest_end(fmsg);
-	mutex_unlock(&ad->vf_lock);
-}
-
-static int vigb_mbx_diagnose(struct devlink_health_reporter *reporter,
-			     struct devlink_fmsg *fmsg,
-			     struct netlink_ext_ack *extack)
-{
-	vigb_fmsg_vfs(fmsg, devlink_health_reporter_priv(reporter), false);
-	return 0;
-}
-
-static int vigb_mbx_dump(struct devlink_health_reporter *reporter,
-			 struct devlink_fmsg *fmsg, void *priv_ctx,
-			 struct netlink_ext_ack *extack)
-{
-	vigb_fmsg_vfs(fmsg, devlink_health_reporter_priv(reporter), true);
-	return 0;
-}
-
-/*
- * Reset the offending VF (the one reported, or every VF that misbehaved
- * since its last recovery): its filters go and it loses its clearance, so
- * it must reset before it is served again.
- */
-static int vigb_mbx_recover(struct devlink_health_reporter *reporter,
-			    void *priv_ctx, struct netlink_ext_ack *extack)
-{
-	struct vigb_adapter *ad = devlink_health_reporter_priv(reporter);
-	unsigned int vf;
-
-	mutex_lock(&ad->vf_lock);
-	for (vf = 0; vf < ad->num_vfs; vf++) {
-		struct vigb_vf_mbx_stats *m = &ad->vfs[vf].mbx;
-		u64 offenses = vigb_vf_offenses(m);
-
-		if (priv_ctx ? (uintptr_t)priv_ctx != vf + 1 :
-			       offenses == m->offenses_seen)
-			continue;
-		m->offenses_seen = offenses;
-		m->recoveries++;
-		/* Wait for the buffer again: the reset may have freed it. */
-		ad->vfs[vf].held_until = 0;
-		/*
-		 * No message: it could overwrite a reply the VF has yet to
-		 * read. Its next request is refused without clearance, which
-		 * makes igbvf reset.
-		 */
-		vigb_vf_reset(ad, vf);
-	}
-	mutex_unlock(&ad->vf_lock);
-	return 0;
-}
-
-static const struct devlink_health_reporter_ops vigb_mbx_reporter_ops = {
-	.name		= "vf_mbx",
-	.diagnose	= vigb_mbx_diagnose,
-	.dump		= vigb_mbx_dump,
-	.recover	= vigb_mbx_recover,
-};
-
-/* A VF misbehaved on its mailbox (called without vf_lock). */
-void vigb_devlink_report_vf(struct vigb_adapter *ad, unsigned int vf,
-			    const char *what)
-{
-	char msg[64];
-
-	snprintf(msg, sizeof(msg), "VF %u: %s", vf, what);
-	devlink_health_report(ad->mbx_reporter, msg, (void *)(uintptr_t)(vf + 1));
-}
 
 static const struct devlink_ops vigb_devlink_ops = {
 	.info_get		= vigb_info_get,
@@ -428,11 +329,13 @@ void vigb_devlink_rate_sync(struct vigb_adapter *ad, unsigned int vf)
 {
 	struct devlink_rate *rate;
 
-	lockdep_assert_held(&ad->vf_lock);
-	if (!ad->vf_ports || vf >= ad->num_vf_ports ||
-	    !ad->vf_ports[vf].registered)
-		return;
-	rate = ad->vf_ports[vf].dl_port.devlink_rate;
-	if (rate)
-		WRITE_ONCE(rate->tx_max, (u64)ad->vfs[vf].max_tx_rate * 125000);
+	/* The ports go under vf_lock (vigb_devlink_vfs_del). */
+	mutex_lock(&ad->vf_lock);
+	if (ad->vf_ports && vf < ad->num_vf_ports && ad->vf_ports[vf].registered) {
+		rate = ad->vf_ports[vf].dl_port.devlink_rate;
+		if (rate)
+			WRITE_ONCE(rate->tx_max,
+				   (u64)ad->vfs[vf].max_tx_rate * 125000);
+	}
+	mutex_unlock(&ad->vf_lock);
 }

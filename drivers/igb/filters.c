@@ -361,5 +361,5 @@ void vigb_pool_scrub(struct vigb_adapter *ad, unsigned int pool)
 	vigb_wr32(ad, VIGB_DTXSWC, dtxswc);
 	vigb_wr32(ad, VIGB_RTTDQSEL, pool);
 	vigb_wr32(ad, VIGB_RTTBCNRC, 0);
-	vigb_pool_set_gates(ad, pool, false);
+	vigb_hw_pool_gates(ad, pool, false);
 }

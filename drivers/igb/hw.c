@@ -149,3 +149,19 @@ void vigb_hw_update_stats(struct vigb_adapter *ad)
 	vigb_acc(ad, &s->bptc, VIGB_BPTC);
 	mutex_unlock(&ad->stats_lock);
 }
+
+/* Open or close a pool's receive and transmit gates (VFRE/VFTE). */
+void vigb_hw_pool_gates(struct vigb_adapter *ad, unsigned int pool, bool on)
+{
+	u32 re = vigb_rd32(ad, VIGB_VFRE), te = vigb_rd32(ad, VIGB_VFTE);
+
+	if (on) {
+		re |= BIT(pool);
+		te |= BIT(pool);
+	} else {
+		re &= ~BIT(pool);
+		te &= ~BIT(pool);
+	}
+	vigb_wr32(ad, VIGB_VFRE, re);
+	vigb_wr32(ad, VIGB_VFTE, te);
+}

@@ -3,6 +3,7 @@
 #ifndef _VIOX_IGB_H
 #define _VIOX_IGB_H
 
+#include <linux/if_link.h>
 #include <linux/if_vlan.h>
 #include <linux/interrupt.h>
 #include <linux/io.h>
@@ -11,6 +12,7 @@
 #include <linux/u64_stats_sync.h>
 #include <linux/workqueue.h>
 #include <net/devlink.h>
+#include <viox/pool.h>
 
 #include "regs.h"
 
@@ -175,6 +177,31 @@ struct vigb_vf {
 	struct vigb_vf_mbx_stats mbx;
 };
 
+/* What the admin sees of a VF (vigb_vf_get_info). */
+struct vigb_vf_info {
+	u8 mac[ETH_ALEN];
+	u16 port_vlan;
+	u8 port_qos;
+	u32 max_tx_rate;
+	bool spoofchk;
+	bool trusted;
+	u8 link_state;
+	bool attached;		/* reset done: the VF may configure itself */
+};
+
+/* A pool reserved through include/viox/pool.h (pool.c, pool_hw.c). */
+struct vigb_pool {
+	struct viox_pool pub;
+	struct vigb_adapter *ad;
+	struct vigb_qvec qvec;
+	struct vigb_ring tx;
+	struct vigb_ring rx;
+	bool running;		/* queues up; read by xmit under the txq lock */
+	u8 mac[ETH_ALEN];
+	unsigned long vlans[BITS_TO_LONGS(VLAN_N_VID)];
+	u32 mta[VIGB_MTA_REGS];	/* under ad->mta_lock */
+};
+
 /* A VF's devlink port; priv of its rate leaf. */
 struct vigb_vf_port {
 	struct devlink_port dl_port;
@@ -263,6 +290,17 @@ static inline void vigb_flush(struct vigb_adapter *ad)
 	readl(ad->hw + VIGB_STATUS);
 }
 
+static inline bool vigb_vf_link_allowed(struct vigb_adapter *ad, unsigned int vf)
+{
+	return ad->vfs[vf].link_state != IFLA_VF_LINK_STATE_DISABLE;
+}
+
+/* The clear-to-send bit of a message to a VF. */
+static inline u32 vigb_vf_cts(struct vigb_adapter *ad, unsigned int vf)
+{
+	return ad->vfs[vf].cts && vigb_vf_link_allowed(ad, vf) ? VIGB_MSG_CTS : 0;
+}
+
 /* VFs or pools: the device steers by pool rather than by RSS. */
 static inline bool vigb_vmdq(const struct vigb_adapter *ad)
 {
@@ -287,6 +325,7 @@ int vigb_hw_phy_write(struct vigb_adapter *ad, u32 reg, u16 val);
 void vigb_hw_start_link(struct vigb_adapter *ad);
 void vigb_hw_set_vfta(struct vigb_adapter *ad, u16 vid, bool on);
 void vigb_hw_update_stats(struct vigb_adapter *ad);
+void vigb_hw_pool_gates(struct vigb_adapter *ad, unsigned int pool, bool on);
 
 /* ring.c */
 int vigb_rings_alloc(struct vigb_adapter *ad);
@@ -333,8 +372,6 @@ void vigb_down(struct vigb_adapter *ad);
 int vigb_reinit(struct vigb_adapter *ad);
 void vigb_set_rx_mode(struct net_device *dev);
 void vigb_update_vlan_filtering(struct vigb_adapter *ad);
-void vigb_vlan_strip_replicated(struct vigb_adapter *ad,
-				netdev_features_t features);
 void vigb_check_link(struct vigb_adapter *ad);
 void vigb_watchdog(struct work_struct *work);
 void vigb_reset_task(struct work_struct *work);
@@ -356,33 +393,75 @@ void vigb_vlan_promisc(struct vigb_adapter *ad, bool on);
 void vigb_mta_write(struct vigb_adapter *ad);
 void vigb_pool_scrub(struct vigb_adapter *ad, unsigned int pool);
 
+/* vmdq.c */
+void vigb_vmdq_configure(struct vigb_adapter *ad);
+void vigb_vmdq_vlan_strip(struct vigb_adapter *ad, netdev_features_t features);
+
 /* sriov.c */
 int vigb_sriov_configure(struct pci_dev *pdev, int num_vfs);
 void vigb_sriov_disable(struct vigb_adapter *ad, bool disable_vfs);
-void vigb_vmdq_configure(struct vigb_adapter *ad);
-void vigb_vf_mta_rebuild(struct vigb_adapter *ad);
-void vigb_pool_set_gates(struct vigb_adapter *ad, unsigned int pool, bool on);
-void vigb_vf_apply(struct vigb_adapter *ad, unsigned int vf);
-void vigb_vf_reset(struct vigb_adapter *ad, unsigned int vf);
-void vigb_vf_update_stats(struct vigb_adapter *ad, unsigned int vf);
-void vigb_vf_stats_baseline(struct vigb_adapter *ad, unsigned int vf);
-void vigb_vf_set_rate(struct vigb_adapter *ad, unsigned int vf);
-bool vigb_vf_link_allowed(struct vigb_adapter *ad, unsigned int vf);
 
-/* pool.c */
+/* vf.c: the VFs' state and the policy on it */
+struct vigb_vf *vigb_vfs_alloc(unsigned int num_vfs);
+void vigb_vf_mta_rebuild(struct vigb_adapter *ad);
+void vigb_vf_apply(struct vigb_adapter *ad, unsigned int vf);
+void vigb_vfs_program(struct vigb_adapter *ad);
+void vigb_vf_reset(struct vigb_adapter *ad, unsigned int vf);
+void vigb_vfs_update_stats(struct vigb_adapter *ad);
+void vigb_vfs_reset_prepare(struct vigb_adapter *ad);
+void vigb_vfs_stats_baseline(struct vigb_adapter *ad);
+void vigb_vfs_renegotiate(struct vigb_adapter *ad);
+void vigb_vfs_link_changed(struct vigb_adapter *ad);
+void vigb_vfs_watchdog(struct vigb_adapter *ad);
+int vigb_vf_set_admin_mac(struct vigb_adapter *ad, unsigned int vf, const u8 *mac);
+int vigb_vf_set_port_vlan(struct vigb_adapter *ad, unsigned int vf, u16 vlan,
+			  u8 qos);
+int vigb_vf_set_max_rate(struct vigb_adapter *ad, unsigned int vf, u32 mbps);
+int vigb_vf_set_spoofchk(struct vigb_adapter *ad, unsigned int vf, bool on);
+int vigb_vf_set_trust(struct vigb_adapter *ad, unsigned int vf, bool on);
+int vigb_vf_set_link_state(struct vigb_adapter *ad, unsigned int vf, int state);
+int vigb_vf_get_info(struct vigb_adapter *ad, unsigned int vf,
+		     struct vigb_vf_info *info);
+int vigb_vf_get_stats(struct vigb_adapter *ad, unsigned int vf,
+		      struct vigb_vf_stats *stats);
+void vigb_vf_req_reset(struct vigb_adapter *ad, unsigned int vf, u8 *mac);
+int vigb_vf_req_mac(struct vigb_adapter *ad, unsigned int vf, const u8 *mac);
+int vigb_vf_req_multicast(struct vigb_adapter *ad, unsigned int vf,
+			  const u16 *hash, unsigned int n);
+int vigb_vf_req_vlan(struct vigb_adapter *ad, unsigned int vf, u32 vid,
+		     bool add);
+int vigb_vf_req_max_frame(struct vigb_adapter *ad, unsigned int vf, u32 len);
+int vigb_vf_req_mc_promisc(struct vigb_adapter *ad, unsigned int vf, bool on);
+
+/* pool_hw.c */
+void vigb_pool_program(struct vigb_adapter *ad, struct vigb_pool *pl);
 void vigb_pools_program(struct vigb_adapter *ad);
+int vigb_pool_poll(struct napi_struct *napi, int budget);
+int vigb_pool_start(struct vigb_adapter *ad, struct vigb_pool *pl);
+void vigb_pool_stop(struct vigb_adapter *ad, struct vigb_pool *pl);
 void vigb_pools_stop(struct vigb_adapter *ad);
 void vigb_pools_start(struct vigb_adapter *ad);
-void vigb_pools_teardown(struct vigb_adapter *ad);
+void vigb_pool_init_ring(struct vigb_adapter *ad, struct vigb_pool *pl,
+			 struct vigb_ring *r);
 void vigb_pools_mta_rebuild(struct vigb_adapter *ad);
 
-/* mbx.c */
+/* pool.c */
+void vigb_pools_teardown(struct vigb_adapter *ad);
+
+/* mbx_hw.c */
 extern struct workqueue_struct *vigb_mbx_wq;
-void vigb_mbx_irq(struct vigb_adapter *ad);
-void vigb_mbx_work(struct work_struct *work);
+int vigb_mbx_read(struct vigb_adapter *ad, unsigned int vf, u32 *msg);
+int vigb_mbx_write(struct vigb_adapter *ad, unsigned int vf,
+		   const u32 *msg, unsigned int words);
+void vigb_vf_renegotiate(struct vigb_adapter *ad, unsigned int vf);
 void vigb_vf_ping(struct vigb_adapter *ad, unsigned int vf, bool renegotiate);
 void vigb_vf_ping_all(struct vigb_adapter *ad);
 void vigb_vf_nudge(struct vigb_adapter *ad);
+
+/* mbx.c */
+extern const struct devlink_health_reporter_ops vigb_mbx_reporter_ops;
+void vigb_mbx_irq(struct vigb_adapter *ad);
+void vigb_mbx_work(struct work_struct *work);
 
 /* vf_ndo.c */
 int vigb_ndo_set_vf_mac(struct net_device *dev, int vf, u8 *mac);
@@ -396,8 +475,6 @@ int vigb_ndo_get_vf_config(struct net_device *dev, int vf,
 			   struct ifla_vf_info *ivi);
 int vigb_ndo_get_vf_stats(struct net_device *dev, int vf,
 			  struct ifla_vf_stats *st);
-int vigb_vf_set_admin_mac(struct vigb_adapter *ad, unsigned int vf, const u8 *mac);
-int vigb_vf_set_link_state(struct vigb_adapter *ad, unsigned int vf, int state);
 
 /* devlink.c */
 int vigb_devlink_init(struct vigb_adapter *ad);
@@ -405,8 +482,6 @@ void vigb_devlink_fini(struct vigb_adapter *ad);
 int vigb_devlink_vfs_add(struct vigb_adapter *ad, unsigned int num_vfs);
 void vigb_devlink_vfs_del(struct vigb_adapter *ad);
 void vigb_devlink_rate_sync(struct vigb_adapter *ad, unsigned int vf);
-void vigb_devlink_report_vf(struct vigb_adapter *ad, unsigned int vf,
-			    const char *what);
 
 /* ethtool.c */
 void vigb_set_ethtool_ops(struct net_device *dev);

@@ -56,41 +56,6 @@ static u32 vigb_rctl_vlan_filter(struct vigb_adapter *ad,
 	return rctl & ~VIGB_RCTL_VFE;
 }
 
-/* VLAN stripping of the PF's pool and of replicated frames, as asked. */
-static void vigb_vmdq_vlan_strip(struct vigb_adapter *ad,
-				 netdev_features_t features)
-{
-	unsigned int pf = ad->first_queue;
-	u32 vmolr;
-
-	if (!vigb_vmdq(ad))
-		return;
-	vmolr = vigb_rd32(ad, VIGB_VMOLR(pf));
-	if (features & NETIF_F_HW_VLAN_CTAG_RX)
-		vmolr |= VIGB_VMOLR_STRVLAN;
-	else
-		vmolr &= ~VIGB_VMOLR_STRVLAN;
-	vigb_wr32(ad, VIGB_VMOLR(pf), vmolr);
-	vigb_vlan_strip_replicated(ad, features);
-}
-
-/**
- * vigb_vlan_strip_replicated - strip tags of replicated frames, or not
- * @ad: the adapter
- * @features: the PF's features: stripping follows NETIF_F_HW_VLAN_CTAG_RX
- */
-void vigb_vlan_strip_replicated(struct vigb_adapter *ad,
-				netdev_features_t features)
-{
-	u32 rplolr = vigb_rd32(ad, VIGB_RPLOLR);
-
-	if (features & NETIF_F_HW_VLAN_CTAG_RX)
-		rplolr |= VIGB_RPLOLR_STRVLAN;
-	else
-		rplolr &= ~VIGB_RPLOLR_STRVLAN;
-	vigb_wr32(ad, VIGB_RPLOLR, rplolr);
-}
-
 /* After pools came or went: VLAN filtering on or off with them. */
 void vigb_update_vlan_filtering(struct vigb_adapter *ad)
 {
@@ -398,8 +363,6 @@ void vigb_check_link(struct vigb_adapter *ad)
 	ad->link_speed = status & VIGB_STATUS_SPEED_1000 ? SPEED_1000 :
 			 status & VIGB_STATUS_SPEED_100 ? SPEED_100 : SPEED_10;
 	if (up != ad->link_up) {
-		unsigned int vf;
-
 		ad->link_up = up;
 		if (up)
 			netdev_info(dev, "link up, %u Mbps, %s duplex\n",
@@ -407,12 +370,7 @@ void vigb_check_link(struct vigb_adapter *ad)
 				    status & VIGB_STATUS_FD ? "full" : "half");
 		else
 			netdev_info(dev, "link down\n");
-		/* Rate factors depend on the speed; VFs want to know. */
-		mutex_lock(&ad->vf_lock);
-		for (vf = 0; vf < ad->num_vfs; vf++)
-			vigb_vf_set_rate(ad, vf);
-		vigb_vf_ping_all(ad);
-		mutex_unlock(&ad->vf_lock);
+		vigb_vfs_link_changed(ad);
 	}
 	if (up && netif_running(dev) && !test_bit(VIGB_DOWN, &ad->state))
 		netif_carrier_on(dev);
@@ -442,18 +400,12 @@ void vigb_watchdog(struct work_struct *work)
 {
 	struct vigb_adapter *ad = container_of(to_delayed_work(work),
 					       struct vigb_adapter, watchdog);
-	unsigned int vf;
 
 	if (test_bit(VIGB_REMOVING, &ad->state))
 		return;
 	vigb_check_link(ad);
 	vigb_hw_update_stats(ad);
-	/* Often enough that no 32-bit VF counter wraps twice unseen. */
-	mutex_lock(&ad->vf_lock);
-	for (vf = 0; vf < ad->num_vfs; vf++)
-		vigb_vf_update_stats(ad, vf);
-	vigb_vf_nudge(ad);
-	mutex_unlock(&ad->vf_lock);
+	vigb_vfs_watchdog(ad);
 	vigb_rx_kick(ad);
 	schedule_delayed_work(&ad->watchdog, 2 * HZ);
 }
@@ -466,7 +418,6 @@ void vigb_watchdog(struct work_struct *work)
 int vigb_full_reset(struct vigb_adapter *ad)
 {
 	bool running = netif_running(ad->netdev);
-	unsigned int vf;
 	int err;
 
 	ASSERT_RTNL();
@@ -474,12 +425,7 @@ int vigb_full_reset(struct vigb_adapter *ad)
 		vigb_down(ad);
 	vigb_pools_stop(ad);
 	vigb_hw_update_stats(ad);
-	mutex_lock(&ad->vf_lock);
-	for (vf = 0; vf < ad->num_vfs; vf++) {
-		vigb_vf_update_stats(ad, vf);
-		ad->vfs[vf].cts = false;
-	}
-	mutex_unlock(&ad->vf_lock);
+	vigb_vfs_reset_prepare(ad);
 
 	set_bit(VIGB_RESETTING, &ad->state);
 	err = vigb_hw_reset(ad);
@@ -488,16 +434,10 @@ int vigb_full_reset(struct vigb_adapter *ad)
 		return err;
 	ad->link_up = false;
 	vigb_irq_enable_misc(ad);
-	mutex_lock(&ad->vf_lock);
-	for (vf = 0; vf < ad->num_vfs; vf++)
-		vigb_vf_stats_baseline(ad, vf);
-	mutex_unlock(&ad->vf_lock);
+	vigb_vfs_stats_baseline(ad);
 	vigb_configure_global(ad);
 	vigb_pools_start(ad);
-	mutex_lock(&ad->vf_lock);
-	for (vf = 0; vf < ad->num_vfs; vf++)
-		vigb_vf_ping(ad, vf, true);
-	mutex_unlock(&ad->vf_lock);
+	vigb_vfs_renegotiate(ad);
 	vigb_hw_start_link(ad);
 	netdev_info(ad->netdev, "device reset%s\n",
 		    ad->num_vfs ? ": VFs told to renegotiate" : "");

@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * viox_igb: pools reserved through the pool offload interface
- * (include/viox/pool.h). Pool p is one VMDq pool no VF uses: queue pair
- * p, MSI-X vector 1 + p, RAR slot 16 + p (the slot VF p would use), its
- * VLANs in VLVF. Pools are taken from pool 7 down; VFs from pool 0 up,
- * with the PF on the pool after the last VF.
+ * (include/viox/pool.h). A pool is one VMDq pool no VF uses (pool_hw.c
+ * runs it). Pools are taken from pool 7 down; VFs from pool 0 up, with
+ * the PF on the pool after the last VF.
  */
 #include <linux/etherdevice.h>
 #include <linux/interrupt.h>
@@ -13,161 +12,11 @@
 
 #include "igb.h"
 
-struct vigb_pool {
-	struct viox_pool pub;
-	struct vigb_adapter *ad;
-	struct vigb_qvec qvec;
-	struct vigb_ring tx;
-	struct vigb_ring rx;
-	bool running;		/* queues up; read by xmit under the txq lock */
-	u8 mac[ETH_ALEN];
-	unsigned long vlans[BITS_TO_LONGS(VLAN_N_VID)];
-	u32 mta[VIGB_MTA_REGS];	/* under ad->mta_lock */
-};
-
 static const struct viox_pool_ops vigb_pool_ops;
 
 static struct vigb_pool *to_vigb_pool(struct viox_pool *pool)
 {
 	return container_of(pool, struct vigb_pool, pub);
-}
-
-/* The pool's unicast filter: its address in RAR 16 + p, or none. */
-static void vigb_pool_write_mac(struct vigb_adapter *ad, struct vigb_pool *pl)
-{
-	unsigned int p = pl->pub.id;
-
-	vigb_rar_set(ad, VIGB_VF_RAR(p), pl->mac, BIT(p));
-}
-
-/* The filters and gates of pool p, from its state (vf_lock held). */
-static void vigb_pool_program(struct vigb_adapter *ad, struct vigb_pool *pl)
-{
-	struct net_device *vport = pl->pub.vport;
-	unsigned int p = pl->pub.id, vid;
-	u32 vmolr = VIGB_VMOLR_AUPE | VIGB_VMOLR_BAM | VIGB_VMOLR_ROMPE |
-		    VIGB_VMOLR_STRCRC | VIGB_VMOLR_LPE |
-		    (VIGB_MAX_FRAME & VIGB_VMOLR_RLPML_MASK);
-
-	lockdep_assert_held(&ad->vf_lock);
-	if (vport->features & NETIF_F_HW_VLAN_CTAG_RX)
-		vmolr |= VIGB_VMOLR_STRVLAN;
-	vigb_wr32(ad, VIGB_VMOLR(p), vmolr);
-	vigb_wr32(ad, VIGB_VMVIR(p), 0);
-	vigb_pool_write_mac(ad, pl);
-	for_each_set_bit(vid, pl->vlans, VLAN_N_VID)
-		vigb_vlvf_set(ad, vid, p, true);
-	vigb_pool_set_gates(ad, p, true);
-}
-
-/* Part of (re)programming VMDq mode: every reserved pool's filters. */
-void vigb_pools_program(struct vigb_adapter *ad)
-{
-	unsigned int p;
-
-	lockdep_assert_held(&ad->vf_lock);
-	for_each_set_bit(p, &ad->reserved_pools, VIGB_POOLS)
-		vigb_pool_program(ad, ad->pools[p]);
-}
-
-static int vigb_pool_poll(struct napi_struct *napi, int budget)
-{
-	struct vigb_qvec *qv = container_of(napi, struct vigb_qvec, napi);
-	int work;
-
-	if (!vigb_qvec_clean(qv, budget, &work))
-		return work;
-	vigb_wr32(qv->ad, VIGB_EIMS, qv->eims);
-	return work;
-}
-
-/* Rings, vector and queues; the filters are programmed separately. */
-static int vigb_pool_start(struct vigb_adapter *ad, struct vigb_pool *pl)
-{
-	struct netdev_queue *txq = netdev_get_tx_queue(pl->pub.vport, 0);
-	unsigned int p = pl->pub.id;
-	int err;
-
-	pl->tx.count = ad->tx_ring_count;
-	pl->rx.count = ad->rx_ring_count;
-	err = vigb_ring_pair_alloc(&pl->tx, &pl->rx);
-	if (err)
-		return err;
-	snprintf(pl->qvec.name, sizeof(pl->qvec.name), "%s-pool%u",
-		 ad->netdev->name, p);
-	err = request_irq(pl->qvec.irq, vigb_irq_queue, 0, pl->qvec.name,
-			  &pl->qvec);
-	if (err) {
-		vigb_ring_pair_free(&pl->tx, &pl->rx);
-		return err;
-	}
-	vigb_irq_route_queue(ad, p, 1 + p);
-	vigb_ring_pair_configure(ad, &pl->tx, &pl->rx);
-	napi_enable(&pl->qvec.napi);
-	vigb_irq_unmask(ad, pl->qvec.eims);
-
-	__netif_tx_lock_bh(txq);
-	pl->running = true;
-	__netif_tx_unlock_bh(txq);
-	netif_tx_wake_queue(txq);
-	return 0;
-}
-
-static void vigb_pool_stop(struct vigb_adapter *ad, struct vigb_pool *pl)
-{
-	struct netdev_queue *txq = netdev_get_tx_queue(pl->pub.vport, 0);
-
-	if (!pl->running)
-		return;
-	/* No xmit after this: the vport's queue is stopped under its lock. */
-	__netif_tx_lock_bh(txq);
-	pl->running = false;
-	netif_tx_stop_queue(txq);
-	__netif_tx_unlock_bh(txq);
-
-	napi_disable(&pl->qvec.napi);
-	vigb_wr32(ad, VIGB_EIMC, pl->qvec.eims);
-	vigb_flush(ad);
-	synchronize_irq(pl->qvec.irq);
-	vigb_ring_pair_disable(ad, &pl->tx, &pl->rx);
-	free_irq(pl->qvec.irq, &pl->qvec);
-	vigb_ring_pair_free(&pl->tx, &pl->rx);
-}
-
-/* Around a device reset or a new pool layout (rtnl held). */
-void vigb_pools_stop(struct vigb_adapter *ad)
-{
-	unsigned int p;
-
-	ASSERT_RTNL();
-	for_each_set_bit(p, &ad->reserved_pools, VIGB_POOLS)
-		vigb_pool_stop(ad, ad->pools[p]);
-}
-
-/* After vigb_pools_stop() and the filters were programmed again. */
-void vigb_pools_start(struct vigb_adapter *ad)
-{
-	unsigned int p;
-	int err;
-
-	ASSERT_RTNL();
-	for_each_set_bit(p, &ad->reserved_pools, VIGB_POOLS) {
-		err = vigb_pool_start(ad, ad->pools[p]);
-		if (err)
-			netdev_err(ad->netdev, "pool %u stays stopped: %d\n", p, err);
-	}
-}
-
-static void vigb_pool_init_ring(struct vigb_adapter *ad, struct vigb_pool *pl,
-				struct vigb_ring *r)
-{
-	r->qvec = &pl->qvec;
-	r->netdev = pl->pub.vport;
-	r->dev = &ad->pdev->dev;
-	r->index = 0;
-	r->reg = pl->pub.id;
-	u64_stats_init(&r->stats.syncp);
-	u64_stats_init(&r->stats.xmit_syncp);
 }
 
 /* Drop the pool's filters and hand it back; the queues are stopped. */
@@ -177,7 +26,7 @@ static void vigb_pool_unreserve(struct vigb_adapter *ad, struct vigb_pool *pl)
 	unsigned long flags;
 
 	mutex_lock(&ad->vf_lock);
-	vigb_pool_set_gates(ad, p, false);
+	vigb_hw_pool_gates(ad, p, false);
 	for_each_set_bit(vid, pl->vlans, VLAN_N_VID)
 		vigb_vlvf_set(ad, vid, p, false);
 	vigb_pool_scrub(ad, p);
@@ -367,21 +216,6 @@ static void vigb_pool_vlan_del(struct viox_pool *pool, u16 vid)
 	if (test_and_clear_bit(vid, pl->vlans))
 		vigb_vlvf_set(ad, vid, pool->id, false);
 	mutex_unlock(&ad->vf_lock);
-}
-
-/* The pools' share of the MTA: every pool's hashes or'd together. */
-void vigb_pools_mta_rebuild(struct vigb_adapter *ad)
-{
-	unsigned long flags;
-	unsigned int p, i;
-
-	spin_lock_irqsave(&ad->mta_lock, flags);
-	memset(ad->pool_mta, 0, sizeof(ad->pool_mta));
-	for_each_set_bit(p, &ad->reserved_pools, VIGB_POOLS)
-		for (i = 0; i < VIGB_MTA_REGS; i++)
-			ad->pool_mta[i] |= ad->pools[p]->mta[i];
-	spin_unlock_irqrestore(&ad->mta_lock, flags);
-	vigb_mta_write(ad);
 }
 
 static void vigb_pool_sync_mc(struct viox_pool *pool)

@@ -173,9 +173,9 @@ if kdir=$("$VIOX_HARNESS/build-kernel.sh" 2>"$runs.kernel.log" || true) && [ -n 
 	if make -s -C "$VIOX_TOP" KDIR="$kdir" modules >"$VIOX_CACHE/modules.log" 2>&1; then
 		report ok "build/modules for the test kernel, W=1 warning-free"
 		if "$VIOX_HARNESS/lint.sh" "$kdir" >"$runs.lint.log" 2>&1; then
-			report ok "build/lint: checkpatch and sparse clean"
+			report ok "build/lint: checkpatch, sparse and layering clean"
 		else
-			report fail "build/lint: checkpatch and sparse clean" "$runs.lint.log"
+			report fail "build/lint: checkpatch, sparse and layering clean" "$runs.lint.log"
 		fi
 		run_vm test test "$VIOX_TOP"
 	else

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # checkpatch (from Debian's linux-source-6.12) and sparse (C=2) over the
-# viox sources; any finding fails. usage: lint.sh KDIR
+# viox sources, and viox_igb's layering; any finding fails.
+# usage: lint.sh KDIR
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -27,5 +28,8 @@ make -s -C "$kdir" M="$VIOX_TOP" C=2 CF=-D__CHECK_ENDIAN__ W=1 modules \
 if grep -E 'warning:|error:' .lint.log; then
 	rc=1
 fi
+# viox_igb's files are layered: policy in one place, thin front ends.
+log "layers"
+"$VIOX_HARNESS/layers.sh" drivers/igb || rc=1
 [ "$rc" = 0 ] && log "lint clean"
 exit "$rc"

@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * viox_igb: the PF<->VF mailbox itself: its buffer handshake, reading a
+ * VF's message, writing a reply, and the messages the PF sends on its own
+ * (link news, renegotiation), timed for the in-tree igbvf driver. What a
+ * message means is mbx.c's business.
+ */
+#include <linux/etherdevice.h>
+#include <linux/if_link.h>
+
+#include "igb.h"
+
+/*
+ * VF requests are served from an unbound queue: a VF driver in this very
+ * kernel busy-waits for the reply with preemption off, and a per-CPU
+ * worker queued on that CPU could not run until the VF gave up.
+ */
+struct workqueue_struct *vigb_mbx_wq;
+
+/* How long a VF told to renegotiate is reminded of it. */
+#define VIGB_NUDGE_TIME		(30 * HZ)
+
+/*
+ * The PF holds the buffer only if the VF does not; a VF holds it briefly
+ * (igbvf peeks at it from its watchdog), so wait a little (at most about
+ * 10 ms: the callers hold vf_lock, some RTNL) before giving up. A VF that
+ * kept it that long is counted once and, for the next ten seconds, not
+ * waited for at all, even if it lets go in between: a VF toggling its
+ * buffer must not stall every PF access. The PF orders the buffer back
+ * with RVFU (QEMU's model clears only the VF's view of it, so there the
+ * VF's next message is what frees it).
+ */
+#define VIGB_MBX_TRIES		20
+#define VIGB_MBX_HELD_TIME	(10 * HZ)
+
+static int vigb_mbx_lock(struct vigb_adapter *ad, unsigned int vf)
+{
+	struct vigb_vf *v = &ad->vfs[vf];
+	bool suspect = v->held_until && time_before(jiffies, v->held_until);
+	int tries;
+
+	for (tries = suspect ? VIGB_MBX_TRIES - 1 : 0; tries < VIGB_MBX_TRIES; tries++) {
+		vigb_wr32(ad, VIGB_P2VMAILBOX(vf), VIGB_P2VMB_PFU);
+		if (vigb_rd32(ad, VIGB_P2VMAILBOX(vf)) & VIGB_P2VMB_PFU)
+			return 0;
+		if (tries < VIGB_MBX_TRIES - 1)
+			usleep_range(500, 600);
+	}
+	v->held_until = jiffies + VIGB_MBX_HELD_TIME;
+	if (!suspect) {
+		v->mbx.held++;
+		dev_warn_ratelimited(&ad->pdev->dev,
+				     "VF %u keeps its mailbox buffer: taking it back\n",
+				     vf);
+		/* The reporter hears of it from the mailbox work. */
+		mod_delayed_work(vigb_mbx_wq, &ad->mbx_work, 0);
+	}
+	vigb_wr32(ad, VIGB_P2VMAILBOX(vf), VIGB_P2VMB_RVFU);
+	return -EBUSY;
+}
+
+int vigb_mbx_write(struct vigb_adapter *ad, unsigned int vf,
+		   const u32 *msg, unsigned int words)
+{
+	unsigned int i;
+
+	if (vigb_mbx_lock(ad, vf)) {
+		dev_warn_ratelimited(&ad->pdev->dev,
+				     "VF %u holds its mailbox: reply dropped\n", vf);
+		return -EBUSY;
+	}
+	/* Stale request and ack bits would be taken for new ones. */
+	vigb_wr32(ad, VIGB_MBVFICR, VIGB_MBVFICR_REQ(vf) | VIGB_MBVFICR_ACK(vf));
+	for (i = 0; i < words; i++)
+		vigb_wr32(ad, VIGB_VMBMEM(vf) + 4 * i, msg[i]);
+	/* Tell the VF, releasing the buffer. */
+	vigb_wr32(ad, VIGB_P2VMAILBOX(vf), VIGB_P2VMB_STS);
+	dev_dbg(&ad->pdev->dev, "VF %u <- 0x%08x\n", vf, msg[0]);
+	return 0;
+}
+
+int vigb_mbx_read(struct vigb_adapter *ad, unsigned int vf, u32 *msg)
+{
+	unsigned int i;
+
+	if (vigb_mbx_lock(ad, vf))
+		return -EBUSY;
+	/* The VF cannot post again while the PF holds the buffer. */
+	vigb_wr32(ad, VIGB_MBVFICR, VIGB_MBVFICR_REQ(vf));
+	for (i = 0; i < VIGB_MBX_WORDS; i++)
+		msg[i] = vigb_rd32(ad, VIGB_VMBMEM(vf) + 4 * i);
+	/* Acknowledge, releasing the buffer. */
+	vigb_wr32(ad, VIGB_P2VMAILBOX(vf), VIGB_P2VMB_ACK);
+	return 0;
+}
+
+/* The VF lost its clearance: it must reset, and is reminded to. */
+void vigb_vf_renegotiate(struct vigb_adapter *ad, unsigned int vf)
+{
+	ad->vfs[vf].cts = false;
+	ad->vfs[vf].nudge_until = jiffies + VIGB_NUDGE_TIME;
+}
+
+/*
+ * Tell a VF the link changed. With renegotiate the VF is told it lost
+ * its clearance, which makes igbvf reset and fetch its settings again.
+ */
+static void vigb_vf_post(struct vigb_adapter *ad, unsigned int vf,
+			 bool renegotiate)
+{
+	u32 msg = VIGB_PF_CONTROL_MSG;
+
+	if (renegotiate)
+		vigb_vf_renegotiate(ad, vf);
+	/* A VF without clearance is told to reset, whatever the news. */
+	msg |= ad->vfs[vf].cts ? vigb_vf_cts(ad, vf) : VIGB_MSG_NACK;
+	vigb_mbx_write(ad, vf, &msg, 1);
+}
+
+/*
+ * Make VFs look at their mailbox. The message's own interrupt should do,
+ * but QEMU's model raises it on the VF's queue vector rather than on the
+ * one igbvf listens to for link events; "PF reset done" is seen by every
+ * VF's watchdog within two seconds, which then re-reads its mailbox.
+ */
+static void vigb_vf_kick(struct vigb_adapter *ad)
+{
+	vigb_wr32(ad, VIGB_CTRL_EXT,
+		  vigb_rd32(ad, VIGB_CTRL_EXT) | VIGB_CTRL_EXT_PFRSTD);
+}
+
+void vigb_vf_ping(struct vigb_adapter *ad, unsigned int vf, bool renegotiate)
+{
+	lockdep_assert_held(&ad->vf_lock);
+	vigb_vf_post(ad, vf, renegotiate);
+	vigb_vf_kick(ad);
+}
+
+/*
+ * igbvf gives up on a reset whose handshake it did not finish in time
+ * ("PF still resetting": the PF's reset-done bit came late, or the reply
+ * did) and tries again only when a PF message says it lost its clearance
+ * or arrives after its mailbox timed out. So a VF told to renegotiate is
+ * told again every watchdog round until it configures itself after its
+ * reset, which a working igbvf does at once. Only a quiet VF is told:
+ * the message would replace a reply the VF is about to read.
+ */
+void vigb_vf_nudge(struct vigb_adapter *ad)
+{
+	bool any = false;
+	unsigned int vf;
+	u32 resetting;
+
+	lockdep_assert_held(&ad->vf_lock);
+	/* Resets the mailbox work has yet to see. */
+	resetting = vigb_rd32(ad, VIGB_VFLRE);
+	for (vf = 0; vf < ad->num_vfs; vf++) {
+		struct vigb_vf *v = &ad->vfs[vf];
+
+		if (!v->nudge_until)
+			continue;
+		if (time_after(jiffies, v->nudge_until)) {
+			v->nudge_until = 0;
+			continue;
+		}
+		/*
+		 * Nor a VF in the middle of its reset: igbvf would take the
+		 * message for the reset reply, keep its old address as its
+		 * fallback, and stay on it with no traffic.
+		 */
+		if (time_before(jiffies, v->last_msg + HZ) ||
+		    (resetting & BIT(vf)))
+			continue;
+		vigb_vf_post(ad, vf, false);
+		any = true;
+	}
+	if (any)
+		vigb_vf_kick(ad);
+}
+
+void vigb_vf_ping_all(struct vigb_adapter *ad)
+{
+	unsigned int vf;
+
+	lockdep_assert_held(&ad->vf_lock);
+	for (vf = 0; vf < ad->num_vfs; vf++)
+		vigb_vf_post(ad, vf, false);
+	if (ad->num_vfs)
+		vigb_vf_kick(ad);
+}
+
