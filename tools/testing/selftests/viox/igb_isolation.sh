@@ -26,7 +26,7 @@ counter() { # VF NAME: a vf_mbx diagnose counter
 	devlink -j health diagnose "$h" reporter vf_mbx | json "d['vfs'][$1]['$2']"
 }
 reply() { # ARGS...: vf-mbx.py on VF 1, the reply's first word in hex
-	/usr/bin/python3 -I -S "$mbx" "$(vfbdf 1)" "$@" | json "'%08x' % d['reply'] if d['reply'] is not None else 'none'"
+	/usr/bin/python3 -I -S "$mbx" "$(vfbdf 1)" --word "$@"
 }
 nacked() { # EXPECTED-ID ARGS...: the PF answers with a NACK for EXPECTED-ID
 	local want=$1 r
@@ -41,7 +41,11 @@ grew() { # VF NAME BEFORE: the counter went up
 	echo "$2: $3 -> $now"
 	[ "$now" -gt "$3" ]
 }
-vf1_reset() { /usr/bin/python3 -I -S "$mbx" "$(vfbdf 1)" reset | json "d['reply']"; }
+vf1_reset() { # the reply's first word, in decimal, or None
+	local r
+	r=$(/usr/bin/python3 -I -S "$mbx" "$(vfbdf 1)" --word reset)
+	if [ "$r" = none ]; then echo None; else echo $((0x$r)); fi
+}
 vf_dev() { ip netns exec "hv$1" ls /sys/class/net | grep -vx lo; }
 vf_addr() { ip netns exec "hv$1" cat "/sys/class/net/$(vf_dev "$1")/address"; }
 vf_rx() { ip netns exec "hv$1" cat "/sys/class/net/$(vf_dev "$1")/statistics/rx_packets"; }
