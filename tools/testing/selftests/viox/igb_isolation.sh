@@ -4,8 +4,9 @@
 # VFs holds while the PF is promiscuous or does not filter VLANs; VF VLAN
 # filters have a quota, keep off other VFs' port VLANs and survive a
 # reset; trust taken back takes back what it gave; freed VF slots leave no
-# address behind. VFs 0 and 2 run igbvf in namespaces; vf-mbx.py plays
-# VF 1 through its BAR, as in igb_hostile.
+# address behind; VLAN stripping follows the PF's rxvlan flag. VFs 0 and
+# 2 run igbvf in namespaces; vf-mbx.py plays VF 1 through its BAR, as in
+# igb_hostile.
 . "$(dirname "$0")/ktap.sh"
 . "$(dirname "$0")/igb_lib.sh"
 
@@ -104,6 +105,33 @@ ktap_check "PF rx-vlan-filter off: VF 0 gets neither untagged frames nor VF 2's 
 ktap_check "PF rx-vlan-filter off: VF 0 reaches VLAN 100 on the wire" \
 	ip netns exec hv0 ping -c 3 -i 0.2 -W 2 198.51.100.2
 ethtool -K "$pf" rx-vlan-filter on
+
+# VLAN stripping follows the PF's rxvlan flag in VMDq mode too, where the
+# device strips by pool (VMOLR) and for replicated frames (RPLOLR): a tag
+# stripped that the PF does not expect stripped is lost. The PF's VLAN 400
+# carries unicast both ways and the ARP broadcasts that resolve it.
+ip link add link "$pf" name pfv400 type vlan id 400
+ip addr add 203.0.113.1/24 dev pfv400
+ip link set pfv400 up
+ip -n "$IGB_WIRE_NS" link add link "$wire" name wv400 type vlan id 400
+ip -n "$IGB_WIRE_NS" addr add 203.0.113.2/24 dev wv400
+ip -n "$IGB_WIRE_NS" link set wv400 up
+vlan_both_ways() { # on|off
+	ethtool -K "$pf" rxvlan "$1" || return 1
+	ip neigh flush dev pfv400
+	ip -n "$IGB_WIRE_NS" neigh flush dev wv400
+	ping -c 3 -i 0.2 -W 2 203.0.113.2 || { echo "the PF cannot reach the wire on VLAN 400"; return 1; }
+	ip neigh flush dev pfv400
+	ip -n "$IGB_WIRE_NS" neigh flush dev wv400
+	ip netns exec "$IGB_WIRE_NS" ping -c 3 -i 0.2 -W 2 203.0.113.1 ||
+		{ echo "the wire cannot reach the PF on VLAN 400"; return 1; }
+}
+ktap_check "PF rxvlan off with VFs: VLAN 400 unicast and broadcast reach the PF" \
+	vlan_both_ways off
+ktap_check "PF rxvlan on with VFs: VLAN 400 unicast and broadcast reach the PF" \
+	vlan_both_ways on
+ip link del pfv400
+ip -n "$IGB_WIRE_NS" link del wv400
 # The shared VLAN filters: the pools in VID's filter, from the register
 # dump (ethtool -d; VLVF follows 89 words of other registers): vlvf_pools VID.
 vlvf_pools() {
