@@ -348,15 +348,16 @@ def main():
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--no-header", action="store_true",
                     help="no KTAP version line (the caller printed it)")
-    ap.add_argument("--numvfs", nargs=2, metavar=("BDF", "N"),
-                    help="also sweep creating N VFs on the PF at BDF")
+    ap.add_argument("--numvfs", nargs=2, metavar=("BDF", "N"), action="append",
+                    default=[], help="also sweep creating N VFs on the PF at "
+                    "BDF (scenario numvfs-N; may be given again)")
     ap.add_argument("--pool", nargs=2, metavar=("PF", "KIND"),
                     help="also sweep adding a KIND port over PF (a pool)")
     ap.add_argument("scenarios", nargs="*")
     a = ap.parse_args()
     scs = dict(SCENARIOS)
-    if a.numvfs:
-        scs["numvfs"] = lambda: sc_numvfs(a.numvfs[0], int(a.numvfs[1]))
+    for bdf, n in a.numvfs:
+        scs[f"numvfs-{n}"] = lambda bdf=bdf, n=n: sc_numvfs(bdf, int(n))
     if a.pool:
         scs["pool"] = lambda: sc_pool(*a.pool)
     if a.list:
