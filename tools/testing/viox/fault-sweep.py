@@ -228,22 +228,15 @@ def nl_offsets(data):
         off += (struct.unpack_from("I", data, off)[0] + 3) & ~3
 
 
-def sc_sysfs(path, value, reset):
-    """Write a sysfs attribute (numvfs and the like) under injection."""
-    def op(s):
-        with open(path, "w") as f:
-            f.write(value)
-
-    def cleanup(s):
-        with open(path, "w") as f:
-            f.write(reset)
-    return {"setup": lambda: {}, "op": op, "cleanup": cleanup}
-
-
 def sc_numvfs(bdf, n):
     """VFs created on a PF; VF drivers are the caller's to keep away."""
     path = f"/sys/bus/pci/devices/{bdf}/sriov_numvfs"
-    return sc_sysfs(path, str(n), "0")
+
+    def write(value):
+        with open(path, "w") as f:
+            f.write(value)
+    return {"setup": lambda: {}, "op": lambda s: write(str(n)),
+            "cleanup": lambda s: write("0")}
 
 
 def sc_pool(pf, kind):

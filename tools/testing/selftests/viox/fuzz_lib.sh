@@ -23,19 +23,29 @@ fuzz_seconds() {
 	fi
 }
 
-# fuzz_run LOG SECONDS CMD...: CMD under a timeout of SECONDS plus a
-# margin, its output kept in LOG and shown as diagnostics; fuzz_rc is its
-# exit status (124: it did not finish, a hang).
+# fuzz_start NAME TEST-KERNEL-SECONDS STOCK-SECONDS: a fuzzer's run begins;
+# sets secs (how long it runs) and log (its output).
+fuzz_start() {
+	FUZZ_NAME=$1
+	secs=$(fuzz_seconds "$2" "$3")
+	log=$(mktemp)
+}
+
+# fuzz_run CMD...: CMD under a timeout of secs plus a margin, its output
+# kept in log and shown as diagnostics, then the checks every fuzzer has:
+# it ran to its end (not a hang: exit status 124), and the kernel
+# reported nothing.
 fuzz_run() {
-	local log=$1 secs=$2
-	shift 2
 	dmesg -C
-	echo "# reproduce: make fuzz T=${FUZZ_NAME:-?} SECONDS=$secs SEED=$FUZZ_SEED, or in a guest: ${*#$VIOX_TOP/}"
+	echo "# reproduce: make fuzz T=$FUZZ_NAME SECONDS=$secs SEED=$FUZZ_SEED, or in a guest: ${*#$VIOX_TOP/}"
 	fuzz_watchdog $((secs + 60))
 	timeout -k 10 $((secs + 90)) "$@" > "$log" 2>&1
 	fuzz_rc=$?
 	fuzz_watchdog_off
 	sed 's/^\([^#]\)/# \1/' "$log"
+	ktap_check "$FUZZ_NAME: $secs s from seed $FUZZ_SEED, the fuzzer ran to its end" \
+		fuzz_finished "$log"
+	ktap_check "$FUZZ_NAME: no kernel report" fuzz_no_report
 }
 
 # Tasks blocked in the kernel (D state), with their kernel stacks: what a

@@ -8,13 +8,8 @@
 . "$(dirname "$0")/fuzz_lib.sh"
 . "$(dirname "$0")/net_lib.sh"
 
-FUZZ_NAME=netlink
-secs=$(fuzz_seconds 25 5)
-log=$(mktemp)
-fuzz_run "$log" "$secs" /usr/bin/python3 "$FUZZ_DIR/nl-fuzz.py" --seed "$FUZZ_SEED" --seconds "$secs"
-ktap_check "netlink: $secs s from seed $FUZZ_SEED, the fuzzer ran to its end" \
-	fuzz_finished "$log"
-ktap_check "netlink: no kernel report" fuzz_no_report
+fuzz_start netlink 25 5
+fuzz_run /usr/bin/python3 "$FUZZ_DIR/nl-fuzz.py" --seed "$FUZZ_SEED" --seconds "$secs"
 ktap_check "netlink: messages sent as root" fuzz_at_least "$log" "messages root" $((secs * 10))
 ktap_check "netlink: messages sent as nobody" fuzz_at_least "$log" "messages nobody" $((secs * 10))
 ktap_check "netlink: devices were answered for" fuzz_at_least "$log" "root reply device" 1

@@ -8,14 +8,9 @@
 . "$(dirname "$0")/ktap.sh"
 . "$(dirname "$0")/fuzz_lib.sh"
 
-FUZZ_NAME=rings
 kmod_load tun
-secs=$(fuzz_seconds 45 10)
-log=$(mktemp)
-fuzz_run "$log" "$secs" "$FUZZ_BIN" rings --seed "$FUZZ_SEED" --seconds "$secs"
-ktap_check "rings: $secs s from seed $FUZZ_SEED, the fuzzer ran to its end" \
-	fuzz_finished "$log"
-ktap_check "rings: no kernel report" fuzz_no_report
+fuzz_start rings 45 10
+fuzz_run "$FUZZ_BIN" rings --seed "$FUZZ_SEED" --seconds "$secs"
 ktap_check "rings: rounds on split rings" fuzz_at_least "$log" "round split" 3
 ktap_check "rings: rounds on packed rings" fuzz_at_least "$log" "round packed" 3
 ktap_check "rings: descriptors posted" fuzz_at_least "$log" descriptors $((secs * 20))
