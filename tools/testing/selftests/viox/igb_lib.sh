@@ -146,10 +146,14 @@ igb_hold_mc_list() {
 igb_iperf() {
 	local secs=$1 pid out
 	shift
-	ip netns exec "$IGB_WIRE_NS" iperf3 -s -1 -B "$IGB_WIRE_IP" >/dev/null 2>&1 &
+	ip netns exec "$IGB_WIRE_NS" timeout $((secs + 30)) \
+		iperf3 -s -1 -B "$IGB_WIRE_IP" >/dev/null 2>&1 &
 	pid=$!
 	sleep 0.5
-	out=$(iperf3 -c "$IGB_WIRE_IP" -t "$secs" -J "$@") || { kill "$pid"; return 1; }
+	# A stalled path must fail this check, not hang the selftest:
+	# iperf3 waits for its results forever.
+	out=$(timeout $((secs + 20)) iperf3 -c "$IGB_WIRE_IP" -t "$secs" -J "$@") ||
+		{ echo "iperf3 failed or stalled: $out" | tail -c 600; kill "$pid"; wait "$pid"; return 1; }
 	wait "$pid"
 	/usr/bin/python3 -I -S -c 'import json,sys; print(int(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"]))' <<<"$out"
 }
