@@ -36,7 +36,7 @@ fuzz_start() {
 # it ran to its end (not a hang: exit status 124), and the kernel
 # reported nothing.
 fuzz_run() {
-	dmesg -C
+	kmsg_mark
 	echo "# reproduce: make fuzz T=$FUZZ_NAME SECONDS=$secs SEED=$FUZZ_SEED, or in a guest: ${*#$VIOX_TOP/}"
 	fuzz_watchdog $((secs + 60))
 	timeout -k 10 $((secs + 90)) "$@" > "$log" 2>&1
@@ -83,7 +83,7 @@ fuzz_finished() {
 # No WARNING, BUG, KASAN, lockdep, RCU or hung-task report since fuzz_run.
 fuzz_no_report() {
 	local found
-	found=$(dmesg | grep -nE -A25 "$FUZZ_REPORTS")
+	found=$(kmsg_since | grep -nE -A25 "$FUZZ_REPORTS")
 	[ -z "$found" ] && return 0
 	echo "$found" | head -n 80
 	return 1

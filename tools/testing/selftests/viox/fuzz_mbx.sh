@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# viox-lane: nic
 # viox_igb's VF mailbox fuzzed from a raw VF's BAR (random messages,
 # register abuse, floods, a held buffer) while `ip link set vf`, devlink
 # and VF function resets run and numvfs changes under them. Nothing may

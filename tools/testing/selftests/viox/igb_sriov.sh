@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# viox-lane: nic
 # viox_igb SR-IOV with the unmodified in-tree igbvf driver: seven VFs, each
 # in its own netns, talking to each other, to the PF and to the wire; wire
 # frames for one VF's address reach that VF only; every `ip link set vf`
@@ -13,7 +14,7 @@
 igb_debug_kernel_only "seven VFs"
 igb_sriov_setup
 
-randoms=$(dmesg | grep -c 'Assigning random MAC address')
+kmsg_mark
 common_scenario viox_igb
 
 # What in-tree igb cannot do.
@@ -21,7 +22,7 @@ common_scenario viox_igb
 # random, and holds the address ip link shows for it.
 vf_addresses_from_pf() {
 	local i own pf_says
-	[ "$(dmesg | grep -c 'Assigning random MAC address')" = "$randoms" ] || return 1
+	[ "$(kmsg_since | grep -c 'Assigning random MAC address')" = 0 ] || return 1
 	for i in $(seq 0 $((NVF - 1))); do
 		own=$(in_vf "$i" cat "/sys/class/net/$(vf_dev "$i")/address")
 		pf_says=$(vfinfo "$i" "['address']")

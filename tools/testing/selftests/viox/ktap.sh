@@ -45,6 +45,16 @@ ktap_finish() {
 	exit
 }
 
+# The kernel log from here on, without clearing it (selftests run side by
+# side and read it too): kmsg_mark, then kmsg_since prints what came after.
+kmsg_mark() {
+	kmsg_tag="viox-selftest $$ mark $((++kmsg_n))"
+	echo "$kmsg_tag" > /dev/kmsg
+}
+kmsg_since() {
+	dmesg | sed -n "/$kmsg_tag\$/,\$p" | tail -n +2
+}
+
 # The path of a viox module given to the guest, by module name.
 viox_ko() {
 	local ko

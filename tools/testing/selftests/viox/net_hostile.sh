@@ -28,7 +28,7 @@ beside_good() { # ARGS...
 }
 
 logged() { # REASON
-	dmesg | grep -F "viox-net: vq 1: broken: $1"
+	kmsg_since | grep -F "viox-net: vq 1: broken: $1"
 }
 
 for layout in split packed; do
@@ -36,15 +36,15 @@ for layout in split packed; do
 	[ "$layout" = packed ] && args=(--packed)
 	loop="loop in the descriptor chain"
 	[ "$layout" = packed ] && loop="chain longer than the ring"
-	dmesg -C
+	kmsg_mark
 	ktap_check "$layout: descriptor loop breaks TX only, a neighbour unaffected" \
 		beside_good "${args[@]}" --hostile loop
 	ktap_check "$layout: the log names the loop" logged "$loop"
-	dmesg -C
+	kmsg_mark
 	ktap_check "$layout: descriptor outside guest memory breaks TX only" \
 		beside_good "${args[@]}" --hostile oob
 	ktap_check "$layout: the log names the bad address" logged "descriptor outside guest memory"
-	dmesg -C
+	kmsg_mark
 	ktap_check "$layout: nested indirect table breaks TX only" \
 		beside_good "${args[@]}" --hostile nested
 	ktap_check "$layout: the log names the nesting" logged "nested indirect descriptor"

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# viox-lane: alone
 # viox_vring as a module: identity, dependencies, parameters, load/unload.
 . "$(dirname "$0")/ktap.sh"
 
@@ -42,12 +43,12 @@ unload() {
 
 # insmod with a bad value must fail with EINVAL and say why in the log.
 refused() {
-	dmesg -C
+	kmsg_mark
 	if insmod "$ko" "max_mem_regions=$1"; then
 		rmmod viox_vring
 		return 1
 	fi
-	[ ! -d $sys ] && dmesg | grep "max_mem_regions must be 1 to 1024, not $1"
+	[ ! -d $sys ] && kmsg_since | grep "max_mem_regions must be 1 to 1024, not $1"
 }
 
 honoured() {
