@@ -58,11 +58,6 @@ run_selftest() { # SCRIPT
 	echo "seconds=$((SECONDS - start))" >> "$OUT/selftests/$name.log"
 }
 
-# Selftests run in two lanes side by side, which keeps both vCPUs busy: those
-# that drive the 82576 (a "# viox-lane: nic" line), one after the other,
-# and all others; then those that need the machine to themselves
-# ("# viox-lane: alone", e.g. unloading the modules).
-nic=() sw=() alone=()
 for t in "$VIOX_TOP"/tools/testing/selftests/viox/*.sh; do
 	[ -x "$t" ] || continue		# a sourced helper
 	name=$(basename "$t" .sh)
@@ -73,16 +68,8 @@ for t in "$VIOX_TOP"/tools/testing/selftests/viox/*.sh; do
 		done
 		[ -n "$hit" ] || continue
 	fi
-	case "$(sed -n 's/^# viox-lane: //p' "$t")" in
-	nic) nic+=("$t") ;;
-	alone) alone+=("$t") ;;
-	*) sw+=("$t") ;;
-	esac
+	run_selftest "$t"
 done
-( for t in "${nic[@]}"; do run_selftest "$t"; done ) &
-for t in "${sw[@]}"; do run_selftest "$t"; done
-wait
-for t in "${alone[@]}"; do run_selftest "$t"; done
 
 for ((i = ${#VIOX_LOADED[@]} - 1; i >= 0; i--)); do
 	m=${VIOX_LOADED[$i]}

@@ -41,7 +41,7 @@ cmdline+=" console=ttyS0 panic=-1 quiet VIOX_TOP=$VIOX_TOP $*"
 # The wire: the igb (behind a PCIe root port) and a virtio-net peer share
 # QEMU hub 0.
 timeout --foreground -k 10 "${VIOX_VM_TIMEOUT:-1200}" \
-	qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m "${VIOX_VM_MEM:-3072}" \
+	qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m "${VIOX_VM_MEM:-2048}" \
 	-machine q35 -nographic -no-reboot -nodefaults -serial stdio \
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 	-virtfs local,path="$outdir",mount_tag=vioxout,security_model=none \

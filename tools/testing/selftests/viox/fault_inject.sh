@@ -1,6 +1,5 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# viox-lane: nic
 # viox's setup paths with every one of their fault points failed in turn
 # (allocations and user copies, through /proc/thread-self/fail-nth): each
 # call fails with an errno or succeeds, the next call without injection

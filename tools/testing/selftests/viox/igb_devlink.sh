@@ -1,6 +1,5 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# viox-lane: nic
 # viox_igb's devlink instance, asserted from devlink's and ip's JSON: device
 # info, the PF and VF ports, VF addresses and states set as port function
 # attributes, rate leaves sharing the limiter with ip link's max_tx_rate,

@@ -1,6 +1,5 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# viox-lane: nic
 # A hostile VF: igbvf is unbound from VF 1 and vf-mbx.py writes raw mailbox
 # messages through its BAR (requests before reset, unknown IDs, oversized
 # multicast lists, MAC and VLAN spoofing, a flood, a buffer never given

@@ -1,6 +1,5 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# viox-lane: nic
 # The scenario is sound: in-tree igb and igbvf pass the part of igb_sriov
 # that in-tree igb supports, on the same emulated 82576.
 . "$(dirname "$0")/ktap.sh"

@@ -1,6 +1,5 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# viox-lane: nic
 # VFs in the filter tables they share with the PF: VLAN isolation between
 # VFs holds while the PF is promiscuous or does not filter VLANs; VF VLAN
 # filters have a quota, keep off other VFs' port VLANs and survive a

@@ -1,6 +1,5 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# viox-lane: nic
 # viox_igb's PF against the wire peer (a virtio-net NIC on the same QEMU
 # hub, in its own netns): binding next to in-tree igb, link, ping and
 # iperf3 both ways, jumbo frames, a VLAN, queue and ring changes, and the

@@ -1,6 +1,5 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# viox-lane: nic
 # The pool offload interface of viox_igb, driven by its test consumer
 # (vioxtest_pool, link kind "vioxpt"): ports in their own netns get a pool
 # each, the wire reaches them by MAC and by VLAN through the NIC's filters

@@ -1,6 +1,5 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# viox-lane: nic
 # Resets with VFs at work on igbvf, under traffic (VF 0 and the PF ping the
 # wire throughout): a VF's function level reset, the PF going down and up,
 # a full device reset of the PF (ethtool --reset, viox_igb only) and numvfs

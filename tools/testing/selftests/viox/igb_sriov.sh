@@ -1,6 +1,5 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# viox-lane: nic
 # viox_igb SR-IOV with the unmodified in-tree igbvf driver: seven VFs, each
 # in its own netns, talking to each other, to the PF and to the wire; wire
 # frames for one VF's address reach that VF only; every `ip link set vf`

@@ -1,6 +1,5 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# viox-lane: alone
 # viox_vring as a module: identity, dependencies, parameters, load/unload.
 . "$(dirname "$0")/ktap.sh"
 
