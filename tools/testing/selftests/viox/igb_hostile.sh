@@ -160,7 +160,7 @@ finally:
 		grep -q ready "$out" && break
 		sleep 0.1
 	done
-	"$@" || rc=$?
+	"$@" >/dev/null || rc=$?
 	sleep 0.5
 	kill "$pid"
 	wait "$pid"
