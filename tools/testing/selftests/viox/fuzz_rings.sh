@@ -9,7 +9,7 @@
 . "$(dirname "$0")/fuzz_lib.sh"
 
 kmod_load tun
-fuzz_start rings 45 10
+fuzz_start rings 30 10
 fuzz_run "$FUZZ_BIN" rings --seed "$FUZZ_SEED" --seconds "$secs"
 ktap_check "rings: rounds on split rings" fuzz_at_least "$log" "round split" 3
 ktap_check "rings: rounds on packed rings" fuzz_at_least "$log" "round packed" 3
