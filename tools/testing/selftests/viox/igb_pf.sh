@@ -97,6 +97,73 @@ ktap_check "rings: too few descriptors are refused" \
 	sh -c "! ethtool -G $dev rx 16 2>/dev/null"
 ktap_check "MTU above 9216 is refused" sh -c "! ip link set $dev mtu 9217 2>/dev/null"
 ktap_check "ethtool -d dumps the registers" sh -c "ethtool -d $dev | grep -q 0x0000"
+
+# An RX ring that failed allocations emptied refills by itself, with the
+# PF sending nothing (no transmit interrupt to help it): a UDP socket that
+# never reads holds the pages, so refills must allocate while every atomic
+# page allocation fails, until the ring is empty. Debug kernel only.
+fpa=/sys/kernel/debug/fail_page_alloc
+alloc_failed() { ethtool -S "$dev" | awk '/rx_queue_[0-9]+_alloc_failed/ { s += $2 } END { print s }'; }
+udp_burst() { # COUNT datagrams from the wire to the PF's port 9999
+	ip netns exec "$IGB_WIRE_NS" bash -c \
+		"for i in \$(seq $1); do echo x > /dev/udp/$IGB_PF_IP/9999; done" 2>/dev/null
+	return 0
+}
+rx_refills_alone() {
+	local holder i knobs=() k failed before
+	ethtool -G "$dev" rx 64 || return 1
+	sysctl -qw "net.ipv6.conf.$dev.disable_ipv6=1"
+	ip -n "$IGB_WIRE_NS" neigh replace "$IGB_PF_IP" lladdr "$(cat "/sys/class/net/$dev/address")" dev "$wire"
+	sleep 1
+	/usr/bin/python3 -I -S -c '
+import socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, 33, 16 << 20)  # SO_RCVBUFFORCE
+s.bind((sys.argv[1], 9999))
+print("ready", flush=True)
+time.sleep(120)' "$IGB_PF_IP" > /tmp/holder.out &
+	holder=$!
+	for i in $(seq 100); do grep -q ready /tmp/holder.out && break; sleep 0.1; done
+	for k in probability interval times min-order ignore-gfp-wait ignore-gfp-highmem task-filter verbose; do
+		knobs+=("$k=$(cat "$fpa/$k")")
+	done
+	failed=$(alloc_failed)
+	echo 0 > "$fpa/verbose"
+	echo N > "$fpa/task-filter"
+	echo Y > "$fpa/ignore-gfp-wait"		# atomic allocations only
+	echo 0 > "$fpa/min-order"
+	echo 1 > "$fpa/interval"
+	echo -1 > "$fpa/times"
+	echo 100 > "$fpa/probability"
+	udp_burst 400
+	echo 0 > "$fpa/probability"
+	for k in "${knobs[@]}"; do echo "${k#*=}" > "$fpa/${k%%=*}"; done
+	echo "allocations failed: $failed -> $(alloc_failed)"
+	if [ "$(alloc_failed)" -le "$failed" ]; then
+		kill "$holder"; wait "$holder"
+		echo "the ring never ran short: the check proves nothing"
+		return 1
+	fi
+	before=$(rx_packets)
+	udp_burst 100
+	for i in $(seq 40); do
+		[ $(($(rx_packets) - before)) -ge 50 ] && break
+		udp_burst 10
+		sleep 0.25
+	done
+	echo "received $(($(rx_packets) - before)) frames after the fault"
+	kill "$holder"
+	wait "$holder"
+	[ $(($(rx_packets) - before)) -ge 50 ]
+}
+if [ "${VIOX_KERNEL:-}" = stock ]; then
+	ktap_skip "an RX ring emptied by failed allocations refills by itself" \
+		"Debian's kernel has no fault injection"
+else
+	ktap_check "an RX ring emptied by failed allocations refills by itself" rx_refills_alone
+fi
+ethtool -G "$dev" rx 256
+sysctl -qw "net.ipv6.conf.$dev.disable_ipv6=0"
 ip link set "$dev" down
 
 # The scenario is sound: in-tree igb passes the same traffic checks.
