@@ -93,17 +93,6 @@ static int vigb_rate_leaf_tx_max_set(struct devlink_rate *rate, void *priv,
 	return err;
 }
 
-/*
- * A VF's port exists a moment before the VF (sriov.c): nothing to report
- * yet, which devlink takes as an attribute left out, not as an error.
- */
-static int vigb_port_info(struct vigb_vf_port *p, struct vigb_vf_info *info)
-{
-	int err = vigb_vf_get_info(p->ad, p->vf, info);
-
-	return err == -ENOENT ? -EOPNOTSUPP : err;
-}
-
 static int vigb_port_hw_addr_get(struct devlink_port *port, u8 *hw_addr,
 				 int *len, struct netlink_ext_ack *extack)
 {
@@ -111,7 +100,7 @@ static int vigb_port_hw_addr_get(struct devlink_port *port, u8 *hw_addr,
 	struct vigb_vf_info info;
 	int err;
 
-	err = vigb_port_info(p, &info);
+	err = vigb_vf_get_info(p->ad, p->vf, &info);
 	if (err)
 		return err;
 	ether_addr_copy(hw_addr, info.mac);
@@ -146,7 +135,7 @@ static int vigb_port_state_get(struct devlink_port *port,
 	struct vigb_vf_info info;
 	int err;
 
-	err = vigb_port_info(p, &info);
+	err = vigb_vf_get_info(p->ad, p->vf, &info);
 	if (err)
 		return err;
 	*state = info.link_state == IFLA_VF_LINK_STATE_DISABLE ?
@@ -342,7 +331,8 @@ void vigb_devlink_rate_sync(struct vigb_adapter *ad, unsigned int vf)
 
 	/* The ports go under vf_lock (vigb_devlink_vfs_del). */
 	mutex_lock(&ad->vf_lock);
-	if (ad->vf_ports && vf < ad->num_vf_ports && ad->vf_ports[vf].registered) {
+	if (ad->vf_ports && vf < ad->num_vf_ports && vf < ad->num_vfs &&
+	    ad->vf_ports[vf].registered) {
 		rate = ad->vf_ports[vf].dl_port.devlink_rate;
 		if (rate)
 			WRITE_ONCE(rate->tx_max,

@@ -74,17 +74,6 @@ static int vigb_sriov_enable(struct vigb_adapter *ad, int num_vfs)
 	vfs = vigb_vfs_alloc(num_vfs);
 	if (!vfs)
 		return -ENOMEM;
-	/*
-	 * The VFs' devlink ports first: until the layout below their ops
-	 * find no VF and fail, which is harmless, and a failure here has
-	 * nothing to undo but the allocation.
-	 */
-	err = vigb_devlink_vfs_add(ad, num_vfs);
-	if (err) {
-		pci_err(pdev, "cannot add devlink ports for the VFs: %d\n", err);
-		kfree(vfs);
-		return err;
-	}
 
 	rtnl_lock();
 	err = vigb_sriov_relayout(ad, num_vfs, vfs);
@@ -93,9 +82,16 @@ static int vigb_sriov_enable(struct vigb_adapter *ad, int num_vfs)
 	rtnl_unlock();
 	if (err)
 		goto err_layout;
+
+	err = vigb_devlink_vfs_add(ad, num_vfs);
+	if (err) {
+		pci_err(pdev, "cannot add devlink ports for the VFs: %d\n", err);
+		goto err_layout;
+	}
 	err = pci_enable_sriov(pdev, num_vfs);
 	if (err) {
 		pci_err(pdev, "enabling %d VFs failed: %d\n", num_vfs, err);
+		vigb_devlink_vfs_del(ad);
 		goto err_layout;
 	}
 	pci_info(pdev, "%d VFs enabled, PF on pool %d\n", num_vfs, num_vfs);
@@ -105,7 +101,6 @@ err_layout:
 	rtnl_lock();
 	vigb_sriov_relayout(ad, 0, NULL);
 	rtnl_unlock();
-	vigb_devlink_vfs_del(ad);
 	kfree(vfs);
 	return err;
 }

@@ -28,9 +28,8 @@ done
 # viox_igb's setup paths: VFs created (without their driver: the sweep is
 # of the PF's side) and a pool reserved by the pool interface's test
 # consumer. Each step creates the VFs anew, seconds under TCG, so
-# fault-sweep's time budget bounds these paths. One VF is swept: its
-# devlink ports come first in the path, then the new pool layout; seven
-# VFs run the same code in a longer loop and reach less in the budget.
+# fault-sweep's time budget bounds these paths. One VF is swept: seven run
+# the same code in a longer loop and reach less of it in the budget.
 . "$(dirname "$0")/igb_lib.sh"
 igb_args=()
 kmod_load igb
