@@ -149,34 +149,50 @@ reply:
 	return 0;
 }
 
+/*
+ * Rounds of looking at the VFs' events in one run of the work. A VF that
+ * resets or writes while another VF is served may raise no interrupt of
+ * its own (QEMU's model folds it into the one being served), and igbvf
+ * waits for its reset reply one second only: look again until nothing is
+ * new, a few rounds at most.
+ */
+#define VIGB_MBX_ROUNDS		8
+
 /* Handle everything the VFs raised; resets first, then requests. */
 void vigb_mbx_work(struct work_struct *work)
 {
 	struct vigb_adapter *ad = container_of(to_delayed_work(work),
 					       struct vigb_adapter, mbx_work);
-	unsigned long offenders = 0;
-	bool again = false;
-	unsigned int vf;
+	unsigned long offenders = 0, busy = 0;
+	unsigned int vf, round;
 	u32 flr, icr;
 
 	mutex_lock(&ad->vf_lock);
 	if (!ad->num_vfs)
 		goto out;
-	flr = vigb_rd32(ad, VIGB_VFLRE);
-	vigb_wr32(ad, VIGB_VFLRE, flr);
-	icr = vigb_rd32(ad, VIGB_MBVFICR);
-	/* Acks need no action; requests are cleared as they are read. */
-	vigb_wr32(ad, VIGB_MBVFICR, icr & GENMASK(23, 16));
-	for (vf = 0; vf < ad->num_vfs; vf++) {
-		if (flr & BIT(vf)) {
-			dev_dbg(&ad->pdev->dev, "VF %u function reset\n", vf);
-			ad->vfs[vf].mbx.flrs++;
-			/* Its VF_RESET follows: no nudge in between. */
-			ad->vfs[vf].last_msg = jiffies;
-			vigb_vf_reset(ad, vf);
+	for (round = 0; round < VIGB_MBX_ROUNDS; round++) {
+		flr = vigb_rd32(ad, VIGB_VFLRE);
+		vigb_wr32(ad, VIGB_VFLRE, flr);
+		icr = vigb_rd32(ad, VIGB_MBVFICR);
+		/* Acks need no action; requests are cleared as they are read. */
+		vigb_wr32(ad, VIGB_MBVFICR, icr & GENMASK(23, 16));
+		/* A request behind a held buffer waits for the retry below. */
+		icr &= ~busy;
+		if (!(flr & GENMASK(ad->num_vfs - 1, 0)) &&
+		    !(icr & GENMASK(ad->num_vfs - 1, 0)))
+			break;
+		for (vf = 0; vf < ad->num_vfs; vf++) {
+			if (flr & BIT(vf)) {
+				dev_dbg(&ad->pdev->dev, "VF %u function reset\n", vf);
+				ad->vfs[vf].mbx.flrs++;
+				/* Its VF_RESET follows: no nudge in between. */
+				ad->vfs[vf].last_msg = jiffies;
+				vigb_vf_reset(ad, vf);
+			}
+			if ((icr & VIGB_MBVFICR_REQ(vf)) &&
+			    vigb_mbx_msg(ad, vf) == -EBUSY)
+				busy |= VIGB_MBVFICR_REQ(vf);
 		}
-		if ((icr & VIGB_MBVFICR_REQ(vf)) && vigb_mbx_msg(ad, vf) == -EBUSY)
-			again = true;
 	}
 	/* Offenses since the last report, here or on the PF's own sends. */
 	for (vf = 0; vf < ad->num_vfs; vf++) {
@@ -199,7 +215,7 @@ out:
 				      (void *)(uintptr_t)(vf + 1));
 	}
 	/* A request behind a held buffer: look again in a while. */
-	if (again)
+	if (busy)
 		queue_delayed_work(vigb_mbx_wq, &ad->mbx_work, HZ / 10);
 }
 
