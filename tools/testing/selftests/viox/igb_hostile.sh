@@ -10,38 +10,11 @@
 # An admin MAC reaches igbvf however its netdev stands.
 . "$(dirname "$0")/ktap.sh"
 . "$(dirname "$0")/igb_lib.sh"
+. "$(dirname "$0")/igb_vf1_lib.sh"
 
 igb_debug_kernel_only "the hostile VF"
 
-mbx=$VIOX_TOP/tools/testing/viox/vf-mbx.py
-kmod_load igbvf
-insmod "$(viox_ko viox_igb)" 2>/dev/null
-bdf=$(igb_pf_bdf) || { echo "Bail out! no 82576"; exit 1; }
-pci_bind "$bdf" viox_igb || { echo "Bail out! cannot bind viox_igb"; exit 1; }
-wire=$(igb_wire_setup) || { echo "Bail out! no wire NIC"; exit 1; }
-pf=$(pci_netdev "$bdf")
-igb_pf_setup "$pf"
-h=pci/$bdf
-
-counter() { # VF NAME: a vf_mbx diagnose counter
-	devlink -j health diagnose "$h" reporter vf_mbx | json "d['vfs'][$1]['$2']"
-}
-reply() { # ARGS...: vf-mbx.py on VF 1, the reply's first word in hex
-	/usr/bin/python3 -I -S "$mbx" "$(vfbdf 1)" --word "$@"
-}
-nacked() { # EXPECTED-ID ARGS...: the PF answers with a NACK for EXPECTED-ID
-	local want=$1 r
-	shift
-	r=$(reply "$@")
-	echo "reply $r"
-	[ "$r" != none ] && (( (0x$r & 0x40000000) && (0x$r & 0xffff) == want ))
-}
-grew() { # VF NAME BEFORE: the counter went up
-	local now
-	now=$(counter "$1" "$2")
-	echo "$2: $3 -> $now"
-	[ "$now" -gt "$3" ]
-}
+igb_vf1_pf_setup
 
 echo 3 > "/sys/bus/pci/devices/$bdf/sriov_numvfs"
 # As an orchestrator does: VF 2's address is set right after the VFs are
@@ -57,8 +30,6 @@ for i in 0 2; do
 done
 echo "$(vfbdf 1)" > "/sys/bus/pci/drivers/igbvf/unbind"
 
-vf_dev() { ip netns exec "hv$1" ls /sys/class/net | grep -vx lo; }
-vf_addr() { ip netns exec "hv$1" cat "/sys/class/net/$(vf_dev "$1")/address"; }
 # VF N uses address MAC and reaches IP within 30 s: vf_uses N MAC IP.
 vf_uses() {
 	local i
@@ -77,11 +48,6 @@ ktap_check "an admin MAC set before the VF's netdev came up is the one it uses" 
 ip netns exec hv0 ping -i 0.2 -W 1 "$IGB_WIRE_IP" > /tmp/hv0.ping 2>&1 &
 bystander=$!
 
-vf1_reset() { # the reply's first word, in decimal, or None
-	local r
-	r=$(/usr/bin/python3 -I -S "$mbx" "$(vfbdf 1)" --word reset)
-	if [ "$r" = none ]; then echo None; else echo $((0x$r)); fi
-}
 reset_answered() {
 	local r
 	r=$(vf1_reset)
@@ -121,12 +87,7 @@ bad=$(counter 1 malformed)
 ktap_check "a VLAN ID above 4095 is refused" nacked 0x04 raw 0x00010004 5000
 ktap_check "... and counted as malformed" grew 1 malformed "$bad"
 
-# Addresses another function holds, in mailbox words: mac_words MAC.
-mac_words() {
-	local b
-	IFS=: read -ra b <<<"$1"
-	printf '0x%s%s%s%s 0x%s%s' "${b[3]}" "${b[2]}" "${b[1]}" "${b[0]}" "${b[5]}" "${b[4]}"
-}
+# Addresses another function holds, in mailbox words.
 pfmac=$(cat "/sys/class/net/$pf/address")
 vf1_reset >/dev/null
 # shellcheck disable=SC2046

@@ -9,52 +9,12 @@
 # igb_hostile.
 . "$(dirname "$0")/ktap.sh"
 . "$(dirname "$0")/igb_lib.sh"
+. "$(dirname "$0")/igb_vf1_lib.sh"
 
 igb_debug_kernel_only "VF isolation"
 
-mbx=$VIOX_TOP/tools/testing/viox/vf-mbx.py
 kmod_load 8021q
-kmod_load igbvf
-insmod "$(viox_ko viox_igb)" 2>/dev/null
-bdf=$(igb_pf_bdf) || { echo "Bail out! no 82576"; exit 1; }
-pci_bind "$bdf" viox_igb || { echo "Bail out! cannot bind viox_igb"; exit 1; }
-wire=$(igb_wire_setup) || { echo "Bail out! no wire NIC"; exit 1; }
-pf=$(pci_netdev "$bdf")
-igb_pf_setup "$pf"
-h=pci/$bdf
-
-counter() { # VF NAME: a vf_mbx diagnose counter
-	devlink -j health diagnose "$h" reporter vf_mbx | json "d['vfs'][$1]['$2']"
-}
-reply() { # ARGS...: vf-mbx.py on VF 1, the reply's first word in hex
-	/usr/bin/python3 -I -S "$mbx" "$(vfbdf 1)" --word "$@"
-}
-nacked() { # EXPECTED-ID ARGS...: the PF answers with a NACK for EXPECTED-ID
-	local want=$1 r
-	shift
-	r=$(reply "$@")
-	echo "reply $r"
-	[ "$r" != none ] && (( (0x$r & 0x40000000) && (0x$r & 0xffff) == want ))
-}
-grew() { # VF NAME BEFORE: the counter went up
-	local now
-	now=$(counter "$1" "$2")
-	echo "$2: $3 -> $now"
-	[ "$now" -gt "$3" ]
-}
-vf1_reset() { # the reply's first word, in decimal, or None
-	local r
-	r=$(/usr/bin/python3 -I -S "$mbx" "$(vfbdf 1)" --word reset)
-	if [ "$r" = none ]; then echo None; else echo $((0x$r)); fi
-}
-vf_dev() { ip netns exec "hv$1" ls /sys/class/net | grep -vx lo; }
-vf_addr() { ip netns exec "hv$1" cat "/sys/class/net/$(vf_dev "$1")/address"; }
-vf_rx() { ip netns exec "hv$1" cat "/sys/class/net/$(vf_dev "$1")/statistics/rx_packets"; }
-mac_words() { # MAC: the address in mailbox words
-	local b
-	IFS=: read -ra b <<<"$1"
-	printf '0x%s%s%s%s 0x%s%s' "${b[3]}" "${b[2]}" "${b[1]}" "${b[0]}" "${b[5]}" "${b[4]}"
-}
+igb_vf1_pf_setup
 
 echo 3 > "/sys/bus/pci/devices/$bdf/sriov_numvfs"
 for i in 0 2; do
