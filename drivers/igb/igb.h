@@ -256,6 +256,8 @@ struct vigb_adapter {
 	struct vigb_vf *vfs;
 	struct mutex vf_lock;		/* vfs[], pools and their filters */
 	struct delayed_work mbx_work;	/* at once on a VF event, later to retry */
+	unsigned int turn_vf;		/* the last VF whose turn it was to reset */
+	unsigned long turn_until;	/* its turn runs till then (0: over) */
 	unsigned long reserved_pools;	/* taken through the offload API */
 	struct vigb_pool *pools[VIGB_POOLS];
 	u32 pool_mta[VIGB_MTA_REGS];	/* the reserved pools' share */
@@ -456,7 +458,8 @@ int vigb_mbx_write(struct vigb_adapter *ad, unsigned int vf,
 void vigb_vf_renegotiate(struct vigb_adapter *ad, unsigned int vf);
 void vigb_vf_ping(struct vigb_adapter *ad, unsigned int vf, bool renegotiate);
 void vigb_vf_ping_all(struct vigb_adapter *ad);
-void vigb_vf_nudge(struct vigb_adapter *ad);
+void vigb_vf_turn_done(struct vigb_adapter *ad, unsigned int vf);
+unsigned long vigb_vf_nudge(struct vigb_adapter *ad);
 
 /* mbx.c */
 extern const struct devlink_health_reporter_ops vigb_mbx_reporter_ops;

@@ -93,7 +93,7 @@ static int vigb_mbx_msg(struct vigb_adapter *ad, unsigned int vf)
 	v->last_msg = jiffies;
 	/* Configuring itself after its reset: the VF renegotiated. */
 	if (v->cts && msg[0] != VIGB_VF_RESET)
-		v->nudge_until = 0;
+		vigb_vf_turn_done(ad, vf);
 	/* Replies written back count against the rate like requests. */
 	if (!vigb_mbx_rate_ok(ad, vf)) {
 		if (msg[0] & (VIGB_MSG_ACK | VIGB_MSG_NACK))
@@ -163,7 +163,7 @@ void vigb_mbx_work(struct work_struct *work)
 {
 	struct vigb_adapter *ad = container_of(to_delayed_work(work),
 					       struct vigb_adapter, mbx_work);
-	unsigned long offenders = 0, busy = 0;
+	unsigned long offenders = 0, busy = 0, nudge = 0;
 	unsigned int vf, round;
 	u32 flr, icr;
 
@@ -203,6 +203,8 @@ void vigb_mbx_work(struct work_struct *work)
 			__set_bit(vf, &offenders);
 		}
 	}
+	/* The next VF's turn to renegotiate, if one waits. */
+	nudge = vigb_vf_nudge(ad);
 out:
 	mutex_unlock(&ad->vf_lock);
 	/* The reporter may recover at once, which takes vf_lock. */
@@ -214,9 +216,11 @@ out:
 		devlink_health_report(ad->mbx_reporter, what,
 				      (void *)(uintptr_t)(vf + 1));
 	}
-	/* A request behind a held buffer: look again in a while. */
+	/* A request behind a held buffer, or a VF to tell: look again. */
 	if (busy)
-		queue_delayed_work(vigb_mbx_wq, &ad->mbx_work, HZ / 10);
+		nudge = nudge ? min(nudge, HZ / 10) : HZ / 10;
+	if (nudge)
+		queue_delayed_work(vigb_mbx_wq, &ad->mbx_work, nudge);
 }
 
 void vigb_mbx_irq(struct vigb_adapter *ad)

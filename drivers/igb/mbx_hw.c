@@ -21,6 +21,20 @@ struct workqueue_struct *vigb_mbx_wq;
 #define VIGB_NUDGE_TIME		(30 * HZ)
 
 /*
+ * VFs renegotiate one at a time. igbvf waits for each reply of its reset
+ * handshake busy, with bottom halves off: VFs driven by the PF's own kernel
+ * (containers, tests) that all reset at once occupy every CPU, the mailbox
+ * work cannot run until they give up, and they retry in step. So a VF is
+ * told to renegotiate only in its turn. A turn ends VIGB_TAIL_TIME after
+ * the VF configures itself (the rest of its settings come in that time),
+ * or after VIGB_TURN_TIME; turns go round the VFs that wait, and nothing
+ * a VF sends extends a turn or takes one, so no VF holds the others back
+ * longer than a turn of its own.
+ */
+#define VIGB_TURN_TIME		(3 * HZ)
+#define VIGB_TAIL_TIME		(HZ / 5)
+
+/*
  * The PF holds the buffer only if the VF does not; a VF holds it briefly
  * (igbvf peeks at it from its watchdog), so wait a little (at most about
  * 10 ms: the callers hold vf_lock, some RTNL) before giving up. A VF that
@@ -101,9 +115,37 @@ void vigb_vf_renegotiate(struct vigb_adapter *ad, unsigned int vf)
 	ad->vfs[vf].nudge_until = jiffies + VIGB_NUDGE_TIME;
 }
 
+static bool vigb_vf_turn_taken(struct vigb_adapter *ad)
+{
+	return ad->turn_until && time_before(jiffies, ad->turn_until);
+}
+
+/* True if VF may be told now: its turn runs, or it starts one. */
+static bool vigb_vf_take_turn(struct vigb_adapter *ad, unsigned int vf)
+{
+	if (vigb_vf_turn_taken(ad))
+		return ad->turn_vf == vf;
+	ad->turn_vf = vf;
+	ad->turn_until = jiffies + VIGB_TURN_TIME;
+	return true;
+}
+
+/* The VF configures itself after its reset: its turn ends soon. */
+void vigb_vf_turn_done(struct vigb_adapter *ad, unsigned int vf)
+{
+	unsigned long tail = jiffies + VIGB_TAIL_TIME;
+
+	lockdep_assert_held(&ad->vf_lock);
+	ad->vfs[vf].nudge_until = 0;
+	if (ad->turn_vf == vf && vigb_vf_turn_taken(ad) &&
+	    time_after(ad->turn_until, tail))
+		ad->turn_until = tail;
+}
+
 /*
  * Tell a VF the link changed. With renegotiate the VF is told it lost
- * its clearance, which makes igbvf reset and fetch its settings again.
+ * its clearance, which makes igbvf reset and fetch its settings again;
+ * that message waits for the VF's turn (vigb_vf_nudge tells it then).
  */
 static void vigb_vf_post(struct vigb_adapter *ad, unsigned int vf,
 			 bool renegotiate)
@@ -113,6 +155,8 @@ static void vigb_vf_post(struct vigb_adapter *ad, unsigned int vf,
 	if (renegotiate)
 		vigb_vf_renegotiate(ad, vf);
 	/* A VF without clearance is told to reset, whatever the news. */
+	if (!ad->vfs[vf].cts && !vigb_vf_take_turn(ad, vf))
+		return;
 	msg |= ad->vfs[vf].cts ? vigb_vf_cts(ad, vf) : VIGB_MSG_NACK;
 	vigb_mbx_write(ad, vf, &msg, 1);
 }
@@ -141,28 +185,39 @@ void vigb_vf_ping(struct vigb_adapter *ad, unsigned int vf, bool renegotiate)
  * ("PF still resetting": the PF's reset-done bit came late, or the reply
  * did) and tries again only when a PF message says it lost its clearance
  * or arrives after its mailbox timed out. So a VF told to renegotiate is
- * told again every watchdog round until it configures itself after its
- * reset, which a working igbvf does at once. Only a quiet VF is told:
- * the message would replace a reply the VF is about to read.
+ * told again, in its turn, until it configures itself after its reset,
+ * which a working igbvf does at once. Turns go round the VFs, so one
+ * that never answers (no driver bound) holds the others back one turn at
+ * a time. Only a quiet VF is told: the message would replace a reply the
+ * VF is about to read. Returns when to look again, 0 when no VF waits.
  */
-void vigb_vf_nudge(struct vigb_adapter *ad)
+unsigned long vigb_vf_nudge(struct vigb_adapter *ad)
 {
-	bool any = false;
-	unsigned int vf;
+	unsigned long again = 0;
+	unsigned int i, vf;
 	u32 resetting;
 
 	lockdep_assert_held(&ad->vf_lock);
+	if (!ad->num_vfs)
+		return 0;
 	/* Resets the mailbox work has yet to see. */
 	resetting = vigb_rd32(ad, VIGB_VFLRE);
-	for (vf = 0; vf < ad->num_vfs; vf++) {
-		struct vigb_vf *v = &ad->vfs[vf];
+	/* Round the VFs from the one after the last turn. */
+	for (i = 1; i <= ad->num_vfs; i++) {
+		struct vigb_vf *v;
 
+		vf = (ad->turn_vf + i) % ad->num_vfs;
+		v = &ad->vfs[vf];
 		if (!v->nudge_until)
 			continue;
 		if (time_after(jiffies, v->nudge_until)) {
 			v->nudge_until = 0;
 			continue;
 		}
+		/* Told once a turn: a turn that runs is left alone. */
+		if (vigb_vf_turn_taken(ad))
+			return max(ad->turn_until - jiffies, 1UL);
+		again = VIGB_TAIL_TIME;
 		/*
 		 * Nor a VF in the middle of its reset: igbvf would take the
 		 * message for the reset reply, keep its old address as its
@@ -171,11 +226,12 @@ void vigb_vf_nudge(struct vigb_adapter *ad)
 		if (time_before(jiffies, v->last_msg + HZ) ||
 		    (resetting & BIT(vf)))
 			continue;
+		vigb_vf_take_turn(ad, vf);
 		vigb_vf_post(ad, vf, false);
-		any = true;
-	}
-	if (any)
 		vigb_vf_kick(ad);
+		return VIGB_TURN_TIME;
+	}
+	return again;
 }
 
 void vigb_vf_ping_all(struct vigb_adapter *ad)

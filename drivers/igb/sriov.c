@@ -37,6 +37,8 @@ static int vigb_sriov_relayout(struct vigb_adapter *ad, unsigned int num_vfs,
 	mutex_lock(&ad->vf_lock);
 	ad->num_vfs = num_vfs;
 	ad->vfs = vfs;
+	ad->turn_vf = 0;
+	ad->turn_until = 0;
 	mutex_unlock(&ad->vf_lock);
 	ad->first_queue = num_vfs;
 	vigb_rar_clear(ad, 0);
