@@ -51,5 +51,6 @@ extern struct kunit_suite viox_split_suite;
 extern struct kunit_suite viox_packed_suite;
 extern struct kunit_suite viox_event_idx_suite;
 extern struct kunit_suite viox_log_suite;
+extern struct kunit_suite viox_worker_suite;
 
 #endif /* _VIOX_VRING_TEST_H */

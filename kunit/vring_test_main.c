@@ -83,7 +83,7 @@ int vt_get(struct vt *t)
 }
 
 kunit_test_suites(&viox_memtable_suite, &viox_split_suite, &viox_packed_suite,
-		  &viox_event_idx_suite, &viox_log_suite);
+		  &viox_event_idx_suite, &viox_log_suite, &viox_worker_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit suites for the viox vring core");

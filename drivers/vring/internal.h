@@ -64,8 +64,21 @@ struct viox_dev *viox_dev_find(u32 id);
 struct viox_dev *viox_dev_next(unsigned long *id);
 struct pid *viox_dev_swap_owner(struct viox_dev *dev, struct pid *owner);
 
-/* worker.c */
+/* worker.c; the worker is shown to the KUnit suites, which run batches. */
+struct viox_worker {
+	struct vhost_task *task;
+	struct llist_head list;
+	/* Orders queueing against the owner's death. */
+	spinlock_t lock;
+	bool killed;
+	/* Work taken off @list in this batch and not run yet. */
+	bool batch_left;
+};
+
 int viox_worker_create(struct viox_dev *dev);
+#if IS_ENABLED(CONFIG_KUNIT)
+bool viox_worker_run(void *data);
+#endif
 bool viox_worker_has_work(struct viox_dev *dev);
 void viox_worker_destroy(struct viox_dev *dev);
 

@@ -3,6 +3,7 @@
  * The device worker: a vhost_task forked from the owner, so it runs in the
  * owner's mm and is charged to the owner's cgroups, and dies with it.
  */
+#include <kunit/visibility.h>
 #include <linux/slab.h>
 #include <linux/types.h>
 #include <linux/sched/vhost_task.h>
@@ -11,22 +12,13 @@
 
 enum { VIOX_WORK_QUEUED };
 
-struct viox_worker {
-	struct vhost_task *task;
-	struct llist_head list;
-	/* Orders queueing against the owner's death. */
-	spinlock_t lock;
-	bool killed;
-	/* Work taken off @list in this batch and not run yet. */
-	bool batch_left;
-};
-
 struct viox_flush {
 	struct viox_work work;
 	struct completion done;
 };
 
-static bool viox_worker_run(void *data)
+/* One batch: everything queued so far, in queueing order. */
+VISIBLE_IF_KUNIT bool viox_worker_run(void *data)
 {
 	struct viox_worker *w = data;
 	struct viox_work *work, *next;
@@ -46,6 +38,7 @@ static bool viox_worker_run(void *data)
 	w->batch_left = false;
 	return true;
 }
+EXPORT_SYMBOL_IF_KUNIT(viox_worker_run);
 
 /* The owner got SIGKILL: queue nothing more, finish what is queued. */
 static void viox_worker_killed(void *data)
