@@ -8,12 +8,17 @@ that thread fails (failslab, fail_page_alloc, fail_usercopy; their
 debugfs knobs must let sleeping allocations fail). The operation must then
 fail with an errno or succeed, and the same operation run again without
 injection must succeed. The sweep ends at the first N the operation no
-longer reaches: every fault point of the path has been failed once. The
-kernel's log is the harness's to judge (a splat fails `make check`), and
-kmemleak's after the run.
+longer reaches: every fault point of the path has been failed once. A
+path whose points would not all fit in the time budget (a run without
+injection counts them and times it) is swept in van der Corput order
+instead: its first point, the middle, the quarters, and so on, so that
+however far the budget reaches, the points are spread over the whole
+path. The kernel's log is the harness's to judge (a splat fails `make
+check`), and kmemleak's after the run.
 
 Prints one KTAP line per scenario and a JSON summary per scenario:
-{"scenario", "points", "failed": {errno: count}, "succeeded"}.
+{"scenario", "points", "of", "whole_path", "failed": {errno: count},
+"succeeded"}.
 
 usage: fault-sweep.py [--max N] [--numvfs BDF N] [--pool PF KIND] [SCENARIO...]
        (no SCENARIO: all; --list names them)
@@ -47,6 +52,8 @@ PAGE = os.sysconf("SC_PAGE_SIZE")
 
 # Opened once: opening it again would be a fault point of its own.
 NTH = None
+# Counting a path's fault points: far more than any path has.
+COUNT_FROM = 1000000
 
 
 def fail_nth(n):
@@ -273,13 +280,60 @@ def sc_pool(pf, kind):
     return {"setup": setup, "op": op, "retry": retry, "cleanup": cleanup}
 
 
+def count_points(sc):
+    """The path's fault points, counted by a run that fails none, and the
+    seconds it took; None if the path fails without an injected fault."""
+    state = sc["setup"]()
+    begin = time.monotonic()
+    try:
+        fail_nth(COUNT_FROM)
+        try:
+            sc["op"](state)
+        finally:
+            left = fail_nth_left()
+    except OSError:
+        sc["cleanup"](state)
+        return None, 0
+    took = time.monotonic() - begin
+    sc["cleanup"](state)
+    return COUNT_FROM - left, took
+
+
+def spread(total):
+    """1..total in an order that covers the range evenly wherever it is cut
+    (the van der Corput sequence): 1, the middle, the quarters, ..."""
+    seen = set()
+    k = 0
+    while len(seen) < total:
+        x, f, i = 0.0, 0.5, k
+        while i:
+            if i & 1:
+                x += f
+            i >>= 1
+            f /= 2
+        k += 1
+        n = 1 + int(x * total)
+        if n not in seen:
+            seen.add(n)
+            yield n
+
+
 def sweep(name, sc, max_points, budget):
+    """Fail each fault point of the path in turn. A path too long for the
+    budget (VFs under TCG) is swept in spread order, so that its end (the
+    VFs' devlink ports, after the pool layout) is reached as well as its
+    start. Returns ok, why, points failed, of how many, errnos, successes."""
     failed, succeeded, points = {}, 0, 0
     end = time.monotonic() + budget
-    for n in range(1, max_points + 1):
+    total, took = count_points(sc)
+    if total is None:
+        return False, f"{name}: fails without an injected fault", 0, 0, {}, 0
+    # A point costs the failed call, the retry and the clean-up.
+    partial = total * took * 2.5 > budget
+    order = spread(total) if partial else range(1, max_points + 1)
+    for n in order:
         if time.monotonic() > end:
-            # A long path (VFs under TCG): the points before the budget ran out.
-            return True, "budget", points, failed, succeeded
+            return True, "budget", points, total, failed, succeeded
         state = sc["setup"]()
         err = 0
         left = 0
@@ -299,9 +353,12 @@ def sweep(name, sc, max_points, budget):
             # The path has fewer than n fault points: it ran clean.
             if err:
                 return False, f"{name}: fails with {errno.errorcode.get(err, err)} "\
-                              "without an injected fault", points, failed, succeeded
+                              "without an injected fault", points, total, \
+                    failed, succeeded
+            if partial:
+                continue	# shorter this time; the others still count
             break
-        points = n
+        points += 1
         if not err:
             # The path coped with the fault and went on: nothing to redo.
             succeeded += 1
@@ -315,12 +372,13 @@ def sweep(name, sc, max_points, budget):
         except OSError as e:
             sc["cleanup"](state)
             return False, f"{name}: after fault point {n} failed, the next " \
-                          f"call fails too: {e}", points, failed, succeeded
+                          f"call fails too: {e}", points, total, failed, succeeded
         sc["cleanup"](state)
     else:
-        return False, f"{name}: more than {max_points} fault points", \
-            points, failed, succeeded
-    return True, "", points, failed, succeeded
+        if not partial:
+            return False, f"{name}: more than {max_points} fault points", \
+                points, total, failed, succeeded
+    return True, "", points, total, failed, succeeded
 
 
 SCENARIOS = {
@@ -363,9 +421,9 @@ def main():
     if not a.no_header:
         print("KTAP version 1", flush=True)
     for i, name in enumerate(names, 1):
-        ok, why, points, failed, succeeded = sweep(name, scs[name](), a.max,
-                                                   a.budget)
-        print(json.dumps({"scenario": name, "points": points,
+        ok, why, points, total, failed, succeeded = sweep(name, scs[name](),
+                                                          a.max, a.budget)
+        print(json.dumps({"scenario": name, "points": points, "of": total,
                           "whole_path": why != "budget",
                           "failed": failed, "succeeded": succeeded}))
         if ok and points == 0:
@@ -373,8 +431,9 @@ def main():
         if not ok:
             bad += 1
             print(f"# {why}")
-        first = "the first " if why == "budget" else ""
-        print(f"{'ok' if ok else 'not ok'} {i} {name}: each of {first}{points} "
+        what = f"{points} of its {total}, spread over the path," \
+            if why == "budget" else f"its {points}"
+        print(f"{'ok' if ok else 'not ok'} {i} {name}: each of {what} "
               "fault points fails cleanly, the next call works", flush=True)
     print(f"1..{len(names)}")
     return 1 if bad else 0
