@@ -18,7 +18,7 @@ kmod_load tun
 dbg=/sys/kernel/debug
 saved=()
 for f in failslab fail_page_alloc fail_usercopy; do
-	for k in verbose ignore-gfp-wait; do
+	for k in verbose ignore-gfp-wait reject-start reject-end; do
 		[ -e "$dbg/$f/$k" ] && saved+=("$dbg/$f/$k=$(cat "$dbg/$f/$k")")
 	done
 	echo 0 > "$dbg/$f/verbose"
