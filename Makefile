@@ -18,7 +18,8 @@ T ?=
 FUZZ_SECONDS := $(if $(filter command line,$(origin SECONDS)),$(SECONDS),600)
 SEED ?=
 
-.PHONY: all modules clean lint check fuzz run bench deps kernel dkms help version
+.PHONY: all modules clean lint check fuzz run bench deps kernel dkms help version \
+	ip-plugin install-ip
 
 all: modules
 
@@ -27,8 +28,16 @@ modules:
 	@if grep -E 'warning:|error:' .build.log >/dev/null; then \
 		echo "viox: the build is not warning-free"; exit 1; fi
 
+# ip's plugin for vports (`ip link add ... type viox mac ... vlan ...`).
+ip-plugin:
+	@$(MAKE) -s -C tools/ip
+
+install-ip: ip-plugin
+	@$(MAKE) -s -C tools/ip install
+
 clean:
 	@$(MAKE) -C $(KDIR) M=$(CURDIR) clean >/dev/null 2>&1 || true
+	@$(MAKE) -s -C tools/ip clean
 	@rm -f .build.log .lint.log
 
 lint: modules
@@ -61,6 +70,8 @@ version:
 help:
 	@echo "viox $(VERSION)"
 	@echo "  make            build every module against KDIR (W=1, warnings fail)"
+	@echo "  make ip-plugin  build ip's plugin for viox vports (tools/ip/link_viox.so)"
+	@echo "  make install-ip install it where ip looks (/usr/lib/<multiarch>/ip)"
 	@echo "  make lint       checkpatch and sparse (C=2) over the sources"
 	@echo "  make check      install deps, run KUnit and selftests in the debug test"
 	@echo "                  kernel, then the selftests on Debian's stock kernel"

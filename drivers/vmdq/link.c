@@ -1,0 +1,303 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rtnetlink kind "viox": `ip link add link UPLINK name NAME type viox
+ * [mac MAC] [vlan VID] [spoofchk on|off]`, changes, deletion and what
+ * `ip -d link show` prints.
+ */
+#include <linux/if_arp.h>
+#include <linux/if_vlan.h>
+#include <net/rtnetlink.h>
+
+#include "vmdq.h"
+
+static const struct nla_policy vmdq_link_policy[IFLA_VIOX_MAX + 1] = {
+	[IFLA_VIOX_MAC]		= NLA_POLICY_ETH_ADDR,
+	[IFLA_VIOX_VLAN]	= NLA_POLICY_MAX(NLA_U16, VLAN_N_VID - 2),
+	[IFLA_VIOX_SPOOFCHK]	= NLA_POLICY_MAX(NLA_U8, 1),
+	[IFLA_VIOX_STATS]	= { .type = NLA_REJECT },
+};
+
+static int vmdq_link_validate(struct nlattr *tb[], struct nlattr *data[],
+			      struct netlink_ext_ack *extack)
+{
+	const u8 *mac = NULL;
+
+	if (tb[IFLA_ADDRESS]) {
+		if (nla_len(tb[IFLA_ADDRESS]) != ETH_ALEN) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[IFLA_ADDRESS],
+					    "an Ethernet address has 6 bytes");
+			return -EINVAL;
+		}
+		mac = nla_data(tb[IFLA_ADDRESS]);
+	}
+	if (data && data[IFLA_VIOX_MAC]) {
+		if (mac && !ether_addr_equal(mac, nla_data(data[IFLA_VIOX_MAC]))) {
+			NL_SET_ERR_MSG_ATTR(extack, data[IFLA_VIOX_MAC],
+					    "mac and address differ");
+			return -EINVAL;
+		}
+		mac = nla_data(data[IFLA_VIOX_MAC]);
+	}
+	if (mac && !is_valid_ether_addr(mac)) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "a vport's MAC must be unicast and not zero");
+		return -EADDRNOTAVAIL;
+	}
+	return 0;
+}
+
+static struct net_device *vmdq_link_lower(struct net *net, struct nlattr *tb[],
+					  struct netlink_ext_ack *extack)
+{
+	struct net_device *lower;
+
+	if (!tb[IFLA_LINK]) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "a vport needs an uplink: ip link add link UPLINK ...");
+		return ERR_PTR(-EINVAL);
+	}
+	lower = __dev_get_by_index(net, nla_get_u32(tb[IFLA_LINK]));
+	if (!lower) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[IFLA_LINK], "no such uplink");
+		return ERR_PTR(-ENODEV);
+	}
+	if (vmdq_is_vport(lower)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[IFLA_LINK],
+				    "a vport cannot be an uplink");
+		return ERR_PTR(-EINVAL);
+	}
+	if (lower->type != ARPHRD_ETHER || lower->addr_len != ETH_ALEN ||
+	    (lower->flags & IFF_LOOPBACK)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[IFLA_LINK],
+				    "the uplink is not an Ethernet device");
+		return ERR_PTR(-EINVAL);
+	}
+	return lower;
+}
+
+static int vmdq_link_newlink(struct net *src_net, struct net_device *dev,
+			     struct nlattr *tb[], struct nlattr *data[],
+			     struct netlink_ext_ack *extack)
+{
+	struct vmdq_vport *vp = netdev_priv(dev);
+	struct vmdq_uplink *up;
+	struct net_device *lower;
+	int err;
+
+	lower = vmdq_link_lower(src_net, tb, extack);
+	if (IS_ERR(lower))
+		return PTR_ERR(lower);
+
+	vp->dev = dev;
+	vp->lower = lower;
+	vp->spoofchk = true;
+	if (data && data[IFLA_VIOX_SPOOFCHK])
+		vp->spoofchk = nla_get_u8(data[IFLA_VIOX_SPOOFCHK]);
+	if (data && data[IFLA_VIOX_VLAN])
+		vp->key.vid = nla_get_u16(data[IFLA_VIOX_VLAN]);
+	if (data && data[IFLA_VIOX_MAC])
+		eth_hw_addr_set(dev, nla_data(data[IFLA_VIOX_MAC]));
+	else if (!tb[IFLA_ADDRESS])
+		eth_hw_addr_random(dev);
+	ether_addr_copy(vp->key.mac, dev->dev_addr);
+
+	if (!tb[IFLA_MTU]) {
+		dev->mtu = lower->mtu;
+	} else if (dev->mtu > lower->mtu) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[IFLA_MTU],
+				    "the MTU is above the uplink's");
+		return -EINVAL;
+	}
+	netif_inherit_tso_max(dev, lower);
+
+	up = vmdq_uplink_get(lower, extack);
+	if (IS_ERR(up))
+		return PTR_ERR(up);
+	/* Refused before anything is registered; RTNL keeps it so. */
+	err = vmdq_table_check(&up->table, vp->key.mac, vp->key.vid, extack);
+	if (err)
+		goto put_uplink;
+	if (vp->key.vid) {
+		err = vlan_vid_add(lower, htons(ETH_P_8021Q), vp->key.vid);
+		if (err)
+			goto put_uplink;
+	}
+
+	err = register_netdevice(dev);
+	if (err)
+		goto del_vid;
+	err = netdev_upper_dev_link(lower, dev, extack);
+	if (err)
+		goto unregister;
+	err = vmdq_table_insert(&up->table, vp, extack);
+	if (err)
+		goto unlink;
+	/* From here the vport's uninit takes it off its uplink. */
+	vp->uplink = up;
+	up->nr_vports++;
+	list_add_tail(&vp->uplink_node, &up->vports);
+	netif_stacked_transfer_operstate(lower, dev);
+	linkwatch_fire_event(dev);
+	return 0;
+
+unlink:
+	netdev_upper_dev_unlink(lower, dev);
+unregister:
+	unregister_netdevice(dev);
+del_vid:
+	if (vp->key.vid)
+		vlan_vid_del(lower, htons(ETH_P_8021Q), vp->key.vid);
+put_uplink:
+	vmdq_uplink_put(up);
+	return err;
+}
+
+static void vmdq_link_dellink(struct net_device *dev, struct list_head *head)
+{
+	struct vmdq_vport *vp = netdev_priv(dev);
+
+	/* No new frame finds it; the ones in flight are waited for before uninit. */
+	vmdq_table_remove(&vp->uplink->table, vp);
+	list_del(&vp->uplink_node);
+	netdev_upper_dev_unlink(vp->lower, dev);
+	unregister_netdevice_queue(dev, head);
+}
+
+static int vmdq_link_changelink(struct net_device *dev, struct nlattr *tb[],
+				struct nlattr *data[],
+				struct netlink_ext_ack *extack)
+{
+	struct vmdq_vport *vp = netdev_priv(dev);
+	u16 old_vid = vp->key.vid, vid;
+	int err;
+
+	if (!data)
+		return 0;
+	if (!vmdq_vport_admin(vp)) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "only the uplink's admin changes a vport");
+		return -EPERM;
+	}
+	if (data[IFLA_VIOX_MAC]) {
+		struct sockaddr sa = { .sa_family = dev->type };
+
+		memcpy(sa.sa_data, nla_data(data[IFLA_VIOX_MAC]), ETH_ALEN);
+		err = dev_set_mac_address(dev, &sa, extack);
+		if (err) {
+			if (err == -EEXIST)
+				NL_SET_ERR_MSG_ATTR(extack, data[IFLA_VIOX_MAC],
+						    "the MAC is another vport's on this uplink");
+			return err;
+		}
+	}
+	if (data[IFLA_VIOX_VLAN]) {
+		vid = nla_get_u16(data[IFLA_VIOX_VLAN]);
+		if (vid != old_vid) {
+			if (vid) {
+				err = vlan_vid_add(vp->lower, htons(ETH_P_8021Q), vid);
+				if (err)
+					return err;
+			}
+			err = vmdq_table_rekey(&vp->uplink->table, vp,
+					       vp->key.mac, vid, extack);
+			if (err) {
+				if (vid)
+					vlan_vid_del(vp->lower, htons(ETH_P_8021Q), vid);
+				return err;
+			}
+			if (old_vid)
+				vlan_vid_del(vp->lower, htons(ETH_P_8021Q), old_vid);
+		}
+	}
+	if (data[IFLA_VIOX_SPOOFCHK])
+		WRITE_ONCE(vp->spoofchk, nla_get_u8(data[IFLA_VIOX_SPOOFCHK]));
+	return 0;
+}
+
+static size_t vmdq_link_get_size(const struct net_device *dev)
+{
+	return nla_total_size(ETH_ALEN) +		/* IFLA_VIOX_MAC */
+	       nla_total_size(sizeof(u16)) +		/* IFLA_VIOX_VLAN */
+	       nla_total_size(sizeof(u8)) +		/* IFLA_VIOX_SPOOFCHK */
+	       nla_total_size(0) +			/* IFLA_VIOX_STATS */
+	       VMDQ_STAT_NUM * nla_total_size_64bit(sizeof(u64));
+}
+
+static int vmdq_link_fill_stats(struct sk_buff *skb, const struct vmdq_vport *vp)
+{
+	u64 count[VMDQ_STAT_NUM];
+	struct nlattr *nest;
+	int i;
+
+	BUILD_BUG_ON(VMDQ_STAT_ATTR(VMDQ_STAT_NUM - 1) != IFLA_VIOX_STAT_MAX);
+	vmdq_vport_stats(vp, count);
+	nest = nla_nest_start(skb, IFLA_VIOX_STATS);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < VMDQ_STAT_NUM; i++) {
+		if (nla_put_u64_64bit(skb, VMDQ_STAT_ATTR(i), count[i],
+				      IFLA_VIOX_STAT_PAD)) {
+			nla_nest_cancel(skb, nest);
+			return -EMSGSIZE;
+		}
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int vmdq_link_fill_info(struct sk_buff *skb, const struct net_device *dev)
+{
+	const struct vmdq_vport *vp = netdev_priv(dev);
+
+	if (nla_put(skb, IFLA_VIOX_MAC, ETH_ALEN, dev->dev_addr) ||
+	    nla_put_u16(skb, IFLA_VIOX_VLAN, READ_ONCE(vp->key.vid)) ||
+	    nla_put_u8(skb, IFLA_VIOX_SPOOFCHK, READ_ONCE(vp->spoofchk)))
+		return -EMSGSIZE;
+	return vmdq_link_fill_stats(skb, vp);
+}
+
+static struct net *vmdq_link_get_link_net(const struct net_device *dev)
+{
+	const struct vmdq_vport *vp = netdev_priv(dev);
+
+	return dev_net(vp->lower);
+}
+
+static struct rtnl_link_ops vmdq_link_ops = {
+	.kind		= VIOX_LINK_KIND,
+	.priv_size	= sizeof(struct vmdq_vport),
+	.setup		= vmdq_vport_setup,
+	.maxtype	= IFLA_VIOX_MAX,
+	.policy		= vmdq_link_policy,
+	.validate	= vmdq_link_validate,
+	.newlink	= vmdq_link_newlink,
+	.changelink	= vmdq_link_changelink,
+	.dellink	= vmdq_link_dellink,
+	.get_size	= vmdq_link_get_size,
+	.fill_info	= vmdq_link_fill_info,
+	.get_link_net	= vmdq_link_get_link_net,
+};
+
+/* The uplink goes away: so do its vports. RTNL held. */
+void vmdq_uplink_gone(struct net_device *lower)
+{
+	struct vmdq_uplink *up = vmdq_uplink_of(lower);
+	struct vmdq_vport *vp, *tmp;
+	LIST_HEAD(kill);
+
+	if (!up)
+		return;
+	list_for_each_entry_safe(vp, tmp, &up->vports, uplink_node)
+		vmdq_link_dellink(vp->dev, &kill);
+	unregister_netdevice_many(&kill);
+}
+
+int vmdq_link_register(void)
+{
+	return rtnl_link_register(&vmdq_link_ops);
+}
+
+void vmdq_link_unregister(void)
+{
+	rtnl_link_unregister(&vmdq_link_ops);
+}

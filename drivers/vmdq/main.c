@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * viox_vmdq: per-VM vports on an Ethernet uplink, steered by MAC and VLAN.
+ * Module set-up, and what the vports follow of their uplink.
+ */
+#include <linux/module.h>
+#include <net/rtnetlink.h>
+
+#include "vmdq.h"
+
+static int vmdq_netdev_event(struct notifier_block *nb, unsigned long event,
+			     void *ptr)
+{
+	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+	struct vmdq_uplink *up = vmdq_uplink_of(dev);
+	struct vmdq_vport *vp;
+
+	if (!up)
+		return NOTIFY_DONE;
+	switch (event) {
+	case NETDEV_UP:
+	case NETDEV_DOWN:
+	case NETDEV_CHANGE:
+		list_for_each_entry(vp, &up->vports, uplink_node)
+			netif_stacked_transfer_operstate(dev, vp->dev);
+		break;
+	case NETDEV_FEAT_CHANGE:
+		list_for_each_entry(vp, &up->vports, uplink_node)
+			netif_inherit_tso_max(vp->dev, dev);
+		break;
+	case NETDEV_CHANGEMTU:
+		list_for_each_entry(vp, &up->vports, uplink_node)
+			if (vp->dev->mtu > dev->mtu)
+				dev_set_mtu(vp->dev, dev->mtu);
+		break;
+	case NETDEV_UNREGISTER:
+		/* Moving to another netns, the uplink takes its vports too. */
+		vmdq_uplink_gone(dev);
+		break;
+	case NETDEV_PRE_TYPE_CHANGE:
+		/* A vport is Ethernet: so must its uplink stay. */
+		return NOTIFY_BAD;
+	}
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block vmdq_notifier = {
+	.notifier_call = vmdq_netdev_event,
+};
+
+static int __init vmdq_init(void)
+{
+	int err;
+
+	err = register_netdevice_notifier(&vmdq_notifier);
+	if (err)
+		return err;
+	err = vmdq_link_register();
+	if (err)
+		unregister_netdevice_notifier(&vmdq_notifier);
+	return err;
+}
+
+static void __exit vmdq_exit(void)
+{
+	vmdq_link_unregister();
+	unregister_netdevice_notifier(&vmdq_notifier);
+}
+
+module_init(vmdq_init);
+module_exit(vmdq_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("viox per-VM vports on an uplink, steered by MAC and VLAN");
+MODULE_VERSION(VIOX_VERSION);
+MODULE_ALIAS_RTNL_LINK(VIOX_LINK_KIND);

@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The classifier table of one uplink: (destination MAC, VLAN) to vport in
+ * an rhashtable, and per VLAN the list of vports that broadcast and
+ * multicast are replicated to. Writers hold RTNL; readers hold RCU.
+ */
+#include <kunit/visibility.h>
+#include <linux/rhashtable.h>
+#include <linux/rtnetlink.h>
+#include <linux/slab.h>
+
+#include "vmdq.h"
+
+static const struct rhashtable_params vmdq_table_params = {
+	.key_len = sizeof(struct vmdq_key),
+	.key_offset = offsetof(struct vmdq_entry, key),
+	.head_offset = offsetof(struct vmdq_entry, node),
+	.automatic_shrinking = true,
+};
+
+int vmdq_table_init(struct vmdq_table *t)
+{
+	xa_init(&t->vlans);
+	t->count = 0;
+	return rhashtable_init(&t->vports, &vmdq_table_params);
+}
+EXPORT_SYMBOL_IF_KUNIT(vmdq_table_init);
+
+/* Empty by now: every vport removed itself before its uplink went. */
+void vmdq_table_destroy(struct vmdq_table *t)
+{
+	WARN_ON_ONCE(t->count);
+	rhashtable_destroy(&t->vports);
+	xa_destroy(&t->vlans);
+}
+EXPORT_SYMBOL_IF_KUNIT(vmdq_table_destroy);
+
+/* Under RCU (the receive and transmit paths) or RTNL with RCU. */
+struct vmdq_vport *vmdq_table_lookup(struct vmdq_table *t,
+				     const u8 *mac, u16 vid)
+{
+	struct vmdq_key key = { .vid = vid };
+
+	struct vmdq_entry *e;
+
+	ether_addr_copy(key.mac, mac);
+	e = rhashtable_lookup(&t->vports, &key, vmdq_table_params);
+	return e ? e->vport : NULL;
+}
+EXPORT_SYMBOL_IF_KUNIT(vmdq_table_lookup);
+
+struct vmdq_vlan *vmdq_table_vlan(struct vmdq_table *t, u16 vid)
+{
+	return xa_load(&t->vlans, vid);
+}
+EXPORT_SYMBOL_IF_KUNIT(vmdq_table_vlan);
+
+/* The VLAN's replication list, created empty if it has none. */
+static struct vmdq_vlan *vmdq_vlan_get(struct vmdq_table *t, u16 vid)
+{
+	struct vmdq_vlan *vl = xa_load(&t->vlans, vid);
+	int err;
+
+	if (vl)
+		return vl;
+	vl = kzalloc(sizeof(*vl), GFP_KERNEL);
+	if (!vl)
+		return ERR_PTR(-ENOMEM);
+	INIT_LIST_HEAD(&vl->vports);
+	err = xa_insert(&t->vlans, vid, vl, GFP_KERNEL);
+	if (err) {
+		kfree(vl);
+		return ERR_PTR(err);
+	}
+	return vl;
+}
+
+static void vmdq_vlan_put(struct vmdq_table *t, struct vmdq_vlan *vl, u16 vid)
+{
+	if (vl->count)
+		return;
+	xa_erase(&t->vlans, vid);
+	kfree_rcu(vl, rcu);
+}
+
+static void vmdq_vlan_join(struct vmdq_vlan *vl, struct vmdq_vport *vp)
+{
+	list_add_tail_rcu(&vp->vlan_node, &vl->vports);
+	vl->count++;
+}
+
+static void vmdq_vlan_leave(struct vmdq_table *t, struct vmdq_vport *vp)
+{
+	struct vmdq_vlan *vl = xa_load(&t->vlans, vp->key.vid);
+
+	list_del_rcu(&vp->vlan_node);
+	vl->count--;
+	vmdq_vlan_put(t, vl, vp->key.vid);
+}
+
+static void vmdq_collision(struct netlink_ext_ack *extack, const u8 *mac,
+			   u16 vid)
+{
+	if (vid)
+		NL_SET_ERR_MSG_FMT_MOD(extack,
+				       "%pM on VLAN %u belongs to another vport of this uplink",
+				       mac, vid);
+	else
+		NL_SET_ERR_MSG_FMT_MOD(extack,
+				       "%pM (untagged) belongs to another vport of this uplink",
+				       mac);
+}
+
+/* -EEXIST, with why, if a vport of this uplink has MAC + VID. */
+int vmdq_table_check(struct vmdq_table *t, const u8 *mac, u16 vid,
+		     struct netlink_ext_ack *extack)
+{
+	bool taken;
+
+	rcu_read_lock();
+	taken = vmdq_table_lookup(t, mac, vid);
+	rcu_read_unlock();
+	if (!taken)
+		return 0;
+	vmdq_collision(extack, mac, vid);
+	return -EEXIST;
+}
+EXPORT_SYMBOL_IF_KUNIT(vmdq_table_check);
+
+/* Points MAC + VID at @vp; -EEXIST if another vport has them. */
+static struct vmdq_entry *vmdq_entry_add(struct vmdq_table *t,
+					 struct vmdq_vport *vp,
+					 const u8 *mac, u16 vid,
+					 struct netlink_ext_ack *extack)
+{
+	struct vmdq_entry *e;
+	int err;
+
+	e = kzalloc(sizeof(*e), GFP_KERNEL);
+	if (!e)
+		return ERR_PTR(-ENOMEM);
+	ether_addr_copy(e->key.mac, mac);
+	e->key.vid = vid;
+	e->vport = vp;
+	err = rhashtable_lookup_insert_fast(&t->vports, &e->node,
+					    vmdq_table_params);
+	if (err) {
+		if (err == -EEXIST)
+			vmdq_collision(extack, mac, vid);
+		kfree(e);
+		return ERR_PTR(err);
+	}
+	return e;
+}
+
+static void vmdq_entry_del(struct vmdq_table *t, struct vmdq_entry *e)
+{
+	rhashtable_remove_fast(&t->vports, &e->node, vmdq_table_params);
+	kfree_rcu(e, rcu);
+}
+
+/* vp->key set by the caller. -EEXIST if another vport has the key. */
+int vmdq_table_insert(struct vmdq_table *t, struct vmdq_vport *vp,
+		      struct netlink_ext_ack *extack)
+{
+	struct vmdq_entry *e;
+	struct vmdq_vlan *vl;
+
+	ASSERT_RTNL();
+	vl = vmdq_vlan_get(t, vp->key.vid);
+	if (IS_ERR(vl))
+		return PTR_ERR(vl);
+	e = vmdq_entry_add(t, vp, vp->key.mac, vp->key.vid, extack);
+	if (IS_ERR(e)) {
+		vmdq_vlan_put(t, vl, vp->key.vid);
+		return PTR_ERR(e);
+	}
+	vp->entry = e;
+	vmdq_vlan_join(vl, vp);
+	t->count++;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(vmdq_table_insert);
+
+void vmdq_table_remove(struct vmdq_table *t, struct vmdq_vport *vp)
+{
+	ASSERT_RTNL();
+	vmdq_entry_del(t, vp->entry);
+	vp->entry = NULL;
+	vmdq_vlan_leave(t, vp);
+	t->count--;
+}
+EXPORT_SYMBOL_IF_KUNIT(vmdq_table_remove);
+
+/*
+ * A vport changes its MAC or VLAN: the new entry goes in before the old
+ * one goes, so a failure leaves the vport as it was.
+ */
+int vmdq_table_rekey(struct vmdq_table *t, struct vmdq_vport *vp,
+		     const u8 *mac, u16 vid, struct netlink_ext_ack *extack)
+{
+	u16 old_vid = vp->key.vid;
+	struct vmdq_entry *e;
+	struct vmdq_vlan *vl;
+
+	ASSERT_RTNL();
+	if (ether_addr_equal(mac, vp->key.mac) && vid == old_vid)
+		return 0;
+	vl = vmdq_vlan_get(t, vid);
+	if (IS_ERR(vl))
+		return PTR_ERR(vl);
+	e = vmdq_entry_add(t, vp, mac, vid, extack);
+	if (IS_ERR(e)) {
+		vmdq_vlan_put(t, vl, vid);
+		return PTR_ERR(e);
+	}
+	vmdq_entry_del(t, vp->entry);
+	vp->entry = e;
+	ether_addr_copy(vp->key.mac, mac);
+	if (vid == old_vid)
+		return 0;
+	vmdq_vlan_leave(t, vp);
+	/*
+	 * A reader of the old VLAN's list may stand on this vport: it must
+	 * have left before the vport is linked into another list, or it
+	 * would walk that list and never meet its own head.
+	 */
+	synchronize_net();
+	WRITE_ONCE(vp->key.vid, vid);
+	vmdq_vlan_join(vl, vp);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(vmdq_table_rekey);

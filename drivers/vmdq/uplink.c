@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The uplink's side: its receive hook classifies each frame to a vport,
+ * replicates broadcast and multicast, and passes the rest to the host.
+ */
+#include <linux/if_vlan.h>
+#include <linux/slab.h>
+
+#include "vmdq.h"
+
+static rx_handler_result_t vmdq_handle_frame(struct sk_buff **pskb);
+
+struct vmdq_uplink *vmdq_uplink_of(const struct net_device *dev)
+{
+	if (rcu_access_pointer(dev->rx_handler) != vmdq_handle_frame)
+		return NULL;
+	return rtnl_dereference(dev->rx_handler_data);
+}
+
+/* The uplink's classifier, set up with its first vport. RTNL held. */
+struct vmdq_uplink *vmdq_uplink_get(struct net_device *dev,
+				    struct netlink_ext_ack *extack)
+{
+	struct vmdq_uplink *up = vmdq_uplink_of(dev);
+	int err;
+
+	if (up)
+		return up;
+	up = kzalloc(sizeof(*up), GFP_KERNEL);
+	if (!up)
+		return ERR_PTR(-ENOMEM);
+	up->dev = dev;
+	INIT_LIST_HEAD(&up->vports);
+	err = vmdq_table_init(&up->table);
+	if (err)
+		goto free;
+	err = netdev_rx_handler_register(dev, vmdq_handle_frame, up);
+	if (err) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "the uplink already has a receive handler (bridge, bond, macvlan or OVS port?)");
+		goto destroy;
+	}
+	return up;
+
+destroy:
+	vmdq_table_destroy(&up->table);
+free:
+	kfree(up);
+	return ERR_PTR(err);
+}
+
+/*
+ * Once it has no vport (counted until their uninit, after they are off
+ * the list): no reader can see @up once the hook is gone.
+ */
+void vmdq_uplink_put(struct vmdq_uplink *up)
+{
+	ASSERT_RTNL();
+	if (up->nr_vports)
+		return;
+	netdev_rx_handler_unregister(up->dev);	/* waits for readers */
+	vmdq_table_destroy(&up->table);
+	kfree(up);
+}
+
+/*
+ * One copy per vport of the frame's VLAN that wants it, except the one it
+ * came from. A copy that finds no room (no memory; from a vport, the
+ * per-CPU backlog full) is counted on the vport that lost it; the others
+ * are not held back by it. @skb is left to the caller.
+ * @from_vport: the frame comes from a vport's transmit path, with its
+ * Ethernet header not yet pulled.
+ */
+void vmdq_replicate(struct vmdq_uplink *up, struct sk_buff *skb, u16 vid,
+		    const struct vmdq_vport *from)
+{
+	const u8 *dest = from ? skb->data : eth_hdr(skb)->h_dest;
+	bool bcast = is_broadcast_ether_addr(dest);
+	struct vmdq_vport *vp;
+	struct vmdq_vlan *vl;
+
+	rcu_read_lock();
+	vl = vmdq_table_vlan(&up->table, vid);
+	if (!vl)
+		goto out;
+	list_for_each_entry_rcu(vp, &vl->vports, vlan_node) {
+		struct net_device *dev = vp->dev;
+		struct sk_buff *nskb;
+		unsigned int len;
+
+		if (vp == from || !(dev->flags & IFF_UP))
+			continue;
+		if (!bcast && !vmdq_vport_wants(vp, dest))
+			continue;
+		nskb = skb_clone(skb, GFP_ATOMIC);
+		if (!nskb)
+			goto no_room;
+		__vlan_hwaccel_clear_tag(nskb);
+		if (from) {
+			/* Scrubbed, pulled and typed as a received frame. */
+			if (__dev_forward_skb(dev, nskb))
+				goto no_room;
+		} else {
+			nskb->dev = dev;
+			nskb->pkt_type = bcast ? PACKET_BROADCAST :
+						 PACKET_MULTICAST;
+		}
+		len = nskb->len + ETH_HLEN;
+		if (!from) {
+			/*
+			 * Received now, in the uplink's softirq, as a bridge
+			 * delivers locally: no shared backlog to overflow.
+			 */
+			netif_receive_skb(nskb);
+		} else if (netif_rx(nskb) != NET_RX_SUCCESS) {
+			goto no_room;
+		}
+		dev_dstats_rx_add(dev, len);
+		if (bcast)
+			vmdq_count(vp, VMDQ_STAT_RX_BROADCAST);
+		else
+			vmdq_count(vp, VMDQ_STAT_RX_MULTICAST);
+		continue;
+no_room:
+		dev_dstats_rx_dropped(dev);
+		vmdq_count(vp, VMDQ_STAT_DROP_REPLICATION);
+	}
+out:
+	rcu_read_unlock();
+}
+
+static rx_handler_result_t vmdq_handle_frame(struct sk_buff **pskb)
+{
+	struct sk_buff *skb = *pskb;
+	const u8 *dest = eth_hdr(skb)->h_dest;
+	struct vmdq_uplink *up;
+	struct vmdq_vport *vp;
+	u16 vid;
+
+	/* Our own multicast, looped back by the stack. */
+	if (unlikely(skb->pkt_type == PACKET_LOOPBACK))
+		return RX_HANDLER_PASS;
+	up = rcu_dereference(skb->dev->rx_handler_data);
+	vid = skb_vlan_tag_present(skb) ? skb_vlan_tag_get_id(skb) : 0;
+
+	if (is_multicast_ether_addr(dest)) {
+		/* The host has its copy: the frame itself goes on. */
+		vmdq_replicate(up, skb, vid, NULL);
+		return RX_HANDLER_PASS;
+	}
+
+	vp = vmdq_table_lookup(&up->table, dest, vid);
+	if (!vp)
+		return RX_HANDLER_PASS;
+	skb = skb_share_check(skb, GFP_ATOMIC);
+	*pskb = skb;
+	if (!skb) {
+		dev_dstats_rx_dropped(vp->dev);
+		return RX_HANDLER_CONSUMED;
+	}
+	return vmdq_vport_receive(vp, skb);
+}

@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * viox_vmdq: vports on an Ethernet uplink, each a netdev with its own MAC
+ * and optional access VLAN, fed by a classifier in the uplink's receive hook.
+ */
+#ifndef _VIOX_VMDQ_H
+#define _VIOX_VMDQ_H
+
+#include <linux/etherdevice.h>
+#include <linux/netdevice.h>
+#include <linux/rhashtable-types.h>
+#include <linux/u64_stats_sync.h>
+#include <linux/xarray.h>
+#include <uapi/linux/viox_link.h>
+
+/*
+ * What the classifier matches: destination MAC and VLAN, with untagged and
+ * priority-tagged frames both on VLAN 0 (802.1Q: VID 0 carries no VLAN).
+ */
+struct vmdq_key {
+	u8 mac[ETH_ALEN];
+	u16 vid;
+} __packed;
+
+/*
+ * One key in the table. Separate from its vport so that a vport changes
+ * key by inserting the new entry before the old one goes: a failed change
+ * leaves it as it was.
+ */
+struct vmdq_entry {
+	struct vmdq_key key;
+	struct rhash_head node;
+	struct vmdq_vport *vport;
+	struct rcu_head rcu;
+};
+
+/* The vports of one VLAN, for broadcast and multicast replication. */
+struct vmdq_vlan {
+	struct list_head vports;	/* vmdq_vport.vlan_node, RCU */
+	unsigned int count;
+	struct rcu_head rcu;
+};
+
+/*
+ * The classifier of one uplink. Its one owner is the uplink's rx_handler
+ * data: created with the first vport, freed after the last. Writers hold
+ * RTNL; the receive and transmit paths read under RCU.
+ */
+struct vmdq_table {
+	struct rhashtable vports;	/* vmdq_key -> vmdq_vport */
+	struct xarray vlans;		/* vid -> vmdq_vlan */
+	unsigned int count;
+};
+
+struct vmdq_uplink {
+	struct net_device *dev;
+	struct vmdq_table table;
+	struct list_head vports;	/* RTNL; the ones not being deleted */
+	unsigned int nr_vports;		/* RTNL; until their uninit */
+	struct rcu_head rcu;
+};
+
+/* Counters beyond the netdev's own, in IFLA_VIOX_STAT_* order. */
+enum vmdq_stat {
+	VMDQ_STAT_RX_BROADCAST,
+	VMDQ_STAT_RX_MULTICAST,
+	VMDQ_STAT_RX_LOOPBACK,
+	VMDQ_STAT_DROP_DOWN,
+	VMDQ_STAT_DROP_REPLICATION,
+	VMDQ_STAT_DROP_SPOOFED,
+	VMDQ_STAT_NUM
+};
+
+#define VMDQ_STAT_ATTR(i) ((i) + IFLA_VIOX_STAT_RX_BROADCAST)
+
+struct vmdq_pcpu_stats {
+	u64_stats_t count[VMDQ_STAT_NUM];
+	struct u64_stats_sync syncp;
+};
+
+#define VMDQ_MC_FILTER_BITS	8
+#define VMDQ_MC_FILTER_SIZE	BIT(VMDQ_MC_FILTER_BITS)
+
+struct vmdq_vport {
+	struct net_device *dev;
+	struct net_device *lower;	/* the uplink's netdev */
+	struct vmdq_uplink *uplink;	/* NULL once it left */
+	struct vmdq_key key;		/* key.mac mirrors dev->dev_addr */
+	struct vmdq_entry *entry;	/* RTNL */
+	struct list_head vlan_node;
+	struct list_head uplink_node;
+	bool spoofchk;
+	/* Multicast groups it wants, hashed: a superset, as in macvlan. */
+	DECLARE_BITMAP(mc_filter, VMDQ_MC_FILTER_SIZE);
+	struct vmdq_pcpu_stats __percpu *stats;
+};
+
+/* table.c */
+int vmdq_table_init(struct vmdq_table *t);
+void vmdq_table_destroy(struct vmdq_table *t);
+struct vmdq_vport *vmdq_table_lookup(struct vmdq_table *t,
+				     const u8 *mac, u16 vid);
+int vmdq_table_check(struct vmdq_table *t, const u8 *mac, u16 vid,
+		     struct netlink_ext_ack *extack);
+struct vmdq_vlan *vmdq_table_vlan(struct vmdq_table *t, u16 vid);
+int vmdq_table_insert(struct vmdq_table *t, struct vmdq_vport *vp,
+		      struct netlink_ext_ack *extack);
+void vmdq_table_remove(struct vmdq_table *t, struct vmdq_vport *vp);
+int vmdq_table_rekey(struct vmdq_table *t, struct vmdq_vport *vp,
+		     const u8 *mac, u16 vid, struct netlink_ext_ack *extack);
+
+/* uplink.c */
+struct vmdq_uplink *vmdq_uplink_get(struct net_device *dev,
+				    struct netlink_ext_ack *extack);
+void vmdq_uplink_put(struct vmdq_uplink *up);
+struct vmdq_uplink *vmdq_uplink_of(const struct net_device *dev);
+void vmdq_replicate(struct vmdq_uplink *up, struct sk_buff *skb, u16 vid,
+		    const struct vmdq_vport *from);
+
+/* vport.c */
+extern const struct net_device_ops vmdq_vport_ops;
+bool vmdq_is_vport(const struct net_device *dev);
+bool vmdq_vport_admin(const struct vmdq_vport *vp);
+void vmdq_vport_setup(struct net_device *dev);
+bool vmdq_vport_wants(const struct vmdq_vport *vp, const u8 *mc);
+rx_handler_result_t vmdq_vport_receive(struct vmdq_vport *vp,
+				       struct sk_buff *skb);
+
+void vmdq_vport_stats(const struct vmdq_vport *vp, u64 *count);
+
+/* Bumps one of a vport's own counters; BH is off on every path that does. */
+static inline void vmdq_count(struct vmdq_vport *vp, enum vmdq_stat i)
+{
+	struct vmdq_pcpu_stats *s = this_cpu_ptr(vp->stats);
+
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(&s->count[i]);
+	u64_stats_update_end(&s->syncp);
+}
+
+/* link.c */
+int vmdq_link_register(void);
+void vmdq_link_unregister(void);
+void vmdq_uplink_gone(struct net_device *dev);
+
+#endif /* _VIOX_VMDQ_H */

@@ -1,0 +1,345 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A vport's netdev: what it receives from the classifier, what it sends
+ * (checked for spoofing, tagged with its VLAN, looped back to the vports
+ * of its uplink or sent on the uplink), and its multicast filter.
+ */
+#include <linux/hash.h>
+#include <linux/if_vlan.h>
+#include <linux/unaligned.h>
+
+#include "vmdq.h"
+
+/* What a vport offers its stack: the uplink's transmit falls back in software. */
+#define VMDQ_VPORT_FEATURES (NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_HIGHDMA | \
+			     NETIF_F_FRAGLIST | NETIF_F_GSO_SOFTWARE | \
+			     NETIF_F_RXCSUM)
+
+static unsigned int vmdq_mc_hash(const u8 *addr)
+{
+	return hash_32(get_unaligned((const u32 *)(addr + 2)),
+		       VMDQ_MC_FILTER_BITS);
+}
+
+bool vmdq_vport_wants(const struct vmdq_vport *vp, const u8 *mc)
+{
+	if (READ_ONCE(vp->dev->flags) & (IFF_ALLMULTI | IFF_PROMISC))
+		return true;
+	return test_bit(vmdq_mc_hash(mc), vp->mc_filter);
+}
+
+/* A unicast frame the classifier found for @vp, tag still on. */
+rx_handler_result_t vmdq_vport_receive(struct vmdq_vport *vp,
+				       struct sk_buff *skb)
+{
+	struct net_device *dev = vp->dev;
+
+	if (unlikely(!(dev->flags & IFF_UP))) {
+		dev_dstats_rx_dropped(dev);
+		vmdq_count(vp, VMDQ_STAT_DROP_DOWN);
+		kfree_skb(skb);
+		return RX_HANDLER_CONSUMED;
+	}
+	__vlan_hwaccel_clear_tag(skb);
+	/* Nothing of the host's namespace goes with it into the VM's. */
+	if (!net_eq(dev_net(dev), dev_net(skb->dev)))
+		skb_scrub_packet(skb, true);
+	skb->dev = dev;
+	skb->pkt_type = PACKET_HOST;
+	dev_dstats_rx_add(dev, skb->len + ETH_HLEN);
+	/* The receive loop runs again, as for a frame @dev received. */
+	return RX_HANDLER_ANOTHER;
+}
+
+/* A frame from one vport to another of the same uplink and VLAN. */
+static void vmdq_vport_loopback(struct vmdq_vport *to, struct sk_buff *skb)
+{
+	struct net_device *dev = to->dev;
+	unsigned int len = skb->len;
+
+	__vlan_hwaccel_clear_tag(skb);
+	if (dev_forward_skb(dev, skb) == NET_RX_SUCCESS) {
+		dev_dstats_rx_add(dev, len);
+		vmdq_count(to, VMDQ_STAT_RX_LOOPBACK);
+	} else {
+		dev_dstats_rx_dropped(dev);
+		if (!(dev->flags & IFF_UP))
+			vmdq_count(to, VMDQ_STAT_DROP_DOWN);
+	}
+}
+
+/*
+ * With spoofchk on, a VM sends from its vport's MAC only, and untagged
+ * only: the vport's VLAN is for the vport to put on.
+ */
+static bool vmdq_vport_spoofed(const struct vmdq_vport *vp,
+			       const struct sk_buff *skb)
+{
+	const struct ethhdr *eth = (const struct ethhdr *)skb->data;
+
+	if (!READ_ONCE(vp->spoofchk))
+		return READ_ONCE(vp->key.vid) &&
+		       (skb_vlan_tag_present(skb) || eth_type_vlan(eth->h_proto));
+	return !ether_addr_equal(eth->h_source, vp->dev->dev_addr) ||
+	       skb_vlan_tag_present(skb) || eth_type_vlan(eth->h_proto);
+}
+
+static netdev_tx_t vmdq_vport_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	struct vmdq_vport *vp = netdev_priv(dev);
+	struct vmdq_uplink *up = vp->uplink;
+	u16 vid = READ_ONCE(vp->key.vid);
+	struct vmdq_vport *to;
+	unsigned int len;
+	const u8 *dest;
+	int ret;
+
+	if (unlikely(!pskb_may_pull(skb, ETH_HLEN)))
+		goto drop;
+	if (unlikely(vmdq_vport_spoofed(vp, skb))) {
+		vmdq_count(vp, VMDQ_STAT_DROP_SPOOFED);
+		goto drop;
+	}
+	dest = skb->data;
+	len = skb->len;
+
+	rcu_read_lock();
+	if (is_multicast_ether_addr(dest)) {
+		vmdq_replicate(up, skb, vid, vp);
+	} else {
+		to = vmdq_table_lookup(&up->table, dest, vid);
+		if (to && to != vp) {
+			vmdq_vport_loopback(to, skb);
+			rcu_read_unlock();
+			dev_dstats_tx_add(dev, len);
+			return NETDEV_TX_OK;
+		}
+	}
+	rcu_read_unlock();
+
+	if (vid)
+		__vlan_hwaccel_put_tag(skb, htons(ETH_P_8021Q), vid);
+	skb->dev = up->dev;
+	ret = dev_queue_xmit(skb);
+	if (likely(dev_xmit_complete(ret)))
+		dev_dstats_tx_add(dev, len);
+	else
+		dev_dstats_tx_dropped(dev);
+	return NETDEV_TX_OK;
+
+drop:
+	dev_dstats_tx_dropped(dev);
+	kfree_skb(skb);
+	return NETDEV_TX_OK;
+}
+
+static int vmdq_vport_init(struct net_device *dev)
+{
+	struct vmdq_vport *vp = netdev_priv(dev);
+
+	vp->stats = netdev_alloc_pcpu_stats(struct vmdq_pcpu_stats);
+	return vp->stats ? 0 : -ENOMEM;
+}
+
+/* After the last reader: the vport leaves its uplink. */
+static void vmdq_vport_uninit(struct net_device *dev)
+{
+	struct vmdq_vport *vp = netdev_priv(dev);
+	struct vmdq_uplink *up = vp->uplink;
+
+	if (!up)
+		return;
+	vp->uplink = NULL;
+	if (vp->key.vid)
+		vlan_vid_del(vp->lower, htons(ETH_P_8021Q), vp->key.vid);
+	up->nr_vports--;
+	vmdq_uplink_put(up);
+}
+
+static void vmdq_vport_destruct(struct net_device *dev)
+{
+	struct vmdq_vport *vp = netdev_priv(dev);
+
+	free_percpu(vp->stats);
+}
+
+static int vmdq_vport_open(struct net_device *dev)
+{
+	struct vmdq_vport *vp = netdev_priv(dev);
+	struct net_device *lower = vp->lower;
+	int err;
+
+	err = dev_uc_add(lower, dev->dev_addr);
+	if (err)
+		return err;
+	if (dev->flags & IFF_ALLMULTI) {
+		err = dev_set_allmulti(lower, 1);
+		if (err) {
+			dev_uc_del(lower, dev->dev_addr);
+			return err;
+		}
+	}
+	netif_stacked_transfer_operstate(lower, dev);
+	return 0;
+}
+
+static int vmdq_vport_stop(struct net_device *dev)
+{
+	struct vmdq_vport *vp = netdev_priv(dev);
+	struct net_device *lower = vp->lower;
+
+	dev_mc_unsync(lower, dev);
+	if (dev->flags & IFF_ALLMULTI)
+		dev_set_allmulti(lower, -1);
+	dev_uc_del(lower, dev->dev_addr);
+	netif_carrier_off(dev);
+	return 0;
+}
+
+/*
+ * A vport gets its own MAC's unicast and nothing else, promiscuous or
+ * not: the uplink is not made promiscuous for it (a tenant would make the
+ * host's NIC take in everything for nothing), nor given its secondary
+ * unicast addresses. Multicast it asks for, the uplink must let in.
+ */
+static void vmdq_vport_change_rx_flags(struct net_device *dev, int change)
+{
+	struct vmdq_vport *vp = netdev_priv(dev);
+
+	if ((dev->flags & IFF_UP) && (change & IFF_ALLMULTI))
+		dev_set_allmulti(vp->lower, dev->flags & IFF_ALLMULTI ? 1 : -1);
+}
+
+static void vmdq_vport_set_rx_mode(struct net_device *dev)
+{
+	struct vmdq_vport *vp = netdev_priv(dev);
+	struct net_device *lower = vp->lower;
+	DECLARE_BITMAP(filter, VMDQ_MC_FILTER_SIZE);
+	struct netdev_hw_addr *ha;
+
+	bitmap_zero(filter, VMDQ_MC_FILTER_SIZE);
+	netdev_for_each_mc_addr(ha, dev)
+		__set_bit(vmdq_mc_hash(ha->addr), filter);
+	/* Readers may see a mix of old and new bits: a superset either way. */
+	bitmap_copy(vp->mc_filter, filter, VMDQ_MC_FILTER_SIZE);
+	dev_mc_sync(lower, dev);
+}
+
+/*
+ * A vport's MAC and VLAN are the host's to set: not a tenant's that has
+ * the vport in its own namespace, but not the uplink's.
+ */
+bool vmdq_vport_admin(const struct vmdq_vport *vp)
+{
+	return ns_capable(dev_net(vp->lower)->user_ns, CAP_NET_ADMIN);
+}
+
+static int vmdq_vport_set_mac(struct net_device *dev, void *p)
+{
+	struct vmdq_vport *vp = netdev_priv(dev);
+	struct net_device *lower = vp->lower;
+	struct sockaddr *sa = p;
+	int err;
+
+	if (!vmdq_vport_admin(vp)) {
+		netdev_info(dev, "only the uplink's admin sets a vport's MAC\n");
+		return -EPERM;
+	}
+	err = eth_prepare_mac_addr_change(dev, p);
+	if (err)
+		return err;
+	err = vmdq_table_rekey(&vp->uplink->table, vp, sa->sa_data,
+			       vp->key.vid, NULL);
+	if (err) {
+		if (err == -EEXIST)
+			netdev_info(dev, "%pM is another vport's on %s\n",
+				    sa->sa_data, lower->name);
+		return err;
+	}
+	if (dev->flags & IFF_UP) {
+		err = dev_uc_add(lower, sa->sa_data);
+		if (err) {
+			vmdq_table_rekey(&vp->uplink->table, vp, dev->dev_addr,
+					 vp->key.vid, NULL);
+			return err;
+		}
+		dev_uc_del(lower, dev->dev_addr);
+	}
+	eth_commit_mac_addr_change(dev, p);
+	return 0;
+}
+
+static int vmdq_vport_change_mtu(struct net_device *dev, int mtu)
+{
+	struct vmdq_vport *vp = netdev_priv(dev);
+
+	if (mtu > READ_ONCE(vp->lower->mtu))
+		return -EINVAL;
+	WRITE_ONCE(dev->mtu, mtu);
+	return 0;
+}
+
+static int vmdq_vport_get_iflink(const struct net_device *dev)
+{
+	const struct vmdq_vport *vp = netdev_priv(dev);
+
+	return READ_ONCE(vp->lower->ifindex);
+}
+
+const struct net_device_ops vmdq_vport_ops = {
+	.ndo_init		= vmdq_vport_init,
+	.ndo_uninit		= vmdq_vport_uninit,
+	.ndo_open		= vmdq_vport_open,
+	.ndo_stop		= vmdq_vport_stop,
+	.ndo_start_xmit		= vmdq_vport_xmit,
+	.ndo_change_rx_flags	= vmdq_vport_change_rx_flags,
+	.ndo_set_rx_mode	= vmdq_vport_set_rx_mode,
+	.ndo_set_mac_address	= vmdq_vport_set_mac,
+	.ndo_change_mtu		= vmdq_vport_change_mtu,
+	.ndo_get_iflink		= vmdq_vport_get_iflink,
+	.ndo_validate_addr	= eth_validate_addr,
+};
+
+bool vmdq_is_vport(const struct net_device *dev)
+{
+	return dev->netdev_ops == &vmdq_vport_ops;
+}
+
+void vmdq_vport_setup(struct net_device *dev)
+{
+	ether_setup(dev);
+	dev->netdev_ops = &vmdq_vport_ops;
+	dev->needs_free_netdev = true;
+	dev->priv_destructor = vmdq_vport_destruct;
+	/* No qdisc and no transmit lock: the uplink has its own. */
+	dev->priv_flags |= IFF_NO_QUEUE | IFF_UNICAST_FLT;
+	dev->priv_flags &= ~IFF_TX_SKB_SHARING;
+	dev->lltx = true;
+	netif_keep_dst(dev);
+	dev->pcpu_stat_type = NETDEV_PCPU_STAT_DSTATS;
+	dev->features |= VMDQ_VPORT_FEATURES;
+	dev->hw_features |= VMDQ_VPORT_FEATURES;
+	dev->vlan_features |= VMDQ_VPORT_FEATURES;
+	dev->min_mtu = ETH_MIN_MTU;
+	dev->max_mtu = ETH_MAX_MTU;
+}
+
+void vmdq_vport_stats(const struct vmdq_vport *vp, u64 *count)
+{
+	int cpu, i;
+
+	memset(count, 0, sizeof(u64) * VMDQ_STAT_NUM);
+	for_each_possible_cpu(cpu) {
+		const struct vmdq_pcpu_stats *p = per_cpu_ptr(vp->stats, cpu);
+		u64 c[VMDQ_STAT_NUM];
+		unsigned int start;
+
+		do {
+			start = u64_stats_fetch_begin(&p->syncp);
+			for (i = 0; i < VMDQ_STAT_NUM; i++)
+				c[i] = u64_stats_read(&p->count[i]);
+		} while (u64_stats_fetch_retry(&p->syncp, start));
+		for (i = 0; i < VMDQ_STAT_NUM; i++)
+			count[i] += c[i];
+	}
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: ((GPL-2.0 WITH Linux-syscall-note) OR BSD-3-Clause) */
+/*
+ * Link attributes of viox vports (rtnetlink kind "viox"): the data nested in
+ * IFLA_INFO_DATA of `ip link add link UPLINK name NAME type viox ...`.
+ */
+#ifndef _UAPI_LINUX_VIOX_LINK_H
+#define _UAPI_LINUX_VIOX_LINK_H
+
+#define VIOX_LINK_KIND "viox"
+
+enum {
+	IFLA_VIOX_UNSPEC,
+	IFLA_VIOX_MAC,		/* binary, ETH_ALEN: the vport's address */
+	IFLA_VIOX_VLAN,		/* u16: access VLAN 1..4094, 0 for none */
+	IFLA_VIOX_SPOOFCHK,	/* u8: drop frames from another MAC or VLAN */
+	IFLA_VIOX_STATS,	/* nest of IFLA_VIOX_STAT_* (read only) */
+	__IFLA_VIOX_MAX
+};
+
+#define IFLA_VIOX_MAX (__IFLA_VIOX_MAX - 1)
+
+/* A vport's counters beyond rtnl_link_stats64, all u64. */
+enum {
+	IFLA_VIOX_STAT_UNSPEC,
+	IFLA_VIOX_STAT_PAD,
+	IFLA_VIOX_STAT_RX_BROADCAST,	/* broadcast frames replicated to it */
+	IFLA_VIOX_STAT_RX_MULTICAST,	/* multicast frames replicated to it */
+	IFLA_VIOX_STAT_RX_LOOPBACK,	/* frames from vports of its uplink */
+	IFLA_VIOX_STAT_DROP_DOWN,	/* received while the vport was down */
+	IFLA_VIOX_STAT_DROP_REPLICATION, /* no room for a replicated copy */
+	IFLA_VIOX_STAT_DROP_SPOOFED,	/* sent with another MAC or VLAN */
+	__IFLA_VIOX_STAT_MAX
+};
+
+#define IFLA_VIOX_STAT_MAX (__IFLA_VIOX_STAT_MAX - 1)
+
+#endif /* _UAPI_LINUX_VIOX_LINK_H */

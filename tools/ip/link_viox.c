@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * iproute2 plugin for viox vports: `ip link add link UPLINK name NAME type
+ * viox [mac MAC] [vlan VID] [spoofchk on|off]`, `ip link set NAME type viox
+ * ...`, and what `ip -d [-s] link show` prints of them.
+ *
+ * ip looks for link_<kind>.so in its library directory (IP_LIB_DIR, by
+ * default /usr/lib/<multiarch>/ip) and calls the functions below through
+ * viox_link_util (iproute2.h: what it uses of ip).
+ */
+#include <string.h>
+#include <linux/if_ether.h>
+#include <linux/viox_link.h>
+
+#include "iproute2.h"
+
+/* ip's request buffer, as its own link kinds give it. */
+#define VIOX_REQ_MAX 1024
+
+static void viox_print_help(struct link_util *lu, int argc, char **argv,
+			    FILE *f)
+{
+	fprintf(f,
+		"Usage: ... viox [ mac ADDRESS ] [ vlan VID ] [ spoofchk { on | off } ]\n"
+		"\n"
+		"ADDRESS: the vport's unicast MAC (random if none is given)\n"
+		"VID: its access VLAN, 1..4094 (0: untagged)\n"
+		"spoofchk: drop frames the VM sends from another MAC or VLAN (default on)\n");
+}
+
+static int viox_bad(struct link_util *lu, const char *what, const char *arg)
+{
+	fprintf(stderr, "viox: invalid %s \"%s\"\n", what, arg);
+	viox_print_help(lu, 0, NULL, stderr);
+	return -1;
+}
+
+static int viox_parse_opt(struct link_util *lu, int argc, char **argv,
+			  struct nlmsghdr *n)
+{
+	while (argc > 0) {
+		if (!strcmp(*argv, "help")) {
+			viox_print_help(lu, argc, argv, stdout);
+			return -1;
+		}
+		if (argc < 2)
+			return viox_bad(lu, "option", *argv);
+		if (!strcmp(*argv, "mac")) {
+			char mac[ETH_ALEN];
+
+			if (ll_addr_a2n(mac, sizeof(mac), argv[1]) != ETH_ALEN)
+				return viox_bad(lu, "mac", argv[1]);
+			addattr_l(n, VIOX_REQ_MAX, IFLA_VIOX_MAC, mac, ETH_ALEN);
+		} else if (!strcmp(*argv, "vlan")) {
+			__u16 vid;
+
+			if (get_u16(&vid, argv[1], 0) || vid > 4094)
+				return viox_bad(lu, "vlan", argv[1]);
+			addattr16(n, VIOX_REQ_MAX, IFLA_VIOX_VLAN, vid);
+		} else if (!strcmp(*argv, "spoofchk")) {
+			if (strcmp(argv[1], "on") && strcmp(argv[1], "off"))
+				return viox_bad(lu, "spoofchk", argv[1]);
+			addattr8(n, VIOX_REQ_MAX, IFLA_VIOX_SPOOFCHK,
+				 !strcmp(argv[1], "on"));
+		} else {
+			return viox_bad(lu, "option", *argv);
+		}
+		argc -= 2;
+		argv += 2;
+	}
+	return 0;
+}
+
+static const char *const viox_stat_names[IFLA_VIOX_STAT_MAX + 1] = {
+	[IFLA_VIOX_STAT_RX_BROADCAST]	  = "rx_broadcast",
+	[IFLA_VIOX_STAT_RX_MULTICAST]	  = "rx_multicast",
+	[IFLA_VIOX_STAT_RX_LOOPBACK]	  = "rx_loopback",
+	[IFLA_VIOX_STAT_DROP_DOWN]	  = "drop_down",
+	[IFLA_VIOX_STAT_DROP_REPLICATION] = "drop_replication",
+	[IFLA_VIOX_STAT_DROP_SPOOFED]	  = "drop_spoofed",
+};
+
+static void viox_print_stats(struct rtattr *nest)
+{
+	struct rtattr *tb[IFLA_VIOX_STAT_MAX + 1];
+	int i;
+
+	parse_rtattr_flags(tb, IFLA_VIOX_STAT_MAX, RTA_DATA(nest),
+			   RTA_PAYLOAD(nest), NLA_F_NESTED);
+	open_json_object("viox_stats");
+	print_nl();
+	print_color_string(PRINT_FP, COLOR_NONE, NULL, "%s", "    viox:");
+	for (i = 0; i <= IFLA_VIOX_STAT_MAX; i++) {
+		unsigned long long v;
+		char fmt[64];
+
+		if (!viox_stat_names[i] || !tb[i] ||
+		    RTA_PAYLOAD(tb[i]) < sizeof(__u64))
+			continue;
+		memcpy(&v, RTA_DATA(tb[i]), sizeof(v));
+		snprintf(fmt, sizeof(fmt), " %s %%llu", viox_stat_names[i]);
+		print_color_u64(PRINT_ANY, COLOR_NONE, viox_stat_names[i], fmt, v);
+	}
+	close_json_object();
+}
+
+static void viox_print_opt(struct link_util *lu, FILE *f, struct rtattr *tb[])
+{
+	char buf[32];
+
+	if (!tb)
+		return;
+	if (tb[IFLA_VIOX_MAC] && RTA_PAYLOAD(tb[IFLA_VIOX_MAC]) == ETH_ALEN)
+		print_color_string(PRINT_ANY, COLOR_MAC, "mac", "mac %s ",
+				   ll_addr_n2a(RTA_DATA(tb[IFLA_VIOX_MAC]),
+					       ETH_ALEN, 0, buf, sizeof(buf)));
+	if (tb[IFLA_VIOX_VLAN] && RTA_PAYLOAD(tb[IFLA_VIOX_VLAN]) >= 2)
+		print_color_uint(PRINT_ANY, COLOR_NONE, "vlan", "vlan %u ",
+				 *(__u16 *)RTA_DATA(tb[IFLA_VIOX_VLAN]));
+	if (tb[IFLA_VIOX_SPOOFCHK] && RTA_PAYLOAD(tb[IFLA_VIOX_SPOOFCHK]) >= 1)
+		print_color_on_off(PRINT_ANY, COLOR_NONE, "spoofchk",
+				   "spoofchk %s ",
+				   *(__u8 *)RTA_DATA(tb[IFLA_VIOX_SPOOFCHK]));
+	if (show_stats && tb[IFLA_VIOX_STATS])
+		viox_print_stats(tb[IFLA_VIOX_STATS]);
+}
+
+struct link_util viox_link_util = {
+	.id		= VIOX_LINK_KIND,
+	.maxattr	= IFLA_VIOX_MAX,
+	.parse_opt	= viox_parse_opt,
+	.print_opt	= viox_print_opt,
+	.print_help	= viox_print_help,
+};

@@ -1,0 +1,353 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# viox_vmdq's vports on a veth uplink, made with unmodified ip and viox's
+# plugin for it: each vport in a namespace of its own stands for a VM, the
+# uplink's namespace for the host, the veth's peer for the wire. Checks
+# what reaches whom by MAC and VLAN, what must not, VM-to-VM loopback,
+# broadcast and multicast replication, spoofing, and the uplink's lifetime.
+. "$(dirname "$0")/ktap.sh"
+
+top=$(cd "$(dirname "$0")/../../../.." && pwd)
+export IP_LIB_DIR=$top/tools/ip
+[ -e "$IP_LIB_DIR/link_viox.so" ] || { echo "Bail out! no $IP_LIB_DIR/link_viox.so"; exit 1; }
+kmod_load veth
+kmod_load 8021q
+kmod_load bridge
+[ -d /sys/module/viox_vmdq ] || insmod "$(viox_ko viox_vmdq)"
+
+H=vq-host W=vq-wire
+M1=02:00:00:00:71:01 M2=02:00:00:00:71:02 M3=02:00:00:00:71:03
+M4=02:00:00:00:71:04 FORGED=02:00:00:00:71:99
+cleanup() {
+	local ns
+	for ns in $H $W vq-vm1 vq-vm2 vq-vm3 vq-vm4; do
+		ip netns del "$ns" 2>/dev/null
+	done
+}
+trap 'cleanup; rm -rf "$ktap_out" "$listen_dir"' EXIT
+cleanup
+
+quiet_ns() { # NS: no IPv6 chatter in the counters compared below
+	ip netns add "$1"
+	ip netns exec "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+		net.ipv6.conf.default.disable_ipv6=1
+	ip -n "$1" link set lo up
+}
+quiet_ns $H
+quiet_ns $W
+ip -n $H link add up0 type veth peer name wire0 netns $W
+ip -n $H addr add 10.0.0.100/24 dev up0
+ip -n $H link set up0 up
+ip -n $W link add link wire0 name wire0.10 type vlan id 10
+ip -n $W link add link wire0 name wire0.20 type vlan id 20
+ip -n $W addr add 10.0.0.254/24 dev wire0
+ip -n $W addr add 10.0.10.254/24 dev wire0.10
+ip -n $W addr add 10.0.20.254/24 dev wire0.20
+for d in wire0 wire0.10 wire0.20; do ip -n $W link set "$d" up; done
+ip -n $W route add 224.0.0.0/4 dev wire0
+
+vstat() { # NS DEV NAME: one of the vport's own counters (ip -s -d)
+	ip -n "$1" -s -d link show "$2" | grep -o "$3 [0-9]*" | cut -d' ' -f2
+}
+send_raw() { # NS DEV DST SRC TYPE-HEX [COUNT]: frames as a VM or the wire sends
+	# them; TYPE-HEX is the ethertype, after a VLAN tag if it has one.
+	# The payload starts with the check's number, for listen to match.
+	ip netns exec "$1" /usr/bin/python3 -I -S -c '
+import socket, sys
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind((sys.argv[1], 0))
+mac = lambda a: bytes.fromhex(a.replace(":", ""))
+frame = mac(sys.argv[2]) + mac(sys.argv[3]) + bytes.fromhex(sys.argv[4]) + \
+	b"vq%02d" % int(sys.argv[6]) + bytes(42)
+for _ in range(int(sys.argv[5])):
+	s.send(frame)
+' "$2" "$3" "$4" "$5" "${6:-1}" "$ktap_n"
+}
+
+# Frames of this check (send_raw's, ethertype 88b5) that DEV receives,
+# counted by a listener started before they are sent: listen NAME NS DEV,
+# then heard NAME once they are (it stops the listener when the frames
+# queued to it are read).
+listen_dir=$(mktemp -d)
+listen() {
+	rm -f "$listen_dir/$1" "$listen_dir/$1".*
+	ip netns exec "$2" /usr/bin/python3 -I -S -c '
+import os, socket, sys, time
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))
+s.bind((sys.argv[1], 0))
+out = sys.argv[2]
+open(out + ".ready", "w").close()
+mark = b"\x88\xb5" + b"vq%02d" % int(sys.argv[3])
+s.settimeout(0.2)
+n, end = 0, time.monotonic() + 60
+while time.monotonic() < end:
+	try:
+		frame, addr = s.recvfrom(2048)
+	except socket.timeout:
+		if os.path.exists(out + ".stop"):
+			break
+		continue
+	if addr[2] != socket.PACKET_OUTGOING and frame[12:18] == mark:
+		n += 1
+open(out + ".tmp", "w").write("%d\n" % n)
+os.rename(out + ".tmp", out)
+' "$3" "$listen_dir/$1" "$ktap_n" &
+	local i
+	for i in $(seq 100); do
+		[ -e "$listen_dir/$1.ready" ] && return 0
+		sleep 0.1
+	done
+	echo "listener $1 did not start"
+	return 1
+}
+heard() {
+	local i
+	touch "$listen_dir/$1.stop"
+	for i in $(seq 100); do
+		[ -e "$listen_dir/$1" ] && { cat "$listen_dir/$1"; return 0; }
+		sleep 0.1
+	done
+	echo "listener $1 did not finish" >&2
+	echo -1
+}
+pings() { # NS ADDR [COUNT]: the peer answers
+	ip netns exec "$1" ping -q -c "${3:-3}" -i 0.1 -W 2 "$2" >/dev/null
+}
+expect() { # WHAT GOT WANT
+	[ "$2" = "$3" ] && return 0
+	echo "$1: $2, expected $3"
+	return 1
+}
+
+vport_add() { # NAME MAC [ARGS...]: a vport on up0
+	local name=$1 mac=$2
+	shift 2
+	ip -n $H link add link up0 name "$name" type viox mac "$mac" "$@"
+}
+
+check_create() {
+	vport_add v1 $M1 &&
+	vport_add v2 $M2 vlan 10 &&
+	vport_add v3 $M3 vlan 10 &&
+	vport_add v4 $M4 spoofchk off || return 1
+	ip -n $H -d -j link show v2 | jq -e --arg m $M2 '.[0].linkinfo |
+		.info_kind == "viox" and .info_data.mac == $m and
+		.info_data.vlan == 10 and .info_data.spoofchk == true' &&
+	ip -n $H -d -j link show v4 | jq -e '.[0].linkinfo.info_data |
+		.vlan == 0 and .spoofchk == false' &&
+	[ "$(ip -n $H -j link show v1 | jq -r '.[0].link')" = up0 ]
+}
+ktap_check "vports made by ip link add ... type viox, shown by ip -d -j" check_create
+
+refused() { # WHY ARGS...: ip link add ARGS fails and says WHY
+	local why=$1 err
+	shift
+	if err=$(ip -n $H link add "$@" 2>&1); then
+		echo "accepted: ip link add $*"
+		return 1
+	fi
+	grep -q -- "$why" <<<"$err" || { echo "ip said: $err"; return 1; }
+}
+check_collision() {
+	refused "belongs to another vport" link up0 name vx type viox mac $M2 vlan 10 &&
+	ip -n $H link add link up0 name vx type viox mac $M2 vlan 11 &&
+	ip -n $H link del vx &&
+	ip -n $H link add link up0 name vx type viox mac $M2 &&
+	ip -n $H link del vx
+}
+ktap_check "a MAC taken on its VLAN is refused, with the reason; free on others" check_collision
+
+check_bad_input() {
+	refused "unicast" link up0 name vx type viox mac 01:00:5e:00:00:01 &&
+	refused "needs an uplink" name vx type viox &&
+	refused "not an Ethernet device" link lo name vx type viox &&
+	refused "cannot be an uplink" link v1 name vx type viox &&
+	refused "invalid vlan" link up0 name vx type viox vlan 4095 &&
+	ip -n $H link add up1 type veth peer name wire1 &&
+	ip -n $H link add br0 type bridge &&
+	ip -n $H link set up1 master br0 &&
+	refused "receive handler" link up1 name vx type viox &&
+	! ip -n $H link show vx >/dev/null 2>&1
+}
+ktap_check "bad input refused with a reason, nothing made" check_bad_input
+ip -n $H link del br0 2>/dev/null
+ip -n $H link del up1 2>/dev/null
+
+# Each vport in a VM's namespace.
+vm_up() { # N ADDR
+	quiet_ns "vq-vm$1"
+	ip -n $H link set "v$1" netns "vq-vm$1"
+	ip -n "vq-vm$1" addr add "$2/24" dev "v$1"
+	ip -n "vq-vm$1" link set "v$1" up
+}
+vm_up 1 10.0.0.1
+vm_up 2 10.0.10.2
+vm_up 3 10.0.10.3
+vm_up 4 10.0.0.4
+
+ktap_check "the wire reaches an untagged vport" pings $W 10.0.0.1
+ktap_check "the wire reaches VLAN 10's vport, tagged on the wire, untagged in the VM" \
+	pings $W 10.0.10.2
+ktap_check "the host keeps its own network on the uplink" pings $W 10.0.0.100
+
+check_vlan_isolation() {
+	listen v1 vq-vm1 v1 && listen v2 vq-vm2 v2 || return 1
+	# For each MAC, on the other's VLAN; then on its own, as a control.
+	send_raw $W wire0 $M2 02:00:00:00:7e:01 88b5 3
+	send_raw $W wire0 $M1 02:00:00:00:7e:01 8100000a88b5 3
+	send_raw $W wire0 $M2 02:00:00:00:7e:01 8100000a88b5 2
+	send_raw $W wire0 $M1 02:00:00:00:7e:01 88b5 2
+	local h1 h2
+	h1=$(heard v1) h2=$(heard v2)
+	expect "v2 heard (2 of its own VLAN's)" "$h2" 2 &&
+	expect "v1 heard (2 of its own VLAN's)" "$h1" 2
+}
+ktap_check "a vport receives nothing for its MAC on another VLAN" check_vlan_isolation
+
+check_loopback() {
+	local lb
+	ip -n vq-vm2 neigh replace 10.0.10.3 lladdr $M3 dev v2 nud permanent
+	ip -n vq-vm3 neigh replace 10.0.10.2 lladdr $M2 dev v3 nud permanent
+	pings vq-vm2 10.0.10.3 5 || { echo "vm2 does not reach vm3"; return 1; }
+	lb=$(vstat vq-vm3 v3 rx_loopback)
+	listen v3 vq-vm3 v3 && listen wire $W wire0 || return 1
+	send_raw vq-vm2 v2 $M3 $M2 88b5 5
+	local h3 hw
+	h3=$(heard v3) hw=$(heard wire)
+	expect "v3 heard" "$h3" 5 &&
+	expect "the wire heard" "$hw" 0 &&
+	expect "v3 rx_loopback" "$(vstat vq-vm3 v3 rx_loopback)" $((lb + 5))
+}
+ktap_check "vports of one VLAN reach each other without the wire" check_loopback
+
+check_broadcast() {
+	local b1 b3 n
+	b1=$(vstat vq-vm1 v1 rx_broadcast) b3=$(vstat vq-vm3 v3 rx_broadcast)
+	for n in 1 2 3 4; do listen "v$n" "vq-vm$n" "v$n" || return 1; done
+	listen wire $W wire0 || return 1
+	send_raw $W wire0 ff:ff:ff:ff:ff:ff 02:00:00:00:7e:01 88b5 1
+	send_raw $W wire0 ff:ff:ff:ff:ff:ff 02:00:00:00:7e:01 8100000a88b5 2
+	# From a vport: the others of its VLAN and the wire, not itself.
+	send_raw vq-vm2 v2 ff:ff:ff:ff:ff:ff $M2 88b5 4
+	local h1 h2 h3 h4 hw
+	h1=$(heard v1) h2=$(heard v2) h3=$(heard v3) h4=$(heard v4) hw=$(heard wire)
+	expect "v1 (untagged)" "$h1" 1 &&
+	expect "v4 (untagged)" "$h4" 1 &&
+	expect "v2 (VLAN 10, sent 4)" "$h2" 2 &&
+	expect "v3 (VLAN 10)" "$h3" 6 &&
+	expect "the wire (4 from v2)" "$hw" 4 &&
+	expect "v1 rx_broadcast" "$(vstat vq-vm1 v1 rx_broadcast)" $((b1 + 1)) &&
+	expect "v3 rx_broadcast" "$(vstat vq-vm3 v3 rx_broadcast)" $((b3 + 6))
+}
+ktap_check "a broadcast reaches every vport of its VLAN, and only those" check_broadcast
+
+check_multicast() {
+	ip -n vq-vm1 maddr add 01:00:5e:01:02:03 dev v1
+	listen v1 vq-vm1 v1 && listen v4 vq-vm4 v4 || return 1
+	send_raw $W wire0 01:00:5e:01:02:03 02:00:00:00:7e:01 88b5 3
+	local h1 h4
+	h1=$(heard v1) h4=$(heard v4)
+	expect "v1 (joined)" "$h1" 3 &&
+	expect "v4 (not joined)" "$h4" 0
+}
+ktap_check "a multicast frame reaches the vports that joined its group" check_multicast
+
+check_spoofing() {
+	local s1 s2
+	s1=$(vstat vq-vm1 v1 drop_spoofed) s2=$(vstat vq-vm2 v2 drop_spoofed)
+	listen wire $W wire0 || return 1
+	send_raw vq-vm1 v1 ff:ff:ff:ff:ff:ff $FORGED 88b5
+	send_raw vq-vm1 v1 ff:ff:ff:ff:ff:ff $M1 8100001e88b5
+	send_raw vq-vm2 v2 ff:ff:ff:ff:ff:ff $M2 8100001488b5
+	# spoofchk off: another source MAC goes out, twice.
+	send_raw vq-vm4 v4 ff:ff:ff:ff:ff:ff $FORGED 88b5 2
+	expect "the wire heard (2 from v4)" "$(heard wire)" 2 &&
+	expect "v1 drop_spoofed" "$(vstat vq-vm1 v1 drop_spoofed)" $((s1 + 2)) &&
+	expect "v2 drop_spoofed" "$(vstat vq-vm2 v2 drop_spoofed)" $((s2 + 1))
+}
+ktap_check "a VM cannot send from another MAC or VLAN unless spoofchk is off" check_spoofing
+
+wait_carrier() { # NS DEV 0|1
+	local i
+	for i in $(seq 50); do
+		[ "$(ip netns exec "$1" cat "/sys/class/net/$2/carrier")" = "$3" ] && return 0
+		sleep 0.1
+	done
+	echo "$2's carrier is not $3"
+	return 1
+}
+check_carrier() {
+	local rc=0
+	ip -n $W link set wire0 down
+	wait_carrier vq-vm1 v1 0 || rc=1
+	ip -n $W link set wire0 up
+	for d in wire0.10 wire0.20; do ip -n $W link set "$d" up; done
+	wait_carrier vq-vm1 v1 1 && pings $W 10.0.0.1 && return $rc
+}
+ktap_check "a vport's carrier follows its uplink's" check_carrier
+
+check_change_vlan() {
+	ip -n vq-vm3 link set v3 type viox vlan 20 &&
+	ip -n vq-vm3 -d -j link show v3 | jq -e '.[0].linkinfo.info_data.vlan == 20' &&
+	ip -n vq-vm3 addr flush dev v3 &&
+	ip -n vq-vm3 addr add 10.0.20.3/24 dev v3 &&
+	pings $W 10.0.20.3 || return 1
+	if pings vq-vm2 10.0.10.3 1; then
+		echo "vm2 still reaches v3 on VLAN 10"
+		return 1
+	fi
+}
+ktap_check "a vport moved to another VLAN is there, and only there" check_change_vlan
+
+# A tenant that has its vport in a namespace of its own user namespace
+# (root there, nobody on the host) may bring it up, not re-address it.
+check_tenant() {
+	local pid err i rc=0
+	vport_add v5 02:00:00:00:71:05 || return 1
+	unshare --user --map-root-user --net sleep 60 &
+	pid=$!
+	for i in $(seq 50); do
+		[ "$(readlink /proc/$pid/ns/user)" != "$(readlink /proc/self/ns/user)" ] && break
+		sleep 0.1
+	done
+	ip -n $H link set v5 netns "/proc/$pid/ns/net" || { kill $pid; return 1; }
+	tenant() { nsenter -t "$pid" -U -n "$@"; }
+	tenant ip link set v5 up || { echo "the tenant cannot bring its vport up"; rc=1; }
+	for change in "address 02:00:00:00:71:06" "type viox vlan 5" \
+		      "type viox spoofchk off" "type viox mac 02:00:00:00:71:07"; do
+		# shellcheck disable=SC2086
+		if err=$(tenant ip link set v5 $change 2>&1); then
+			echo "the tenant could: ip link set v5 $change"
+			rc=1
+		elif ! grep -q "not permitted\|admin" <<<"$err"; then
+			echo "ip link set v5 $change: $err"
+			rc=1
+		fi
+	done
+	expect "v5's address" "$(tenant ip -j link show v5 | jq -r '.[0].address')" \
+		02:00:00:00:71:05 || rc=1
+	tenant ip -d link show v5 | grep -q "vlan 0 spoofchk on" || { echo "v5 changed"; rc=1; }
+	# Its namespace going away takes the vport with it.
+	kill $pid
+	wait $pid 2>/dev/null
+	return $rc
+}
+if unshare --user true 2>/dev/null; then
+	ktap_check "a tenant with the vport in its namespace cannot re-address it" check_tenant
+else
+	ktap_skip "a tenant with the vport in its namespace cannot re-address it" \
+		"no user namespaces in this kernel (the stock kernel's pass has them)"
+fi
+
+check_uplink_gone() {
+	ip -n $H link del up0 || return 1
+	for n in 1 2 3 4; do
+		if ip -n "vq-vm$n" link show "v$n" >/dev/null 2>&1; then
+			echo "v$n outlived its uplink"
+			return 1
+		fi
+	done
+}
+ktap_check "deleting the uplink deletes its vports" check_uplink_gone
+
+ktap_finish
