@@ -11,11 +11,7 @@ IGB_WIRE_IP=192.0.2.2
 # The long SR-IOV selftests run on the debug kernel only; on Debian's
 # kernel the PF and devlink selftests prove the DKMS-built module:
 # igb_debug_kernel_only WHAT.
-igb_debug_kernel_only() {
-	[ "${VIOX_KERNEL:-}" = stock ] || return 0
-	ktap_skip "$1 on Debian's kernel" "covered by the debug-kernel run"
-	ktap_finish
-}
+igb_debug_kernel_only() { debug_kernel_only "$1"; }
 
 # The PF's PCI address.
 igb_pf_bdf() {

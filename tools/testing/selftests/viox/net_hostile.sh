@@ -6,6 +6,7 @@
 # is absorbed. Each runs beside a well-behaved guest on another device,
 # which must not notice.
 . "$(dirname "$0")/ktap.sh"
+debug_kernel_only "viox_net under a hostile guest"
 
 guest=$VIOX_TOP/tools/testing/viox/vnet-guest/vnet-guest
 kmod_load tun

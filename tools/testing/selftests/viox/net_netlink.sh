@@ -5,6 +5,7 @@
 # tap's counters (ip -j -s link), the guest driver's totals, and the
 # sysfs summary.
 . "$(dirname "$0")/ktap.sh"
+debug_kernel_only "viox_net's counters over netlink"
 
 . "$(dirname "$0")/net_lib.sh"
 
