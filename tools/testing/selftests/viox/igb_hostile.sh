@@ -207,7 +207,7 @@ ktap_check "an admin MAC set while the VF's netdev is down is the one it comes u
 	admin_mac_while_down
 
 ip link set "$pf" vf 1 mac 00:00:00:00:00:00
-ip link set "$pf" vf 2 mac 00:00:00:00:00:00
+vf_mac_settled 2 00:00:00:00:00:00
 ip netns del hv0
 ip netns del hv2
 igb_vfs_unbind "$bdf"

@@ -13,6 +13,23 @@ IGB_WIRE_IP=192.0.2.2
 # igb_debug_kernel_only WHAT.
 igb_debug_kernel_only() { debug_kernel_only "$1"; }
 
+# An admin MAC for VF N, which igbvf drives with its netdev up, and igbvf
+# done with the reset that follows (uses $pf and $bdf): igbvf's reset task
+# runs without RTNL, and closing the netdev meanwhile (its namespace
+# deleted) makes igbvf WARN. vf_mac_settled N MAC
+vf_mac_settled() {
+	local vbdf i
+	vbdf=$(vfbdf "$1")
+	kmsg_mark
+	ip link set "$pf" vf "$1" mac "$2" || return 1
+	for i in $(seq 100); do
+		kmsg_since | grep -q "igbvf $vbdf: Link is Up" && return 0
+		sleep 0.1
+	done
+	echo "igbvf $vbdf did not come back after its MAC changed" >&2
+	return 1
+}
+
 # The PF's PCI address.
 igb_pf_bdf() {
 	local d

@@ -83,7 +83,7 @@ PY
 ktap_check "per-VF counters in ip -s agree with the VF's own" vf_counters
 ktap_check "PF down and up: the VFs come back" \
 	sh -c "ip link set $pf down; ip link set $pf up; sleep 3; ip netns exec vf0 ping -c 3 -i 0.2 -W 2 $IGB_WIRE_IP"
-ip link set "$pf" vf 1 mac 00:00:00:00:00:00
+vf_mac_settled 1 00:00:00:00:00:00
 vfs_down
 ktap_check "numvfs back to 0 once the VFs are unbound" test "$(cat "$numvfs")" = 0
 ktap_check "more than $NVF VFs is refused" sh -c "! echo 8 > $numvfs 2>/dev/null"
