@@ -101,6 +101,8 @@ void vmdq_replicate(struct vmdq_uplink *up, struct sk_buff *skb, u16 vid,
 			if (__dev_forward_skb(dev, nskb))
 				goto no_room;
 		} else {
+			if (!net_eq(dev_net(dev), dev_net(nskb->dev)))
+				skb_scrub_packet(nskb, true);
 			nskb->dev = dev;
 			nskb->pkt_type = bcast ? PACKET_BROADCAST :
 						 PACKET_MULTICAST;

@@ -119,6 +119,9 @@ static netdev_tx_t vmdq_vport_xmit(struct sk_buff *skb, struct net_device *dev)
 
 	if (vid)
 		__vlan_hwaccel_put_tag(skb, htons(ETH_P_8021Q), vid);
+	/* A tenant's marks do not steer the host's egress rules. */
+	if (!net_eq(dev_net(dev), dev_net(up->dev)))
+		skb_scrub_packet(skb, true);
 	skb->dev = up->dev;
 	ret = dev_queue_xmit(skb);
 	if (likely(dev_xmit_complete(ret)))
