@@ -120,13 +120,18 @@ static bool vigb_vf_turn_taken(struct vigb_adapter *ad)
 	return ad->turn_until && time_before(jiffies, ad->turn_until);
 }
 
-/* True if VF may be told now: its turn runs, or it starts one. */
+/*
+ * True if VF may be told now: its turn runs, or it starts one. The
+ * mailbox work looks again when the turn ends, whoever started it: a
+ * silent VF raises no interrupt to end it sooner.
+ */
 static bool vigb_vf_take_turn(struct vigb_adapter *ad, unsigned int vf)
 {
 	if (vigb_vf_turn_taken(ad))
 		return ad->turn_vf == vf;
 	ad->turn_vf = vf;
 	ad->turn_until = jiffies + VIGB_TURN_TIME;
+	queue_delayed_work(vigb_mbx_wq, &ad->mbx_work, VIGB_TURN_TIME);
 	return true;
 }
 
@@ -154,8 +159,12 @@ static void vigb_vf_post(struct vigb_adapter *ad, unsigned int vf,
 
 	if (renegotiate)
 		vigb_vf_renegotiate(ad, vf);
-	/* A VF without clearance is told to reset, whatever the news. */
-	if (!ad->vfs[vf].cts && !vigb_vf_take_turn(ad, vf))
+	/*
+	 * A VF without clearance is told to reset, whatever the news; one
+	 * that waits to renegotiate, only in its turn.
+	 */
+	if (!ad->vfs[vf].cts && ad->vfs[vf].nudge_until &&
+	    !vigb_vf_take_turn(ad, vf))
 		return;
 	msg |= ad->vfs[vf].cts ? vigb_vf_cts(ad, vf) : VIGB_MSG_NACK;
 	vigb_mbx_write(ad, vf, &msg, 1);
@@ -193,11 +202,14 @@ void vigb_vf_ping(struct vigb_adapter *ad, unsigned int vf, bool renegotiate)
  */
 unsigned long vigb_vf_nudge(struct vigb_adapter *ad)
 {
-	unsigned long again = 0;
+	unsigned long again = 0, now = jiffies;
 	unsigned int i, vf;
 	u32 resetting;
 
 	lockdep_assert_held(&ad->vf_lock);
+	/* A turn that ended is over, not one to come when jiffies wrap. */
+	if (ad->turn_until && !vigb_vf_turn_taken(ad))
+		ad->turn_until = 0;
 	if (!ad->num_vfs)
 		return 0;
 	/* Resets the mailbox work has yet to see. */
@@ -216,7 +228,7 @@ unsigned long vigb_vf_nudge(struct vigb_adapter *ad)
 		}
 		/* Told once a turn: a turn that runs is left alone. */
 		if (vigb_vf_turn_taken(ad))
-			return max(ad->turn_until - jiffies, 1UL);
+			return max_t(long, ad->turn_until - now, 1);
 		again = VIGB_TAIL_TIME;
 		/*
 		 * Nor a VF in the middle of its reset: igbvf would take the
