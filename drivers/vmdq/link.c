@@ -100,6 +100,10 @@ static int vmdq_link_newlink(struct net *src_net, struct net_device *dev,
 	else if (!tb[IFLA_ADDRESS])
 		eth_hw_addr_random(dev);
 	ether_addr_copy(vp->key.mac, dev->dev_addr);
+	if (ether_addr_equal(vp->key.mac, lower->dev_addr)) {
+		NL_SET_ERR_MSG_MOD(extack, "the MAC is the uplink's own");
+		return -EADDRINUSE;
+	}
 
 	if (!tb[IFLA_MTU]) {
 		dev->mtu = lower->mtu;

@@ -8,6 +8,35 @@
 
 #include "vmdq.h"
 
+/*
+ * The uplink's MAC is the host's, on every VLAN: no vport takes it, and the
+ * uplink does not take a vport's (either would steal the other's unicast).
+ */
+static int vmdq_pre_changeaddr(struct net_device *dev, struct vmdq_uplink *up,
+			       struct netdev_notifier_pre_changeaddr_info *info)
+{
+	struct netlink_ext_ack *extack = info->info.extack;
+	struct vmdq_vport *vp;
+
+	if (vmdq_is_vport(dev)) {
+		vp = netdev_priv(dev);
+		if (!ether_addr_equal(info->dev_addr, vp->lower->dev_addr))
+			return NOTIFY_DONE;
+		NL_SET_ERR_MSG_MOD(extack, "the MAC is the uplink's own");
+		return notifier_from_errno(-EADDRINUSE);
+	}
+	if (!up)
+		return NOTIFY_DONE;
+	list_for_each_entry(vp, &up->vports, uplink_node) {
+		if (ether_addr_equal(info->dev_addr, vp->dev->dev_addr)) {
+			NL_SET_ERR_MSG_FMT_MOD(extack, "the MAC is vport %s's",
+					       vp->dev->name);
+			return notifier_from_errno(-EADDRINUSE);
+		}
+	}
+	return NOTIFY_DONE;
+}
+
 static int vmdq_netdev_event(struct notifier_block *nb, unsigned long event,
 			     void *ptr)
 {
@@ -15,6 +44,8 @@ static int vmdq_netdev_event(struct notifier_block *nb, unsigned long event,
 	struct vmdq_uplink *up = vmdq_uplink_of(dev);
 	struct vmdq_vport *vp;
 
+	if (event == NETDEV_PRE_CHANGEADDR)
+		return vmdq_pre_changeaddr(dev, up, ptr);
 	if (!up)
 		return NOTIFY_DONE;
 	switch (event) {
@@ -34,7 +65,7 @@ static int vmdq_netdev_event(struct notifier_block *nb, unsigned long event,
 				dev_set_mtu(vp->dev, dev->mtu);
 		break;
 	case NETDEV_UNREGISTER:
-		/* Moving to another netns, the uplink takes its vports too. */
+		/* Gone, or moved to another netns: its vports go. */
 		vmdq_uplink_gone(dev);
 		break;
 	case NETDEV_PRE_TYPE_CHANGE:

@@ -143,7 +143,13 @@ static rx_handler_result_t vmdq_handle_frame(struct sk_buff **pskb)
 	if (unlikely(skb->pkt_type == PACKET_LOOPBACK))
 		return RX_HANDLER_PASS;
 	up = rcu_dereference(skb->dev->rx_handler_data);
-	vid = skb_vlan_tag_present(skb) ? skb_vlan_tag_get_id(skb) : 0;
+	vid = 0;
+	if (skb_vlan_tag_present(skb)) {
+		/* An 802.1ad S-tag is no access VLAN: the host's to handle. */
+		if (skb->vlan_proto != htons(ETH_P_8021Q))
+			return RX_HANDLER_PASS;
+		vid = skb_vlan_tag_get_id(skb);
+	}
 
 	if (is_multicast_ether_addr(dest)) {
 		/* The host has its copy: the frame itself goes on. */

@@ -120,8 +120,10 @@ static netdev_tx_t vmdq_vport_xmit(struct sk_buff *skb, struct net_device *dev)
 	if (vid)
 		__vlan_hwaccel_put_tag(skb, htons(ETH_P_8021Q), vid);
 	/* A tenant's marks do not steer the host's egress rules. */
-	if (!net_eq(dev_net(dev), dev_net(up->dev)))
+	if (!net_eq(dev_net(dev), dev_net(up->dev))) {
 		skb_scrub_packet(skb, true);
+		skb->priority = 0;	/* nor pick the host's qdisc class */
+	}
 	skb->dev = up->dev;
 	ret = dev_queue_xmit(skb);
 	if (likely(dev_xmit_complete(ret)))
@@ -244,10 +246,8 @@ static int vmdq_vport_set_mac(struct net_device *dev, void *p)
 	struct sockaddr *sa = p;
 	int err;
 
-	if (!vmdq_vport_admin(vp)) {
-		netdev_info(dev, "only the uplink's admin sets a vport's MAC\n");
+	if (!vmdq_vport_admin(vp))
 		return -EPERM;
-	}
 	err = eth_prepare_mac_addr_change(dev, p);
 	if (err)
 		return err;
@@ -255,8 +255,8 @@ static int vmdq_vport_set_mac(struct net_device *dev, void *p)
 			       vp->key.vid, NULL);
 	if (err) {
 		if (err == -EEXIST)
-			netdev_info(dev, "%pM is another vport's on %s\n",
-				    sa->sa_data, lower->name);
+			net_info_ratelimited("%s: %pM is another vport's on %s\n",
+					     dev->name, sa->sa_data, lower->name);
 		return err;
 	}
 	if (dev->flags & IFF_UP) {
@@ -315,7 +315,7 @@ void vmdq_vport_setup(struct net_device *dev)
 	dev->needs_free_netdev = true;
 	dev->priv_destructor = vmdq_vport_destruct;
 	/* No qdisc and no transmit lock: the uplink has its own. */
-	dev->priv_flags |= IFF_NO_QUEUE | IFF_UNICAST_FLT;
+	dev->priv_flags |= IFF_NO_QUEUE | IFF_UNICAST_FLT | IFF_LIVE_ADDR_CHANGE;
 	dev->priv_flags &= ~IFF_TX_SKB_SHARING;
 	dev->lltx = true;
 	netif_keep_dst(dev);

@@ -158,11 +158,19 @@ check_collision() {
 ktap_check "a MAC taken on its VLAN is refused, with the reason; free on others" check_collision
 
 check_bad_input() {
+	local err
 	refused "unicast" link up0 name vx type viox mac 01:00:5e:00:00:01 &&
 	refused "needs an uplink" name vx type viox &&
 	refused "not an Ethernet device" link lo name vx type viox &&
 	refused "cannot be an uplink" link v1 name vx type viox &&
 	refused "invalid vlan" link up0 name vx type viox vlan 4095 &&
+	refused "the uplink's own" link up0 name vx type viox \
+		mac "$(ip -n $H -j link show up0 | jq -r '.[0].address')" &&
+	if err=$(ip -n $H link set up0 address $M1 2>&1); then
+		echo "the uplink took v1's MAC"
+		return 1
+	fi &&
+	grep -q "vport v1" <<<"$err" &&
 	ip -n $H link add up1 type veth peer name wire1 &&
 	ip -n $H link add br0 type bridge &&
 	ip -n $H link set up1 master br0 &&
@@ -197,6 +205,8 @@ check_vlan_isolation() {
 	send_raw $W wire0 $M1 02:00:00:00:7e:01 8100000a88b5 3
 	send_raw $W wire0 $M2 02:00:00:00:7e:01 8100000a88b5 2
 	send_raw $W wire0 $M1 02:00:00:00:7e:01 88b5 2
+	# An 802.1ad outer tag is no access VLAN: the host's, not v2's.
+	send_raw $W wire0 $M2 02:00:00:00:7e:01 88a8000a88b5 3
 	local h1 h2
 	h1=$(heard v1) h2=$(heard v2)
 	expect "v2 heard (2 of its own VLAN's)" "$h2" 2 &&
@@ -298,6 +308,18 @@ check_change_vlan() {
 	fi
 }
 ktap_check "a vport moved to another VLAN is there, and only there" check_change_vlan
+
+check_live_mac() {
+	local new=02:00:00:00:71:14
+	ip -n vq-vm4 link set v4 type viox mac $new &&
+	expect "v4's address" "$(ip -n vq-vm4 -j link show v4 | jq -r '.[0].address')" $new &&
+	pings $W 10.0.0.4 || return 1
+	listen v4 vq-vm4 v4 || return 1
+	send_raw $W wire0 $M4 02:00:00:00:7e:01 88b5 2
+	send_raw $W wire0 $new 02:00:00:00:7e:01 88b5 3
+	expect "v4 heard (3 to its new MAC)" "$(heard v4)" 3
+}
+ktap_check "a vport that is up changes MAC at once, and leaves the old one" check_live_mac
 
 # A tenant that has its vport in a namespace of its own user namespace
 # (root there, nobody on the host) may bring it up, not re-address it.
