@@ -162,6 +162,7 @@ struct vigb_vf {
 	bool mc_promisc;	/* trusted VFs only */
 	unsigned long held_until; /* kept its mailbox buffer: don't wait */
 	unsigned long nudge_until; /* told to renegotiate: remind it till then */
+	bool rejoin;		/* had clearance when the device reset */
 	unsigned long last_msg;	/* jiffies of the VF's last message */
 	u8 link_state;		/* IFLA_VF_LINK_STATE_* */
 	u16 port_vlan;		/* admin VLAN inserted and stripped, 0 = none */
@@ -212,7 +213,7 @@ struct vigb_vf_port {
 
 enum vigb_state {
 	VIGB_DOWN,		/* rings are not running */
-	VIGB_RESETTING,		/* a reset is in progress */
+	VIGB_RESETTING,		/* a reset is in progress: the mailbox waits */
 	VIGB_REMOVING,
 };
 

@@ -168,7 +168,8 @@ void vigb_mbx_work(struct work_struct *work)
 	u32 flr, icr;
 
 	mutex_lock(&ad->vf_lock);
-	if (!ad->num_vfs)
+	/* After a device reset, vigb_vfs_renegotiate() queues it again. */
+	if (!ad->num_vfs || test_bit(VIGB_RESETTING, &ad->state))
 		goto out;
 	for (round = 0; round < VIGB_MBX_ROUNDS; round++) {
 		flr = vigb_rd32(ad, VIGB_VFLRE);

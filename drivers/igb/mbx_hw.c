@@ -210,7 +210,7 @@ unsigned long vigb_vf_nudge(struct vigb_adapter *ad)
 	/* A turn that ended is over, not one to come when jiffies wrap. */
 	if (ad->turn_until && !vigb_vf_turn_taken(ad))
 		ad->turn_until = 0;
-	if (!ad->num_vfs)
+	if (!ad->num_vfs || test_bit(VIGB_RESETTING, &ad->state))
 		return 0;
 	/* Resets the mailbox work has yet to see. */
 	resetting = vigb_rd32(ad, VIGB_VFLRE);

@@ -427,11 +427,12 @@ int vigb_full_reset(struct vigb_adapter *ad)
 	vigb_hw_update_stats(ad);
 	vigb_vfs_reset_prepare(ad);
 
-	set_bit(VIGB_RESETTING, &ad->state);
 	err = vigb_hw_reset(ad);
-	clear_bit(VIGB_RESETTING, &ad->state);
-	if (err)
+	if (err) {
+		/* Nothing to renegotiate with: VF messages are read again. */
+		clear_bit(VIGB_RESETTING, &ad->state);
 		return err;
+	}
 	ad->link_up = false;
 	vigb_irq_enable_misc(ad);
 	vigb_vfs_stats_baseline(ad);

@@ -201,15 +201,25 @@ void vigb_vfs_update_stats(struct vigb_adapter *ad)
 /*
  * The device is about to be reset: the VFs lose their queues and their
  * clearance, and their counters are folded in first, as it clears them.
+ * The mailbox is left alone until vigb_vfs_renegotiate(): a VF answered
+ * from a device half programmed would keep what it got. Renegotiation
+ * turns restart then, for the VFs that had a driver (clearance) only: one
+ * with none would hold the others back a turn for nothing.
  */
 void vigb_vfs_reset_prepare(struct vigb_adapter *ad)
 {
 	unsigned int vf;
 
 	mutex_lock(&ad->vf_lock);
+	set_bit(VIGB_RESETTING, &ad->state);
+	ad->turn_until = 0;
 	for (vf = 0; vf < ad->num_vfs; vf++) {
+		struct vigb_vf *v = &ad->vfs[vf];
+
 		vigb_vf_update_stats(ad, vf);
-		ad->vfs[vf].cts = false;
+		v->rejoin = v->cts;
+		v->cts = false;
+		v->nudge_until = 0;
 	}
 	mutex_unlock(&ad->vf_lock);
 }
@@ -227,14 +237,23 @@ void vigb_vfs_stats_baseline(struct vigb_adapter *ad)
 	mutex_unlock(&ad->vf_lock);
 }
 
-/* After a device reset: every VF must reset and fetch its settings. */
+/*
+ * After a device reset (or a failed one): every VF must reset and fetch
+ * its settings. Each is told so once; the ones that had clearance are
+ * reminded in turns until they do. What the VFs raised meanwhile is read.
+ */
 void vigb_vfs_renegotiate(struct vigb_adapter *ad)
 {
 	unsigned int vf;
 
 	mutex_lock(&ad->vf_lock);
-	for (vf = 0; vf < ad->num_vfs; vf++)
-		vigb_vf_ping(ad, vf, true);
+	clear_bit(VIGB_RESETTING, &ad->state);
+	for (vf = 0; vf < ad->num_vfs; vf++) {
+		vigb_vf_ping(ad, vf, ad->vfs[vf].rejoin);
+		ad->vfs[vf].rejoin = false;
+	}
+	if (ad->num_vfs)
+		mod_delayed_work(vigb_mbx_wq, &ad->mbx_work, 0);
 	mutex_unlock(&ad->vf_lock);
 }
 

@@ -71,6 +71,27 @@ cycles() { # COUNT: numvfs 0 -> 7 -> 0, traffic each time
 	done
 }
 
+# Seven VFs, only the last with a driver: after a device reset it is told
+# to renegotiate at once, not after a turn for each VF that has no driver
+# to answer (3 s each).
+lone_vf_reset() {
+	local dev t0 d=/sys/bus/pci/devices/$bdf
+	echo 0 > "$d/sriov_drivers_autoprobe"
+	echo 7 > "$numvfs"
+	echo 1 > "$d/sriov_drivers_autoprobe"
+	pci_bind "$(vfbdf 6)" igbvf || return 1
+	dev=$(pci_netdev "$(vfbdf 6)") || return 1
+	ip netns add rv6
+	ip link set "$dev" netns rv6
+	ip -n rv6 addr add 192.0.2.36/24 dev "$dev"
+	ip -n rv6 link set "$dev" up
+	vf_recovers 6 30 || return 1
+	t0=$SECONDS
+	ethtool --reset "$pf" all || return 1
+	vf_recovers 6 12 || return 1
+	lone_vf_secs=$((SECONDS - t0))
+}
+
 scenario() { # DRIVER
 	local drv=$1 pf
 	ktap_check "$drv: PF bound" pci_bind "$bdf" "$drv"
@@ -104,6 +125,11 @@ scenario() { # DRIVER
 	ktap_check "$drv: VFs removed" vfs_down
 	[ "$drv" = viox_igb ] &&
 		ktap_check "$drv: numvfs 0 -> 7 -> 0 with traffic" cycles 1
+	[ "$drv" = viox_igb ] &&
+		ktap_check "$drv: a device reset waits for no VF without a driver" \
+			lone_vf_reset &&
+		echo "# VF 6 back ${lone_vf_secs} s after the device reset"
+	vfs_down
 	ip link set "$pf" down
 }
 
