@@ -217,10 +217,14 @@ out:
 		devlink_health_report(ad->mbx_reporter, what,
 				      (void *)(uintptr_t)(vf + 1));
 	}
-	/* A request behind a held buffer, or a VF to tell: look again. */
+	/*
+	 * A request behind a held buffer: look again soon, even if a turn
+	 * queued the work for its end (which the next run sees again).
+	 */
 	if (busy)
-		nudge = nudge ? min(nudge, HZ / 10) : HZ / 10;
-	if (nudge)
+		mod_delayed_work(vigb_mbx_wq, &ad->mbx_work,
+				 nudge ? min(nudge, HZ / 10) : HZ / 10);
+	else if (nudge)
 		queue_delayed_work(vigb_mbx_wq, &ad->mbx_work, nudge);
 }
 

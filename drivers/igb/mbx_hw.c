@@ -157,6 +157,12 @@ static void vigb_vf_post(struct vigb_adapter *ad, unsigned int vf,
 {
 	u32 msg = VIGB_PF_CONTROL_MSG;
 
+	/* The device resets: vigb_vfs_renegotiate() tells every VF after. */
+	if (test_bit(VIGB_RESETTING, &ad->state)) {
+		if (renegotiate)
+			ad->vfs[vf].rejoin = true;
+		return;
+	}
 	if (renegotiate)
 		vigb_vf_renegotiate(ad, vf);
 	/*
@@ -178,6 +184,8 @@ static void vigb_vf_post(struct vigb_adapter *ad, unsigned int vf,
  */
 static void vigb_vf_kick(struct vigb_adapter *ad)
 {
+	if (test_bit(VIGB_RESETTING, &ad->state))
+		return;
 	vigb_wr32(ad, VIGB_CTRL_EXT,
 		  vigb_rd32(ad, VIGB_CTRL_EXT) | VIGB_CTRL_EXT_PFRSTD);
 }

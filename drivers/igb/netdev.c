@@ -429,7 +429,10 @@ int vigb_full_reset(struct vigb_adapter *ad)
 
 	err = vigb_hw_reset(ad);
 	if (err) {
-		/* Nothing to renegotiate with: VF messages are read again. */
+		/*
+		 * The device is in no known state, its interrupts off: the
+		 * VFs hear nothing until it is reset again or unbound.
+		 */
 		clear_bit(VIGB_RESETTING, &ad->state);
 		return err;
 	}

@@ -119,14 +119,14 @@ void vigb_sriov_disable(struct vigb_adapter *ad, bool disable_vfs)
 	else
 		pci_warn(ad->pdev, "VFs are assigned to guests: left enabled\n");
 	vigb_devlink_vfs_del(ad);
-	/* VFs must see a PF reset again before they may run. */
-	vigb_wr32(ad, VIGB_CTRL_EXT,
-		  vigb_rd32(ad, VIGB_CTRL_EXT) & ~VIGB_CTRL_EXT_PFRSTD);
 	rtnl_lock();
 	vigb_sriov_relayout(ad, 0, NULL);
 	rtnl_unlock();
 	/* Queued before num_vfs was 0 or after, it sees no VF from here. */
 	cancel_delayed_work_sync(&ad->mbx_work);
+	/* VFs must see a PF reset again before they may run. */
+	vigb_wr32(ad, VIGB_CTRL_EXT,
+		  vigb_rd32(ad, VIGB_CTRL_EXT) & ~VIGB_CTRL_EXT_PFRSTD);
 	kfree(vfs);
 	pci_info(ad->pdev, "VFs disabled\n");
 }

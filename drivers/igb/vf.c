@@ -217,7 +217,8 @@ void vigb_vfs_reset_prepare(struct vigb_adapter *ad)
 		struct vigb_vf *v = &ad->vfs[vf];
 
 		vigb_vf_update_stats(ad, vf);
-		v->rejoin = v->cts;
+		/* Configured, or still told to after an earlier reset. */
+		v->rejoin = v->cts || v->nudge_until;
 		v->cts = false;
 		v->nudge_until = 0;
 	}
@@ -238,19 +239,31 @@ void vigb_vfs_stats_baseline(struct vigb_adapter *ad)
 }
 
 /*
- * After a device reset (or a failed one): every VF must reset and fetch
- * its settings. Each is told so once; the ones that had clearance are
- * reminded in turns until they do. What the VFs raised meanwhile is read.
+ * After a device reset: every VF must reset and fetch its settings. Each
+ * is told so once; the ones that had clearance are reminded in turns until
+ * they do. A VF that already asked (a request or a function reset the
+ * mailbox work has yet to see) is not told: the message would overwrite
+ * its request. The mailbox work serves it.
  */
 void vigb_vfs_renegotiate(struct vigb_adapter *ad)
 {
 	unsigned int vf;
+	u32 flr, req;
 
 	mutex_lock(&ad->vf_lock);
 	clear_bit(VIGB_RESETTING, &ad->state);
+	flr = vigb_rd32(ad, VIGB_VFLRE);
+	req = vigb_rd32(ad, VIGB_MBVFICR);
 	for (vf = 0; vf < ad->num_vfs; vf++) {
-		vigb_vf_ping(ad, vf, ad->vfs[vf].rejoin);
-		ad->vfs[vf].rejoin = false;
+		struct vigb_vf *v = &ad->vfs[vf];
+
+		if ((flr & BIT(vf)) || (req & VIGB_MBVFICR_REQ(vf))) {
+			if (v->rejoin)
+				vigb_vf_renegotiate(ad, vf);
+		} else {
+			vigb_vf_ping(ad, vf, v->rejoin);
+		}
+		v->rejoin = false;
 	}
 	if (ad->num_vfs)
 		mod_delayed_work(vigb_mbx_wq, &ad->mbx_work, 0);
