@@ -59,7 +59,7 @@ run: deps
 	@$(HARNESS)/run.sh
 
 bench: deps
-	@$(HARNESS)/bench.sh
+	@$(HARNESS)/bench.sh "$(T)"
 
 dkms:
 	@$(HARNESS)/dkms.sh build
@@ -81,7 +81,8 @@ help:
 	@echo "                  (default 600) from SEED=S (default random); T=NAME runs"
 	@echo "                  one (rings, ioctl, netlink, mbx)"
 	@echo "  make run        boot the stock-kernel VM and report what viox does"
-	@echo "  make bench      benchmarks against in-tree peers; JSON in bench-results.json"
+	@echo "  make bench      benchmarks against in-tree peers; JSON in bench-results.json;"
+	@echo "                  T=A,B runs tools/testing/viox/bench/A.sh and B.sh only"
 	@echo "  make dkms       register and build the modules with dkms for the stock kernel"
 	@echo "  make kernel     build (once, cached in /var/cache/viox) the test kernel"
 	@echo "  make deps       install the Debian packages the above need"

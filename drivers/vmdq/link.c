@@ -127,9 +127,12 @@ static int vmdq_link_newlink(struct net *src_net, struct net_device *dev,
 			goto put_uplink;
 	}
 
-	err = register_netdevice(dev);
+	err = vmdq_tap_attach(vp);
 	if (err)
 		goto del_vid;
+	err = register_netdevice(dev);
+	if (err)
+		goto detach;
 	err = netdev_upper_dev_link(lower, dev, extack);
 	if (err)
 		goto unregister;
@@ -147,7 +150,11 @@ static int vmdq_link_newlink(struct net *src_net, struct net_device *dev,
 unlink:
 	netdev_upper_dev_unlink(lower, dev);
 unregister:
+	vmdq_tap_detach(vp);
 	unregister_netdevice(dev);
+	goto del_vid;
+detach:
+	vmdq_tap_detach(vp);
 del_vid:
 	if (vp->key.vid)
 		vlan_vid_del(lower, htons(ETH_P_8021Q), vp->key.vid);
@@ -162,6 +169,7 @@ static void vmdq_link_dellink(struct net_device *dev, struct list_head *head)
 
 	/* No new frame finds it; the ones in flight are waited for before uninit. */
 	vmdq_table_remove(&vp->uplink->table, vp);
+	vmdq_tap_detach(vp);
 	list_del(&vp->uplink_node);
 	netdev_upper_dev_unlink(vp->lower, dev);
 	unregister_netdevice_queue(dev, head);

@@ -37,6 +37,21 @@ static int vmdq_pre_changeaddr(struct net_device *dev, struct vmdq_uplink *up,
 	return NOTIFY_DONE;
 }
 
+/* A vport's tap device comes and goes with its registration. */
+static int vmdq_vport_event(struct vmdq_vport *vp, unsigned long event)
+{
+	switch (event) {
+	case NETDEV_REGISTER:
+		return notifier_from_errno(vmdq_tap_register(vp));
+	case NETDEV_UNREGISTER:
+		vmdq_tap_unregister(vp);
+		break;
+	case NETDEV_CHANGE_TX_QUEUE_LEN:
+		return notifier_from_errno(vmdq_tap_resize(vp));
+	}
+	return NOTIFY_DONE;
+}
+
 static int vmdq_netdev_event(struct notifier_block *nb, unsigned long event,
 			     void *ptr)
 {
@@ -46,6 +61,8 @@ static int vmdq_netdev_event(struct notifier_block *nb, unsigned long event,
 
 	if (event == NETDEV_PRE_CHANGEADDR)
 		return vmdq_pre_changeaddr(dev, up, ptr);
+	if (vmdq_is_vport(dev))
+		return vmdq_vport_event(netdev_priv(dev), event);
 	if (!up)
 		return NOTIFY_DONE;
 	switch (event) {
@@ -83,12 +100,21 @@ static int __init vmdq_init(void)
 {
 	int err;
 
-	err = register_netdevice_notifier(&vmdq_notifier);
+	err = vmdq_tap_init();
 	if (err)
 		return err;
+	err = register_netdevice_notifier(&vmdq_notifier);
+	if (err)
+		goto tap_exit;
 	err = vmdq_link_register();
 	if (err)
-		unregister_netdevice_notifier(&vmdq_notifier);
+		goto unregister_notifier;
+	return 0;
+
+unregister_notifier:
+	unregister_netdevice_notifier(&vmdq_notifier);
+tap_exit:
+	vmdq_tap_exit();
 	return err;
 }
 
@@ -96,6 +122,7 @@ static void __exit vmdq_exit(void)
 {
 	vmdq_link_unregister();
 	unregister_netdevice_notifier(&vmdq_notifier);
+	vmdq_tap_exit();
 }
 
 module_init(vmdq_init);

@@ -7,6 +7,7 @@
 #define _VIOX_VMDQ_H
 
 #include <linux/etherdevice.h>
+#include <linux/if_tap.h>
 #include <linux/netdevice.h>
 #include <linux/rhashtable-types.h>
 #include <linux/u64_stats_sync.h>
@@ -93,6 +94,7 @@ struct vmdq_vport {
 	/* Multicast groups it wants, hashed: a superset, as in macvlan. */
 	DECLARE_BITMAP(mc_filter, VMDQ_MC_FILTER_SIZE);
 	struct vmdq_pcpu_stats __percpu *stats;
+	struct tap_dev tap;		/* its /dev/tapN; rx_handler data */
 };
 
 /* table.c */
@@ -137,6 +139,15 @@ static inline void vmdq_count(struct vmdq_vport *vp, enum vmdq_stat i)
 	u64_stats_inc(&s->count[i]);
 	u64_stats_update_end(&s->syncp);
 }
+
+/* tap.c */
+int vmdq_tap_attach(struct vmdq_vport *vp);
+void vmdq_tap_detach(struct vmdq_vport *vp);
+int vmdq_tap_register(struct vmdq_vport *vp);
+void vmdq_tap_unregister(struct vmdq_vport *vp);
+int vmdq_tap_resize(struct vmdq_vport *vp);
+int vmdq_tap_init(void);
+void vmdq_tap_exit(void);
 
 /* link.c */
 int vmdq_link_register(void);

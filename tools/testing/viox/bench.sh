@@ -16,6 +16,7 @@ make -s -C "$VIOX_HARNESS/vnet-guest"
 out=$VIOX_CACHE/runs/bench
 rm -rf "$out"
 "$VIOX_HARNESS/vm.sh" stock "$out" "$VIOX_HARNESS/guest-bench.sh" "VIOX_MODSRC=$moddir" \
+	"VIOX_BENCH_ONLY=${1:-}" \
 	"VIOX_KSRC=$(linux_source_tree)" \
 	"VIOX_EXPECT_VERSION=$(cd "$VIOX_TOP" && tools/version.sh)"
 [ -e "$out/done" ] || { tail -n 30 "$out/console.log"; die "the bench VM did not finish"; }

@@ -14,6 +14,9 @@ export VIOX_MODULES="${mods[*]}"
 if viox_load "${mods[@]}"; then
 	for b in "$VIOX_TOP"/tools/testing/viox/bench/*.sh; do
 		[ -x "$b" ] || continue
+		# make bench T=net,vmdq: those only.
+		[ -z "${VIOX_BENCH_ONLY:-}" ] ||
+			[[ ",$VIOX_BENCH_ONLY," == *",$(basename "$b" .sh),"* ]] || continue
 		timeout -k 5 600 "$b" >> "$OUT/rows.jsonl" ||
 			echo "bench $(basename "$b") failed" >> "$OUT/failed"
 	done

@@ -8,6 +8,12 @@ opens the tap, negotiates features with the vhost device, hands it the
 memory table and rings, stops and restarts it, and migrates.
 
 usage: qemu-vnet.py --vhost-dev PATH|none --tap NAME [options]
+       qemu-vnet.py --vhost-dev PATH|none --tap-dev PATH --peer NAME [options]
+
+With --tap QEMU creates a tun/tap interface NAME and frames are exchanged
+on it; with --tap-dev QEMU is given an open tap character device (-netdev
+tap,fd=N: a viox vport's or a macvtap's /dev/tapN, opened anew by each
+QEMU) and frames are exchanged on interface NAME, the vport's wire.
 
 The checks, each printed as one KTAP line:
   - the device negotiates VERSION_1 (and RING_PACKED with --packed);
@@ -157,12 +163,17 @@ class Qemu:
             s.listen(1)
             listeners.append(s)
         fds = []
-        netdev = f"tap,id=n0,ifname={args.tap},script=no,downscript=no,vnet_hdr=on"
+        if args.tap_dev:
+            # QEMU asks the file itself whether it has a vnet header.
+            fds.append(os.open(args.tap_dev, os.O_RDWR))
+            netdev = f"tap,id=n0,fd={fds[-1]}"
+        else:
+            netdev = f"tap,id=n0,ifname={args.tap},script=no,downscript=no,vnet_hdr=on"
         if args.vhost_dev == "none":
             netdev += ",vhost=off"
         else:
             fds.append(os.open(args.vhost_dev, os.O_RDWR))
-            netdev += f",vhost=on,vhostfd={fds[0]}"
+            netdev += f",vhost=on,vhostfd={fds[-1]}"
         device = ("virtio-net-pci,netdev=n0,addr=03.0,disable-legacy=on,romfile=,"
                   f"mac={':'.join(f'{b:02x}' for b in GUEST_MAC)},"
                   f"packed={'on' if args.packed else 'off'},vectors=3")
@@ -571,16 +582,18 @@ class Guest:
 
 
 class Peer:
-    """The host side of the tap."""
+    """The host side of the tap, or the interface given as --peer."""
 
-    def __init__(self, tap):
+    def __init__(self, tap, made_by_qemu):
         self.tap = tap
+        self.made_by_qemu = made_by_qemu
         self.sock = None
 
     def up(self):
-        subprocess.run(["sysctl", "-qw", f"net.ipv6.conf.{self.tap}.disable_ipv6=1"],
-                       check=True)
-        subprocess.run(["ip", "link", "set", self.tap, "up"], check=True)
+        if self.made_by_qemu:
+            subprocess.run(["sysctl", "-qw", f"net.ipv6.conf.{self.tap}.disable_ipv6=1"],
+                           check=True)
+            subprocess.run(["ip", "link", "set", self.tap, "up"], check=True)
         if self.sock:
             self.sock.close()
         self.sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_TYPE))
@@ -693,7 +706,9 @@ def main():
                                  epilog=__doc__.split("\n\n", 2)[2],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--vhost-dev", required=True, help="vhost device to open, or none")
-    ap.add_argument("--tap", required=True, help="name of the tap QEMU creates")
+    ap.add_argument("--tap", help="name of the tap QEMU creates")
+    ap.add_argument("--tap-dev", help="tap character device QEMU is given (fd=)")
+    ap.add_argument("--peer", help="with --tap-dev: the interface frames are exchanged on")
     ap.add_argument("--packed", action="store_true", help="negotiate the packed ring")
     ap.add_argument("--mrg", action="store_true", help="negotiate mergeable RX buffers")
     ap.add_argument("--rx-buf", type=int, default=2048, help="RX buffer size (default 2048)")
@@ -702,6 +717,8 @@ def main():
     ap.add_argument("--migrate", action="store_true", help="live-migrate to a second QEMU")
     ap.add_argument("--qemu", default="qemu-system-x86_64", help="the QEMU binary")
     args = ap.parse_args()
+    if bool(args.tap) == bool(args.tap_dev) or bool(args.peer) != bool(args.tap_dev):
+        ap.error("give --tap NAME, or --tap-dev PATH and --peer NAME")
     if not 60 <= args.size <= 1514:
         ap.error("--size must be 60 to 1514")
     if not args.mrg and args.rx_buf < args.size + HDR_LEN:
@@ -712,7 +729,7 @@ def main():
     print("KTAP version 1", flush=True)
     ktap = Ktap()
     tmp = tempfile.TemporaryDirectory()
-    guest, peer = Guest(args), Peer(args.tap)
+    guest, peer = Guest(args), Peer(args.peer or args.tap, not args.tap_dev)
     qemus = []
     what = f"{args.vhost_dev} {'packed' if args.packed else 'split'} ring"
 

@@ -7,11 +7,16 @@
 # with a new fd while frames are received, which only the dirty log
 # carries over. The split-ring runs against in-tree vhost-net prove the
 # script a faithful driver; the packed ring only viox_net offers QEMU.
+# Last, the same QEMU on a viox_vmdq vport's /dev/tapN (-netdev
+# tap,fd=N), its frames exchanged with the vport's wire.
 . "$(dirname "$0")/ktap.sh"
 
 script=$VIOX_TOP/tools/testing/viox/qemu-vnet.py
 kmod_load tun
 kmod_load vhost_net
+kmod_load tap
+kmod_load veth
+[ -d /sys/module/viox_vmdq ] || insmod "$(viox_ko viox_vmdq)"
 
 if ! command -v qemu-system-x86_64 >/dev/null; then
 	ktap_skip "QEMU with vhostfd=/dev/viox-net" "qemu-system-x86_64 not installed"
@@ -32,4 +37,26 @@ t "split ring, mergeable RX buffers: traffic, stop/cont, live migration" \
 t "packed ring: traffic, stop/cont, live migration" /dev/viox-net --packed --migrate
 t "split ring, mergeable RX buffers: traffic, stop/cont, live migration" \
 	/dev/vhost-net --mrg --rx-buf 256 --migrate
+
+# A vport with the guest's MAC on a veth whose peer, in its own namespace,
+# is the wire.
+cleanup() { ip netns del vqn-wire 2>/dev/null; ip link del vqn-up 2>/dev/null; }
+trap 'cleanup; rm -rf "$ktap_out"' EXIT
+cleanup
+vport_on_wire() {
+	ip netns add vqn-wire &&
+	ip link add vqn-up type veth peer name vqn-wire netns vqn-wire &&
+	ip link add link vqn-up name vqn-vm address 52:54:00:12:34:56 type viox || return 1
+	for d in vqn-up vqn-vm; do
+		sysctl -qw "net.ipv6.conf.$d.disable_ipv6=1"
+		ip link set "$d" up
+	done
+	ip netns exec vqn-wire sysctl -qw net.ipv6.conf.vqn-wire.disable_ipv6=1
+	ip -n vqn-wire link set vqn-wire up
+}
+ktap_check "a viox vport with the guest's MAC, on a veth" vport_on_wire
+ktap_check "QEMU vhostfd=/dev/viox-net on a vport's /dev/tapN: packed ring, traffic, stop/cont, live migration" \
+	ip netns exec vqn-wire "$script" --vhost-dev /dev/viox-net \
+	--tap-dev "/dev/tap$(cat /sys/class/net/vqn-vm/ifindex 2>/dev/null)" \
+	--peer vqn-wire --count 150 --packed --migrate
 ktap_finish

@@ -13,6 +13,7 @@ export IP_LIB_DIR=$top/tools/ip
 kmod_load veth
 kmod_load 8021q
 kmod_load bridge
+kmod_load tap
 [ -d /sys/module/viox_vmdq ] || insmod "$(viox_ko viox_vmdq)"
 
 H=vq-host W=vq-wire
@@ -67,13 +68,16 @@ for _ in range(int(sys.argv[5])):
 # Frames of this check (send_raw's, ethertype 88b5) that DEV receives,
 # counted by a listener started before they are sent: listen NAME NS DEV,
 # then heard NAME once they are (it stops the listener when the frames
-# queued to it are read).
+# queued to it are read). It sees what reaches DEV, as tcpdump would; with
+# "stack" after DEV, what DEV's own protocol stack is handed.
 listen_dir=$(mktemp -d)
 listen() {
+	local proto=3
+	[ "${4:-}" = stack ] && proto=$((0x88b5))
 	rm -f "$listen_dir/$1" "$listen_dir/$1".*
 	ip netns exec "$2" /usr/bin/python3 -I -S -c '
 import os, socket, sys, time
-s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(int(sys.argv[4])))
 s.bind((sys.argv[1], 0))
 out = sys.argv[2]
 open(out + ".ready", "w").close()
@@ -91,13 +95,46 @@ while time.monotonic() < end:
 		n += 1
 open(out + ".tmp", "w").write("%d\n" % n)
 os.rename(out + ".tmp", out)
-' "$3" "$listen_dir/$1" "$ktap_n" &
+' "$3" "$listen_dir/$1" "$ktap_n" "$proto" &
 	local i
 	for i in $(seq 100); do
 		[ -e "$listen_dir/$1.ready" ] && return 0
 		sleep 0.1
 	done
 	echo "listener $1 did not start"
+	return 1
+}
+# As a VM's NIC would: open the tap device NODE, write COUNT frames to DST
+# from SRC, and count the frames of this check read from it until heard
+# NAME. The tap library's files start with a 10-byte virtio-net header.
+tap_listen() { # NAME NODE COUNT DST SRC
+	rm -f "$listen_dir/$1" "$listen_dir/$1".*
+	/usr/bin/python3 -I -S -c '
+import os, select, sys, time
+fd = os.open(sys.argv[1], os.O_RDWR)
+out = sys.argv[2]
+mark = b"\x88\xb5" + b"vq%02d" % int(sys.argv[3])
+mac = lambda a: bytes.fromhex(a.replace(":", ""))
+for _ in range(int(sys.argv[4])):
+	os.write(fd, bytes(10) + mac(sys.argv[5]) + mac(sys.argv[6]) + mark + bytes(42))
+open(out + ".ready", "w").close()
+n, end = 0, time.monotonic() + 60
+while time.monotonic() < end:
+	if not select.select([fd], [], [], 0.2)[0]:
+		if os.path.exists(out + ".stop"):
+			break
+		continue
+	if os.read(fd, 65536)[10:][12:18] == mark:
+		n += 1
+open(out + ".tmp", "w").write("%d\n" % n)
+os.rename(out + ".tmp", out)
+' "$2" "$listen_dir/$1" "$ktap_n" "$3" "$4" "$5" &
+	local i
+	for i in $(seq 100); do
+		[ -e "$listen_dir/$1.ready" ] && return 0
+		sleep 0.1
+	done
+	echo "tap listener $1 did not start"
 	return 1
 }
 heard() {
@@ -320,6 +357,49 @@ check_live_mac() {
 	expect "v4 heard (3 to its new MAC)" "$(heard v4)" 3
 }
 ktap_check "a vport that is up changes MAC at once, and leaves the old one" check_live_mac
+
+# What the vport receives goes to its tap device while a file has it
+# open, and what the file writes leaves on the wire; closed, the vport's
+# own stack has its frames again.
+check_tap() {
+	local m6=02:00:00:00:72:06 node ifindex wmac h6 ht hw
+	vport_add v6 $m6 && ip -n $H link set v6 up || return 1
+	ifindex=$(ip netns exec $H cat /sys/class/net/v6/ifindex)
+	node=/dev/tap$ifindex
+	[ -c "$node" ] || { echo "no $node"; return 1; }
+	ip netns exec $H test -e "/sys/class/net/v6/tap$ifindex" ||
+		{ echo "no /sys/class/net/v6/tap$ifindex"; return 1; }
+	wmac=$(ip -n $W -j link show wire0 | jq -r '.[0].address')
+	listen wire $W wire0 && listen v6 $H v6 stack || return 1
+	tap_listen tap "$node" 3 "$wmac" $m6 || return 1
+	send_raw $W wire0 $m6 "$wmac" 88b5 4
+	ht=$(heard tap) hw=$(heard wire) h6=$(heard v6)
+	expect "the tap read (4 from the wire)" "$ht" 4 &&
+	expect "the wire heard (3 written to the tap)" "$hw" 3 &&
+	expect "v6's stack, with the tap open" "$h6" 0 || return 1
+	listen v6 $H v6 stack || return 1
+	send_raw $W wire0 $m6 "$wmac" 88b5 2
+	expect "v6's stack, the tap closed" "$(heard v6)" 2
+}
+ktap_check "a vport's /dev/tapN carries its frames while open" check_tap
+
+# A VM that never reads its queue holds frames, not their sender: 600
+# frames queued to it would fill the sending socket's buffer three times
+# over if they still counted against it.
+check_tap_unread() {
+	local node tap wmac
+	node=/dev/tap$(ip netns exec $H cat /sys/class/net/v6/ifindex)
+	wmac=$(ip -n $W -j link show wire0 | jq -r '.[0].address')
+	exec {tap}<>"$node" || return 1
+	if ! timeout 20 bash -c "$(declare -f send_raw); ktap_n=$ktap_n;
+	     send_raw $W wire0 02:00:00:00:72:06 $wmac 88b5 600"; then
+		echo "the sender stalled behind a queue nobody reads"
+		exec {tap}>&-
+		return 1
+	fi
+	exec {tap}>&-
+}
+ktap_check "a tap nobody reads does not stall its senders" check_tap_unread
 
 # A tenant that has its vport in a namespace of its own user namespace
 # (root there, nobody on the host) may bring it up, not re-address it.

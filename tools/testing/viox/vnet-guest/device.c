@@ -69,6 +69,20 @@ static void open_tap(struct qp *p)
 	struct ifreq ifr = {};
 	int hdr = HDR_LEN;
 
+	if (opt.tap_dev) {
+		/* A tap character device: each open is one more queue. */
+		p->tapfd = open(opt.tap_dev, O_RDWR | O_NONBLOCK);
+		if (p->tapfd < 0)
+			die("open %s", opt.tap_dev);
+		if (opt.hdr_by_dev) {
+			ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+			if (ioctl(p->tapfd, TUNSETIFF, &ifr))
+				die("TUNSETIFF %s", opt.tap_dev);
+		} else if (ioctl(p->tapfd, TUNSETVNETHDRSZ, &hdr)) {
+			die("TUNSETVNETHDRSZ");
+		}
+		return;
+	}
 	p->tapfd = open("/dev/net/tun", O_RDWR | O_NONBLOCK);
 	if (p->tapfd < 0)
 		die("open /dev/net/tun");
@@ -87,13 +101,17 @@ static void setup_tap(void)
 	struct sockaddr_ll sll = {};
 	int s;
 
-	strncpy(ifr.ifr_name, opt.tap, IFNAMSIZ - 1);
 	s = socket(AF_INET, SOCK_DGRAM, 0);
-	ifr.ifr_flags = IFF_UP;
-	if (ioctl(s, SIOCSIFFLAGS, &ifr))
-		die("SIOCSIFFLAGS");
+	if (opt.tap) {
+		strncpy(ifr.ifr_name, opt.tap, IFNAMSIZ - 1);
+		ifr.ifr_flags = IFF_UP;
+		if (ioctl(s, SIOCSIFFLAGS, &ifr))
+			die("SIOCSIFFLAGS");
+	}
+	/* Frames are exchanged on the tap itself, or on --peer. */
+	strncpy(ifr.ifr_name, opt.peer ? opt.peer : opt.tap, IFNAMSIZ - 1);
 	if (ioctl(s, SIOCGIFINDEX, &ifr))
-		die("SIOCGIFINDEX");
+		die("SIOCGIFINDEX %s", ifr.ifr_name);
 	close(s);
 	ifindex = ifr.ifr_ifindex;
 

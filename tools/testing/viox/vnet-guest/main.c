@@ -72,7 +72,8 @@ bool wait_fd(int fd, int ms)
 
 static void usage(void)
 {
-	printf("usage: vnet-guest [--dev PATH] [--tap NAME] [--queues N] [--packed]\n"
+	printf("usage: vnet-guest [--dev PATH] [--tap NAME | --tap-dev PATH]\n"
+	       "                  [--peer NAME] [--queues N] [--packed]\n"
 	       "                  [--mrg] [--hdr-by-dev] [--count N] [--size BYTES]\n"
 	       "                  [--rx-buf BYTES] [--ring N] [--reattach] [--dirty-log]\n"
 	       "                  [--hostile loop|oob|nested|norefill|kickstorm|runt]\n"
@@ -80,7 +81,10 @@ static void usage(void)
 	       "                  [--hold S] [--reset-owner]\n"
 	       "Drives vhost-net style devices as a guest would, one device file per\n"
 	       "queue pair (N at most %u) on one tap, and checks every byte both ways,\n"
-	       "printing KTAP. --reattach moves to new device files mid-stream;\n"
+	       "printing KTAP. --tap-dev opens a tap character device (a macvtap's\n"
+	       "or a viox vport's /dev/tapN, once per queue pair) instead of a tun\n"
+	       "tap; --peer exchanges the frames on another interface than the tap\n"
+	       "(the wire of a bridge, a macvtap or a vport). --reattach moves to new device files mid-stream;\n"
 	       "--dirty-log checks the pages the device marks; --hostile misbehaves\n"
 	       "on purpose (kickstorm lasts S seconds); --hold keeps the devices open\n"
 	       "S seconds after the checks; --busy-poll sets each vq's busy-loop\n"
@@ -99,6 +103,7 @@ int main(int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "dev", 1, 0, 'd' }, { "tap", 1, 0, 't' }, { "packed", 0, 0, 'p' },
+		{ "tap-dev", 1, 0, 'T' }, { "peer", 1, 0, 'P' },
 		{ "mrg", 0, 0, 'm' }, { "hdr-by-dev", 0, 0, 'H' },
 		{ "count", 1, 0, 'c' }, { "size", 1, 0, 's' }, { "rx-buf", 1, 0, 'r' },
 		{ "ring", 1, 0, 'n' }, { "bench", 1, 0, 'b' }, { "seconds", 1, 0, 'S' },
@@ -113,6 +118,8 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 'd': opt.dev = optarg; break;
 		case 't': opt.tap = optarg; break;
+		case 'T': opt.tap_dev = optarg; opt.tap = NULL; break;
+		case 'P': opt.peer = optarg; break;
 		case 'p': opt.packed = true; break;
 		case 'm': opt.mrg = true; break;
 		case 'H': opt.hdr_by_dev = true; break;
@@ -138,6 +145,7 @@ int main(int argc, char **argv)
 	    opt.num > 1024 || (opt.num & (opt.num - 1)) || !opt.queues ||
 	    opt.queues > MAX_QP || opt.count > MAX_COUNT ||
 	    (opt.reset_owner && (opt.packed || opt.mrg || opt.hdr_by_dev)) ||
+	    (opt.tap_dev && !opt.peer) ||
 	    (opt.bench && strcmp(opt.bench, "tx") && strcmp(opt.bench, "rx"))) {
 		usage();
 		return 2;

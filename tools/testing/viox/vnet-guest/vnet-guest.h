@@ -50,7 +50,7 @@
 #define rmb() __atomic_thread_fence(__ATOMIC_ACQUIRE)
 
 struct options {
-	const char *dev, *tap, *bench, *hostile;
+	const char *dev, *tap, *tap_dev, *peer, *bench, *hostile;
 	bool packed, mrg, hdr_by_dev, reattach, dirty_log, reset_owner;
 	unsigned int count, size, num, rx_buf, seconds, queues, hold, busy_poll;
 };
