@@ -7,6 +7,7 @@
 #include <linux/if_arp.h>
 #include <linux/if_vlan.h>
 #include <net/rtnetlink.h>
+#include <viox/compat.h>
 
 #include "vmdq.h"
 
@@ -15,6 +16,8 @@ static const struct nla_policy vmdq_link_policy[IFLA_VIOX_MAX + 1] = {
 	[IFLA_VIOX_VLAN]	= NLA_POLICY_MAX(NLA_U16, VLAN_N_VID - 2),
 	[IFLA_VIOX_SPOOFCHK]	= NLA_POLICY_MAX(NLA_U8, 1),
 	[IFLA_VIOX_STATS]	= { .type = NLA_REJECT },
+	[IFLA_VIOX_MODE]	= NLA_POLICY_MAX(NLA_U8, VIOX_VPORT_MODE_TAP),
+	[IFLA_VIOX_TAP]		= { .type = NLA_REJECT },
 };
 
 static int vmdq_link_validate(struct nlattr *tb[], struct nlattr *data[],
@@ -95,6 +98,13 @@ static int vmdq_link_newlink(struct net *src_net, struct net_device *dev,
 		vp->spoofchk = nla_get_u8(data[IFLA_VIOX_SPOOFCHK]);
 	if (data && data[IFLA_VIOX_VLAN])
 		vp->key.vid = nla_get_u16(data[IFLA_VIOX_VLAN]);
+	if (data && data[IFLA_VIOX_MODE])
+		vp->mode = nla_get_u8(data[IFLA_VIOX_MODE]);
+	if (vp->mode == VIOX_VPORT_MODE_TAP) {
+		/* The VM's port: no host addresses of its own, and it stays. */
+		dev->priv_flags |= IFF_NO_ADDRCONF;
+		viox_set_netns_immutable(dev);
+	}
 	if (data && data[IFLA_VIOX_MAC])
 		eth_hw_addr_set(dev, nla_data(data[IFLA_VIOX_MAC]));
 	else if (!tb[IFLA_ADDRESS])
@@ -127,9 +137,11 @@ static int vmdq_link_newlink(struct net *src_net, struct net_device *dev,
 			goto put_uplink;
 	}
 
-	err = vmdq_tap_attach(vp);
-	if (err)
-		goto del_vid;
+	if (vp->mode == VIOX_VPORT_MODE_TAP) {
+		err = vmdq_tap_attach(vp);
+		if (err)
+			goto del_vid;
+	}
 	err = register_netdevice(dev);
 	if (err)
 		goto detach;
@@ -185,6 +197,12 @@ static int vmdq_link_changelink(struct net_device *dev, struct nlattr *tb[],
 
 	if (!data)
 		return 0;
+	if (data[IFLA_VIOX_MODE] &&
+	    nla_get_u8(data[IFLA_VIOX_MODE]) != vp->mode) {
+		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_VIOX_MODE],
+				    "a vport's mode is set when it is made");
+		return -EOPNOTSUPP;
+	}
 	if (!vmdq_vport_admin(vp)) {
 		NL_SET_ERR_MSG_MOD(extack,
 				   "only the uplink's admin changes a vport");
@@ -231,6 +249,8 @@ static size_t vmdq_link_get_size(const struct net_device *dev)
 	return nla_total_size(ETH_ALEN) +		/* IFLA_VIOX_MAC */
 	       nla_total_size(sizeof(u16)) +		/* IFLA_VIOX_VLAN */
 	       nla_total_size(sizeof(u8)) +		/* IFLA_VIOX_SPOOFCHK */
+	       nla_total_size(sizeof(u8)) +		/* IFLA_VIOX_MODE */
+	       nla_total_size(IFNAMSIZ) +		/* IFLA_VIOX_TAP */
 	       nla_total_size(0) +			/* IFLA_VIOX_STATS */
 	       VMDQ_STAT_NUM * nla_total_size_64bit(sizeof(u64));
 }
@@ -260,10 +280,15 @@ static int vmdq_link_fill_stats(struct sk_buff *skb, const struct vmdq_vport *vp
 static int vmdq_link_fill_info(struct sk_buff *skb, const struct net_device *dev)
 {
 	const struct vmdq_vport *vp = netdev_priv(dev);
+	char tap[IFNAMSIZ];
 
 	if (nla_put(skb, IFLA_VIOX_MAC, ETH_ALEN, dev->dev_addr) ||
 	    nla_put_u16(skb, IFLA_VIOX_VLAN, READ_ONCE(vp->key.vid)) ||
-	    nla_put_u8(skb, IFLA_VIOX_SPOOFCHK, READ_ONCE(vp->spoofchk)))
+	    nla_put_u8(skb, IFLA_VIOX_SPOOFCHK, READ_ONCE(vp->spoofchk)) ||
+	    nla_put_u8(skb, IFLA_VIOX_MODE, vp->mode))
+		return -EMSGSIZE;
+	if (!vmdq_tap_name(vp, tap, sizeof(tap)) &&
+	    nla_put_string(skb, IFLA_VIOX_TAP, tap))
 		return -EMSGSIZE;
 	return vmdq_link_fill_stats(skb, vp);
 }

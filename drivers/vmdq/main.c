@@ -37,7 +37,7 @@ static int vmdq_pre_changeaddr(struct net_device *dev, struct vmdq_uplink *up,
 	return NOTIFY_DONE;
 }
 
-/* A vport's tap device comes and goes with its registration. */
+/* A tap-mode vport's device comes and goes with its registration. */
 static int vmdq_vport_event(struct vmdq_vport *vp, unsigned long event)
 {
 	switch (event) {
@@ -61,8 +61,13 @@ static int vmdq_netdev_event(struct notifier_block *nb, unsigned long event,
 
 	if (event == NETDEV_PRE_CHANGEADDR)
 		return vmdq_pre_changeaddr(dev, up, ptr);
-	if (vmdq_is_vport(dev))
-		return vmdq_vport_event(netdev_priv(dev), event);
+	if (vmdq_is_vport(dev)) {
+		struct vmdq_vport *vp = netdev_priv(dev);
+
+		if (vp->mode != VIOX_VPORT_MODE_TAP)
+			return NOTIFY_DONE;
+		return vmdq_vport_event(vp, event);
+	}
 	if (!up)
 		return NOTIFY_DONE;
 	switch (event) {

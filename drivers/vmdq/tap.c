@@ -1,11 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * A vport's tap character device, /dev/tapIFINDEX, made with the kernel's
- * tap library as macvtap's and ipvtap's are: QEMU (-netdev tap,fd=N),
- * vhost-net and viox_net use it unchanged. While a file has it open, what
- * the vport receives goes to the file's queue instead of the vport's own
- * stack, and what the file writes leaves through the vport's transmit path
- * (spoof check, VLAN tag, loopback). Closed, the vport is a plain netdev.
+ * A tap-mode vport's character device, /dev/vioxtapMINOR, made with the
+ * kernel's tap library as macvtap's and ipvtap's are: QEMU (-netdev
+ * tap,fd=N), vhost-net and viox_net use it unchanged. What the vport
+ * receives goes to its files' queues, never to its own stack (with no file
+ * open it is dropped), and what a file writes leaves through the vport's
+ * transmit path (spoof check, VLAN tag, loopback).
+ *
+ * The name is the minor, unique on the host, not the ifindex as macvtap's
+ * /dev/tapIFINDEX: /dev is one for all namespaces, ifindexes are per
+ * namespace, and a macvtap made in any user's namespace would take the
+ * /dev/tapN a vport expects (QEMU would open the other's device).
  */
 #include <linux/cdev.h>
 #include <linux/device.h>
@@ -47,12 +52,23 @@ static void vmdq_tap_count_rx_dropped(struct tap_dev *tap)
  * What the vport receives, for its files' queues. A VM may leave its queue
  * unread for as long as it likes: the frame stops counting against its
  * sender's socket first (as tun does), or another VM sending to this one,
- * or a host socket, would stall once its send buffer is full.
+ * or a host socket, would stall once its send buffer is full. With no
+ * file open (the VM stopped, restarting, migrated away) the frame is
+ * dropped: it is the VM's, not the host stack's.
  */
 static rx_handler_result_t vmdq_tap_frame(struct sk_buff **pskb)
 {
-	skb_orphan(*pskb);
-	return tap_handle_frame(pskb);
+	struct sk_buff *skb = *pskb;
+	struct tap_dev *tap = rcu_dereference(skb->dev->rx_handler_data);
+	struct vmdq_vport *vp = container_of(tap, struct vmdq_vport, tap);
+
+	skb_orphan(skb);
+	if (tap_handle_frame(pskb) == RX_HANDLER_CONSUMED)
+		return RX_HANDLER_CONSUMED;
+	dev_dstats_rx_dropped(vp->dev);
+	vmdq_count(vp, VMDQ_STAT_DROP_NO_READER);
+	kfree_skb(skb);
+	return RX_HANDLER_CONSUMED;
 }
 
 /* Before the vport is registered: frames it receives look for a file. */
@@ -68,22 +84,28 @@ int vmdq_tap_attach(struct vmdq_vport *vp)
 	return netdev_rx_handler_register(vp->dev, vmdq_tap_frame, tap);
 }
 
-/* The vport goes: its files see it gone (reads end, writes fail). */
+/*
+ * The vport goes. Its files stay open but carry nothing: writes are
+ * dropped, reads find nothing, as with a deleted macvtap.
+ */
 void vmdq_tap_detach(struct vmdq_vport *vp)
 {
+	if (vp->mode != VIOX_VPORT_MODE_TAP)
+		return;
 	netdev_rx_handler_unregister(vp->dev);
 	tap_del_queues(&vp->tap);
 }
 
-static void vmdq_tap_name(const struct net_device *dev, char *name)
+/* The device's name in /dev, or -ENODEV if it has none. */
+int vmdq_tap_name(const struct vmdq_vport *vp, char *name, size_t size)
 {
-	snprintf(name, IFNAMSIZ, "tap%d", dev->ifindex);
+	if (!vp->tap.minor)
+		return -ENODEV;
+	snprintf(name, size, "vioxtap%d", vp->tap.minor);
+	return 0;
 }
 
-/*
- * The device node, named after the vport's ifindex in its namespace: made
- * at each registration (creation, and arrival in another namespace).
- */
+/* The device node, made when the vport is registered. RTNL held. */
 int vmdq_tap_register(struct vmdq_vport *vp)
 {
 	struct net_device *dev = vp->dev;
@@ -94,7 +116,7 @@ int vmdq_tap_register(struct vmdq_vport *vp)
 	err = tap_get_minor(vmdq_tap_major, &vp->tap);
 	if (err)
 		return err;
-	vmdq_tap_name(dev, name);
+	vmdq_tap_name(vp, name, sizeof(name));
 	classdev = device_create(&vmdq_tap_class, &dev->dev,
 				 MKDEV(MAJOR(vmdq_tap_major), vp->tap.minor),
 				 dev, "%s", name);
@@ -102,7 +124,7 @@ int vmdq_tap_register(struct vmdq_vport *vp)
 		err = PTR_ERR(classdev);
 		goto free_minor;
 	}
-	/* /sys/class/net/NAME/tapN, where tools look for it. */
+	/* /sys/class/net/NAME/vioxtapN, next to ip -d link's "tap". */
 	err = sysfs_create_link(&dev->dev.kobj, &classdev->kobj, name);
 	if (err)
 		goto destroy;
@@ -123,9 +145,8 @@ void vmdq_tap_unregister(struct vmdq_vport *vp)
 	struct net_device *dev = vp->dev;
 	char name[IFNAMSIZ];
 
-	if (!vp->tap.minor)
+	if (vmdq_tap_name(vp, name, sizeof(name)))
 		return;
-	vmdq_tap_name(dev, name);
 	sysfs_remove_link(&dev->dev.kobj, name);
 	device_destroy(&vmdq_tap_class,
 		       MKDEV(MAJOR(vmdq_tap_major), vp->tap.minor));

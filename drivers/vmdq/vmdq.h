@@ -69,6 +69,7 @@ enum vmdq_stat {
 	VMDQ_STAT_DROP_DOWN,
 	VMDQ_STAT_DROP_REPLICATION,
 	VMDQ_STAT_DROP_SPOOFED,
+	VMDQ_STAT_DROP_NO_READER,
 	VMDQ_STAT_NUM
 };
 
@@ -91,10 +92,11 @@ struct vmdq_vport {
 	struct list_head vlan_node;
 	struct list_head uplink_node;
 	bool spoofchk;
+	u8 mode;			/* VIOX_VPORT_MODE_*, fixed */
 	/* Multicast groups it wants, hashed: a superset, as in macvlan. */
 	DECLARE_BITMAP(mc_filter, VMDQ_MC_FILTER_SIZE);
 	struct vmdq_pcpu_stats __percpu *stats;
-	struct tap_dev tap;		/* its /dev/tapN; rx_handler data */
+	struct tap_dev tap;		/* tap mode: its device; rx_handler data */
 };
 
 /* table.c */
@@ -146,6 +148,7 @@ void vmdq_tap_detach(struct vmdq_vport *vp);
 int vmdq_tap_register(struct vmdq_vport *vp);
 void vmdq_tap_unregister(struct vmdq_vport *vp);
 int vmdq_tap_resize(struct vmdq_vport *vp);
+int vmdq_tap_name(const struct vmdq_vport *vp, char *name, size_t size);
 int vmdq_tap_init(void);
 void vmdq_tap_exit(void);
 

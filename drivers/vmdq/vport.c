@@ -5,6 +5,7 @@
  * of its uplink or sent on the uplink), and its multicast filter.
  */
 #include <linux/hash.h>
+#include <linux/if_tun.h>
 #include <linux/if_vlan.h>
 #include <linux/unaligned.h>
 
@@ -325,6 +326,8 @@ void vmdq_vport_setup(struct net_device *dev)
 	dev->vlan_features |= VMDQ_VPORT_FEATURES;
 	dev->min_mtu = ETH_MIN_MTU;
 	dev->max_mtu = ETH_MAX_MTU;
+	/* A tap file's queue holds this many frames, as tun's and macvtap's. */
+	dev->tx_queue_len = TUN_READQ_SIZE;
 }
 
 void vmdq_vport_stats(const struct vmdq_vport *vp, u64 *count)

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * iproute2 plugin for viox vports: `ip link add link UPLINK name NAME type
- * viox [mac MAC] [vlan VID] [spoofchk on|off]`, `ip link set NAME type viox
+ * viox [mac MAC] [vlan VID] [spoofchk on|off] [mode netdev|tap]`, `ip link
+ * set NAME type viox
  * ...`, and what `ip -d [-s] link show` prints of them.
  *
  * ip looks for link_<kind>.so in its library directory (IP_LIB_DIR, by
@@ -22,10 +23,13 @@ static void viox_print_help(struct link_util *lu, int argc, char **argv,
 {
 	fprintf(f,
 		"Usage: ... viox [ mac ADDRESS ] [ vlan VID ] [ spoofchk { on | off } ]\n"
+		"                [ mode { netdev | tap } ]\n"
 		"\n"
 		"ADDRESS: the vport's unicast MAC (random if none is given)\n"
 		"VID: its access VLAN, 1..4094 (0: untagged)\n"
-		"spoofchk: drop frames the VM sends from another MAC or VLAN (default on)\n");
+		"spoofchk: drop frames the VM sends from another MAC or VLAN (default on)\n"
+		"mode: netdev, its stack gets its frames (default); tap, a VM's port,\n"
+		"      its frames for its tap device /dev/vioxtapN only (at creation)\n");
 }
 
 static int viox_bad(struct link_util *lu, const char *what, const char *arg)
@@ -62,6 +66,16 @@ static int viox_parse_opt(struct link_util *lu, int argc, char **argv,
 				return viox_bad(lu, "spoofchk", argv[1]);
 			addattr8(n, VIOX_REQ_MAX, IFLA_VIOX_SPOOFCHK,
 				 !strcmp(argv[1], "on"));
+		} else if (!strcmp(*argv, "mode")) {
+			__u8 mode;
+
+			if (!strcmp(argv[1], "netdev"))
+				mode = VIOX_VPORT_MODE_NETDEV;
+			else if (!strcmp(argv[1], "tap"))
+				mode = VIOX_VPORT_MODE_TAP;
+			else
+				return viox_bad(lu, "mode", argv[1]);
+			addattr8(n, VIOX_REQ_MAX, IFLA_VIOX_MODE, mode);
 		} else {
 			return viox_bad(lu, "option", *argv);
 		}
@@ -78,6 +92,7 @@ static const char *const viox_stat_names[IFLA_VIOX_STAT_MAX + 1] = {
 	[IFLA_VIOX_STAT_DROP_DOWN]	  = "drop_down",
 	[IFLA_VIOX_STAT_DROP_REPLICATION] = "drop_replication",
 	[IFLA_VIOX_STAT_DROP_SPOOFED]	  = "drop_spoofed",
+	[IFLA_VIOX_STAT_DROP_NO_READER]	  = "drop_no_reader",
 };
 
 static void viox_print_stats(struct rtattr *nest)
@@ -121,6 +136,14 @@ static void viox_print_opt(struct link_util *lu, FILE *f, struct rtattr *tb[])
 		print_color_on_off(PRINT_ANY, COLOR_NONE, "spoofchk",
 				   "spoofchk %s ",
 				   *(__u8 *)RTA_DATA(tb[IFLA_VIOX_SPOOFCHK]));
+	if (tb[IFLA_VIOX_MODE] && RTA_PAYLOAD(tb[IFLA_VIOX_MODE]) >= 1)
+		print_color_string(PRINT_ANY, COLOR_NONE, "mode", "mode %s ",
+				   *(__u8 *)RTA_DATA(tb[IFLA_VIOX_MODE]) ==
+				   VIOX_VPORT_MODE_TAP ? "tap" : "netdev");
+	if (tb[IFLA_VIOX_TAP] && RTA_PAYLOAD(tb[IFLA_VIOX_TAP]) > 1 &&
+	    ((char *)RTA_DATA(tb[IFLA_VIOX_TAP]))[RTA_PAYLOAD(tb[IFLA_VIOX_TAP]) - 1] == '\0')
+		print_color_string(PRINT_ANY, COLOR_NONE, "tap", "tap /dev/%s ",
+				   RTA_DATA(tb[IFLA_VIOX_TAP]));
 	if (show_stats && tb[IFLA_VIOX_STATS])
 		viox_print_stats(tb[IFLA_VIOX_STATS]);
 }

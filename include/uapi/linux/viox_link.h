@@ -14,10 +14,23 @@ enum {
 	IFLA_VIOX_VLAN,		/* u16: access VLAN 1..4094, 0 for none */
 	IFLA_VIOX_SPOOFCHK,	/* u8: drop frames from another MAC or VLAN */
 	IFLA_VIOX_STATS,	/* nest of IFLA_VIOX_STAT_* (read only) */
+	IFLA_VIOX_MODE,		/* u8: VIOX_VPORT_MODE_*, at creation only */
+	IFLA_VIOX_TAP,		/* string: the tap device's name in /dev (read only) */
 	__IFLA_VIOX_MAX
 };
 
 #define IFLA_VIOX_MAX (__IFLA_VIOX_MAX - 1)
+
+/*
+ * What a vport is for. NETDEV: a netdev whose stack gets its frames (a
+ * container's interface). TAP: a VM's port, reached through its tap
+ * device /dev/vioxtapN only: its frames never reach its stack, nor does
+ * the vport leave its namespace.
+ */
+enum {
+	VIOX_VPORT_MODE_NETDEV,
+	VIOX_VPORT_MODE_TAP,
+};
 
 /* A vport's counters beyond rtnl_link_stats64, all u64. */
 enum {
@@ -29,6 +42,7 @@ enum {
 	IFLA_VIOX_STAT_DROP_DOWN,	/* received while the vport was down */
 	IFLA_VIOX_STAT_DROP_REPLICATION, /* no room for a replicated copy */
 	IFLA_VIOX_STAT_DROP_SPOOFED,	/* sent with another MAC or VLAN */
+	IFLA_VIOX_STAT_DROP_NO_READER,	/* tap mode: no file had the tap open */
 	__IFLA_VIOX_STAT_MAX
 };
 

@@ -13,6 +13,7 @@ set -euo pipefail
 
 moddir=$("$VIOX_HARNESS/dkms.sh" build)
 make -s -C "$VIOX_HARNESS/vnet-guest"
+make -s -C "$VIOX_TOP/tools/ip"
 out=$VIOX_CACHE/runs/bench
 rm -rf "$out"
 "$VIOX_HARNESS/vm.sh" stock "$out" "$VIOX_HARNESS/guest-bench.sh" "VIOX_MODSRC=$moddir" \

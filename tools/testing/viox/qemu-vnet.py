@@ -12,7 +12,7 @@ usage: qemu-vnet.py --vhost-dev PATH|none --tap NAME [options]
 
 With --tap QEMU creates a tun/tap interface NAME and frames are exchanged
 on it; with --tap-dev QEMU is given an open tap character device (-netdev
-tap,fd=N: a viox vport's or a macvtap's /dev/tapN, opened anew by each
+tap,fd=N: a viox vport's /dev/vioxtapN or a macvtap's /dev/tapN, opened anew by each
 QEMU) and frames are exchanged on interface NAME, the vport's wire.
 
 The checks, each printed as one KTAP line:

@@ -7,14 +7,15 @@
 # with a new fd while frames are received, which only the dirty log
 # carries over. The split-ring runs against in-tree vhost-net prove the
 # script a faithful driver; the packed ring only viox_net offers QEMU.
-# Last, the same QEMU on a viox_vmdq vport's /dev/tapN (-netdev
-# tap,fd=N), its frames exchanged with the vport's wire.
+# Last, the same QEMU on a tap-mode viox_vmdq vport's /dev/vioxtapN
+# (-netdev tap,fd=N), its frames exchanged with the vport's wire.
 . "$(dirname "$0")/ktap.sh"
 
 script=$VIOX_TOP/tools/testing/viox/qemu-vnet.py
 kmod_load tun
 kmod_load vhost_net
 kmod_load tap
+export IP_LIB_DIR=$VIOX_TOP/tools/ip
 kmod_load veth
 [ -d /sys/module/viox_vmdq ] || insmod "$(viox_ko viox_vmdq)"
 
@@ -46,7 +47,8 @@ cleanup
 vport_on_wire() {
 	ip netns add vqn-wire &&
 	ip link add vqn-up type veth peer name vqn-wire netns vqn-wire &&
-	ip link add link vqn-up name vqn-vm address 52:54:00:12:34:56 type viox || return 1
+	ip link add link vqn-up name vqn-vm type viox mac 52:54:00:12:34:56 mode tap ||
+		return 1
 	for d in vqn-up vqn-vm; do
 		sysctl -qw "net.ipv6.conf.$d.disable_ipv6=1"
 		ip link set "$d" up
@@ -55,8 +57,8 @@ vport_on_wire() {
 	ip -n vqn-wire link set vqn-wire up
 }
 ktap_check "a viox vport with the guest's MAC, on a veth" vport_on_wire
-ktap_check "QEMU vhostfd=/dev/viox-net on a vport's /dev/tapN: packed ring, traffic, stop/cont, live migration" \
-	ip netns exec vqn-wire "$script" --vhost-dev /dev/viox-net \
-	--tap-dev "/dev/tap$(cat /sys/class/net/vqn-vm/ifindex 2>/dev/null)" \
+tap=$(ip -d -j link show vqn-vm 2>/dev/null | jq -r '.[0].linkinfo.info_data.tap')
+ktap_check "QEMU vhostfd=/dev/viox-net on a tap-mode vport's /dev/vioxtapN: packed ring, traffic, stop/cont, live migration" \
+	ip netns exec vqn-wire "$script" --vhost-dev /dev/viox-net --tap-dev "/dev/$tap" \
 	--peer vqn-wire --count 150 --packed --migrate
 ktap_finish

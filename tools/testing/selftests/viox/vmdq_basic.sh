@@ -176,6 +176,15 @@ check_create() {
 }
 ktap_check "vports made by ip link add ... type viox, shown by ip -d -j" check_create
 
+refused_set() { # WHY ARGS...: ip link set ARGS fails and says WHY
+	local why=$1 err
+	shift
+	if err=$(ip -n $H link set "$@" 2>&1); then
+		echo "accepted: ip link set $*"
+		return 1
+	fi
+	grep -q -- "$why" <<<"$err" || { echo "ip said: $err"; return 1; }
+}
 refused() { # WHY ARGS...: ip link add ARGS fails and says WHY
 	local why=$1 err
 	shift
@@ -358,17 +367,23 @@ check_live_mac() {
 }
 ktap_check "a vport that is up changes MAC at once, and leaves the old one" check_live_mac
 
-# What the vport receives goes to its tap device while a file has it
-# open, and what the file writes leaves on the wire; closed, the vport's
-# own stack has its frames again.
+# A tap-mode vport: what it receives goes to its tap device, and what the
+# device's file writes leaves on the wire; its own stack gets nothing,
+# open or closed (with no file open, frames are dropped and counted).
+tap_node() { # NS DEV: the vport's tap device, from ip -d -j
+	local name
+	name=$(ip -n "$1" -d -j link show "$2" | jq -r '.[0].linkinfo.info_data.tap // empty')
+	[ -n "$name" ] && echo "/dev/$name"
+}
 check_tap() {
-	local m6=02:00:00:00:72:06 node ifindex wmac h6 ht hw
-	vport_add v6 $m6 && ip -n $H link set v6 up || return 1
-	ifindex=$(ip netns exec $H cat /sys/class/net/v6/ifindex)
-	node=/dev/tap$ifindex
-	[ -c "$node" ] || { echo "no $node"; return 1; }
-	ip netns exec $H test -e "/sys/class/net/v6/tap$ifindex" ||
-		{ echo "no /sys/class/net/v6/tap$ifindex"; return 1; }
+	local m6=02:00:00:00:72:06 node wmac h6 ht hw nr
+	vport_add v6 $m6 mode tap && ip -n $H link set v6 up || return 1
+	ip -n $H -d -j link show v6 | jq -e '.[0].linkinfo.info_data.mode == "tap"' >/dev/null ||
+		{ echo "v6 is not in tap mode"; return 1; }
+	node=$(tap_node $H v6)
+	[ -c "$node" ] || { echo "no tap device: '$node'"; return 1; }
+	ip netns exec $H test -e "/sys/class/net/v6/${node#/dev/}" ||
+		{ echo "no /sys/class/net/v6/${node#/dev/}"; return 1; }
 	wmac=$(ip -n $W -j link show wire0 | jq -r '.[0].address')
 	listen wire $W wire0 && listen v6 $H v6 stack || return 1
 	tap_listen tap "$node" 3 "$wmac" $m6 || return 1
@@ -377,18 +392,32 @@ check_tap() {
 	expect "the tap read (4 from the wire)" "$ht" 4 &&
 	expect "the wire heard (3 written to the tap)" "$hw" 3 &&
 	expect "v6's stack, with the tap open" "$h6" 0 || return 1
+	nr=$(vstat $H v6 drop_no_reader)
 	listen v6 $H v6 stack || return 1
 	send_raw $W wire0 $m6 "$wmac" 88b5 2
-	expect "v6's stack, the tap closed" "$(heard v6)" 2
+	expect "v6's stack, the tap closed" "$(heard v6)" 0 &&
+	expect "v6 drop_no_reader" "$(vstat $H v6 drop_no_reader)" $((nr + 2))
 }
-ktap_check "a vport's /dev/tapN carries its frames while open" check_tap
+ktap_check "a tap-mode vport's device carries its frames, its stack none" check_tap
+
+check_tap_mode_fixed() {
+	if ip -n $H link set v6 netns vq-vm1 2>/dev/null; then
+		echo "a tap-mode vport left its namespace"
+		return 1
+	fi
+	refused_set "set when it is made" v6 type viox mode netdev &&
+	ip -n vq-vm1 -d -j link show v1 | jq -e '.[0].linkinfo.info_data |
+		.mode == "netdev" and (has("tap") | not)' >/dev/null
+}
+ktap_check "a vport's mode is fixed; a netdev-mode vport has no tap device" \
+	check_tap_mode_fixed
 
 # A VM that never reads its queue holds frames, not their sender: 600
 # frames queued to it would fill the sending socket's buffer three times
 # over if they still counted against it.
 check_tap_unread() {
 	local node tap wmac
-	node=/dev/tap$(ip netns exec $H cat /sys/class/net/v6/ifindex)
+	node=$(tap_node $H v6) || return 1
 	wmac=$(ip -n $W -j link show wire0 | jq -r '.[0].address')
 	exec {tap}<>"$node" || return 1
 	if ! timeout 20 bash -c "$(declare -f send_raw); ktap_n=$ktap_n;

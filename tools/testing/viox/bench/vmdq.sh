@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# What stands between the wire and a VM: a viox_vmdq vport's /dev/tapN
-# against bridge + tap and macvtap, with the same backend (viox_net,
+# What stands between the wire and a VM: a tap-mode viox_vmdq vport's
+# /dev/vioxtapN against bridge + tap and macvtap, with the same backend (viox_net,
 # packed ring) and the same guest driver (vnet-guest) behind each. Each
 # path has a veth of its own as the uplink, its peer as the wire: RX
 # frames are sent on the wire to the VM's MAC (02:00:00:00:00:02), TX
@@ -12,6 +12,7 @@ guest=$VIOX_TOP/tools/testing/viox/vnet-guest/vnet-guest
 secs=${VIOX_BENCH_SECONDS:-3}
 rounds=${VIOX_BENCH_ROUNDS:-5}
 vm_mac=02:00:00:00:00:02
+export IP_LIB_DIR=$VIOX_TOP/tools/ip
 modprobe tun
 modprobe tap
 modprobe veth
@@ -42,7 +43,7 @@ cleanup
 # The VM sends from its MAC to the wire's (02:00:00:00:00:01): the
 # vport's spoof check is on, as by default.
 uplink 1
-ip link add link vb1-up name vb-vport address $vm_mac type viox || exit 1
+ip link add link vb1-up name vb-vport type viox mac $vm_mac mode tap || exit 1
 quiet_up vb-vport
 uplink 2
 ip link add link vb2-up name vb-mvt address $vm_mac type macvtap mode bridge || exit 1
@@ -60,7 +61,8 @@ measure() { # CFG DIR SIZE -> "pps ns_per_packet"
 	local cfg=$1 dir=$2 size=$3 out
 	local -a where
 	case $cfg in
-	vport) where=(--tap-dev "/dev/tap$(cat /sys/class/net/vb-vport/ifindex)" --peer vb1-wire) ;;
+	vport) where=(--tap-dev "/dev/$(ip -d -j link show vb-vport |
+		jq -r '.[0].linkinfo.info_data.tap')" --peer vb1-wire) ;;
 	macvtap) where=(--tap-dev "/dev/tap$(cat /sys/class/net/vb-mvt/ifindex)" --peer vb2-wire) ;;
 	bridge) where=(--tap vb-tap --peer vb3-wire) ;;
 	esac
