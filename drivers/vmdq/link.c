@@ -18,7 +18,36 @@ static const struct nla_policy vmdq_link_policy[IFLA_VIOX_MAX + 1] = {
 	[IFLA_VIOX_STATS]	= { .type = NLA_REJECT },
 	[IFLA_VIOX_MODE]	= NLA_POLICY_MAX(NLA_U8, VIOX_VPORT_MODE_TAP),
 	[IFLA_VIOX_TAP]		= { .type = NLA_REJECT },
+	[IFLA_VIOX_TX_RATE]	= { .type = NLA_U64 },
+	[IFLA_VIOX_TX_PPS]	= { .type = NLA_U64 },
+	[IFLA_VIOX_RX_RATE]	= { .type = NLA_U64 },
+	[IFLA_VIOX_RX_PPS]	= { .type = NLA_U64 },
+	[IFLA_VIOX_PAD]		= { .type = NLA_REJECT },
 };
+
+/* Rates given (an attribute left out keeps its rate). */
+static void vmdq_link_set_limit(struct vmdq_limit *l, struct nlattr *rate,
+				struct nlattr *pps)
+{
+	u64 bits_ps, pkts_ps;
+
+	if (!rate && !pps)
+		return;
+	vmdq_limit_get(l, &bits_ps, &pkts_ps);
+	if (rate)
+		bits_ps = nla_get_u64(rate);
+	if (pps)
+		pkts_ps = nla_get_u64(pps);
+	vmdq_limit_set(l, bits_ps, pkts_ps, ktime_get_ns());
+}
+
+static void vmdq_link_set_limits(struct vmdq_vport *vp, struct nlattr *data[])
+{
+	vmdq_link_set_limit(&vp->tx_limit, data[IFLA_VIOX_TX_RATE],
+			    data[IFLA_VIOX_TX_PPS]);
+	vmdq_link_set_limit(&vp->rx_limit, data[IFLA_VIOX_RX_RATE],
+			    data[IFLA_VIOX_RX_PPS]);
+}
 
 static int vmdq_link_validate(struct nlattr *tb[], struct nlattr *data[],
 			      struct netlink_ext_ack *extack)
@@ -100,6 +129,8 @@ static int vmdq_link_newlink(struct net *src_net, struct net_device *dev,
 		vp->key.vid = nla_get_u16(data[IFLA_VIOX_VLAN]);
 	if (data && data[IFLA_VIOX_MODE])
 		vp->mode = nla_get_u8(data[IFLA_VIOX_MODE]);
+	if (data)
+		vmdq_link_set_limits(vp, data);
 	if (vp->mode == VIOX_VPORT_MODE_TAP) {
 		/* The VM's port: no host addresses of its own, and it stays. */
 		dev->priv_flags |= IFF_NO_ADDRCONF;
@@ -241,6 +272,7 @@ static int vmdq_link_changelink(struct net_device *dev, struct nlattr *tb[],
 	}
 	if (data[IFLA_VIOX_SPOOFCHK])
 		WRITE_ONCE(vp->spoofchk, nla_get_u8(data[IFLA_VIOX_SPOOFCHK]));
+	vmdq_link_set_limits(vp, data);
 	return 0;
 }
 
@@ -251,6 +283,7 @@ static size_t vmdq_link_get_size(const struct net_device *dev)
 	       nla_total_size(sizeof(u8)) +		/* IFLA_VIOX_SPOOFCHK */
 	       nla_total_size(sizeof(u8)) +		/* IFLA_VIOX_MODE */
 	       nla_total_size(IFNAMSIZ) +		/* IFLA_VIOX_TAP */
+	       4 * nla_total_size_64bit(sizeof(u64)) +	/* the rates */
 	       nla_total_size(0) +			/* IFLA_VIOX_STATS */
 	       VMDQ_STAT_NUM * nla_total_size_64bit(sizeof(u64));
 }
@@ -279,7 +312,8 @@ static int vmdq_link_fill_stats(struct sk_buff *skb, const struct vmdq_vport *vp
 
 static int vmdq_link_fill_info(struct sk_buff *skb, const struct net_device *dev)
 {
-	const struct vmdq_vport *vp = netdev_priv(dev);
+	struct vmdq_vport *vp = netdev_priv(dev);
+	u64 tx_bits, tx_pkts, rx_bits, rx_pkts;
 	char tap[IFNAMSIZ];
 
 	if (nla_put(skb, IFLA_VIOX_MAC, ETH_ALEN, dev->dev_addr) ||
@@ -289,6 +323,13 @@ static int vmdq_link_fill_info(struct sk_buff *skb, const struct net_device *dev
 		return -EMSGSIZE;
 	if (!vmdq_tap_name(vp, tap, sizeof(tap)) &&
 	    nla_put_string(skb, IFLA_VIOX_TAP, tap))
+		return -EMSGSIZE;
+	vmdq_limit_get(&vp->tx_limit, &tx_bits, &tx_pkts);
+	vmdq_limit_get(&vp->rx_limit, &rx_bits, &rx_pkts);
+	if (nla_put_u64_64bit(skb, IFLA_VIOX_TX_RATE, tx_bits, IFLA_VIOX_PAD) ||
+	    nla_put_u64_64bit(skb, IFLA_VIOX_TX_PPS, tx_pkts, IFLA_VIOX_PAD) ||
+	    nla_put_u64_64bit(skb, IFLA_VIOX_RX_RATE, rx_bits, IFLA_VIOX_PAD) ||
+	    nla_put_u64_64bit(skb, IFLA_VIOX_RX_PPS, rx_pkts, IFLA_VIOX_PAD))
 		return -EMSGSIZE;
 	return vmdq_link_fill_stats(skb, vp);
 }

@@ -92,6 +92,12 @@ void vmdq_replicate(struct vmdq_uplink *up, struct sk_buff *skb, u16 vid,
 			continue;
 		if (!bcast && !vmdq_vport_wants(vp, dest))
 			continue;
+		if (!vmdq_limit_skb(&vp->rx_limit, skb,
+				    from ? skb->len : skb->len + ETH_HLEN)) {
+			dev_dstats_rx_dropped(dev);
+			vmdq_count(vp, VMDQ_STAT_DROP_RATE_RX);
+			continue;
+		}
 		nskb = skb_clone(skb, GFP_ATOMIC);
 		if (!nskb)
 			goto no_room;

@@ -12,6 +12,7 @@
 #include <linux/rhashtable-types.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/xarray.h>
+#include <net/sch_generic.h>
 #include <uapi/linux/viox_link.h>
 
 /*
@@ -70,6 +71,8 @@ enum vmdq_stat {
 	VMDQ_STAT_DROP_REPLICATION,
 	VMDQ_STAT_DROP_SPOOFED,
 	VMDQ_STAT_DROP_NO_READER,
+	VMDQ_STAT_DROP_RATE_TX,
+	VMDQ_STAT_DROP_RATE_RX,
 	VMDQ_STAT_NUM
 };
 
@@ -78,6 +81,17 @@ enum vmdq_stat {
 struct vmdq_pcpu_stats {
 	u64_stats_t count[VMDQ_STAT_NUM];
 	struct u64_stats_sync syncp;
+};
+
+/* One direction's rate limits (limit.c). */
+struct vmdq_limit {
+	spinlock_t lock;		/* the buckets; BH is off on every charge */
+	bool on;			/* a rate is set: READ_ONCE unlocked */
+	u64 bits_ps, pkts_ps;		/* as set; 0: none */
+	struct psched_ratecfg bytes;
+	struct psched_pktrate pkts;
+	s64 byte_credit, pkt_credit;	/* ns of traffic the buckets hold */
+	u64 last;			/* ns, the last charge */
 };
 
 #define VMDQ_MC_FILTER_BITS	8
@@ -96,6 +110,7 @@ struct vmdq_vport {
 	/* Multicast groups it wants, hashed: a superset, as in macvlan. */
 	DECLARE_BITMAP(mc_filter, VMDQ_MC_FILTER_SIZE);
 	struct vmdq_pcpu_stats __percpu *stats;
+	struct vmdq_limit tx_limit, rx_limit;
 	struct tap_dev tap;		/* tap mode: its device; rx_handler data */
 };
 
@@ -141,6 +156,15 @@ static inline void vmdq_count(struct vmdq_vport *vp, enum vmdq_stat i)
 	u64_stats_inc(&s->count[i]);
 	u64_stats_update_end(&s->syncp);
 }
+
+/* limit.c */
+void vmdq_limit_init(struct vmdq_limit *l);
+void vmdq_limit_set(struct vmdq_limit *l, u64 bits_ps, u64 pkts_ps, u64 now);
+void vmdq_limit_get(struct vmdq_limit *l, u64 *bits_ps, u64 *pkts_ps);
+bool vmdq_limit_charge(struct vmdq_limit *l, u64 now, unsigned int bytes,
+		       unsigned int pkts);
+bool vmdq_limit_skb(struct vmdq_limit *l, const struct sk_buff *skb,
+		    unsigned int len);
 
 /* tap.c */
 int vmdq_tap_attach(struct vmdq_vport *vp);

@@ -41,6 +41,12 @@ rx_handler_result_t vmdq_vport_receive(struct vmdq_vport *vp,
 		kfree_skb(skb);
 		return RX_HANDLER_CONSUMED;
 	}
+	if (unlikely(!vmdq_limit_skb(&vp->rx_limit, skb, skb->len + ETH_HLEN))) {
+		dev_dstats_rx_dropped(dev);
+		vmdq_count(vp, VMDQ_STAT_DROP_RATE_RX);
+		kfree_skb(skb);
+		return RX_HANDLER_CONSUMED;
+	}
 	__vlan_hwaccel_clear_tag(skb);
 	/* Nothing of the host's namespace goes with it into the VM's. */
 	if (!net_eq(dev_net(dev), dev_net(skb->dev)))
@@ -58,6 +64,12 @@ static void vmdq_vport_loopback(struct vmdq_vport *to, struct sk_buff *skb)
 	struct net_device *dev = to->dev;
 	unsigned int len = skb->len;
 
+	if (unlikely(!vmdq_limit_skb(&to->rx_limit, skb, len))) {
+		dev_dstats_rx_dropped(dev);
+		vmdq_count(to, VMDQ_STAT_DROP_RATE_RX);
+		kfree_skb(skb);
+		return;
+	}
 	__vlan_hwaccel_clear_tag(skb);
 	if (dev_forward_skb(dev, skb) == NET_RX_SUCCESS) {
 		dev_dstats_rx_add(dev, len);
@@ -99,6 +111,10 @@ static netdev_tx_t vmdq_vport_xmit(struct sk_buff *skb, struct net_device *dev)
 		goto drop;
 	if (unlikely(vmdq_vport_spoofed(vp, skb))) {
 		vmdq_count(vp, VMDQ_STAT_DROP_SPOOFED);
+		goto drop;
+	}
+	if (unlikely(!vmdq_limit_skb(&vp->tx_limit, skb, skb->len))) {
+		vmdq_count(vp, VMDQ_STAT_DROP_RATE_TX);
 		goto drop;
 	}
 	dest = skb->data;
@@ -311,6 +327,10 @@ bool vmdq_is_vport(const struct net_device *dev)
 
 void vmdq_vport_setup(struct net_device *dev)
 {
+	struct vmdq_vport *vp = netdev_priv(dev);
+
+	vmdq_limit_init(&vp->tx_limit);
+	vmdq_limit_init(&vp->rx_limit);
 	ether_setup(dev);
 	dev->netdev_ops = &vmdq_vport_ops;
 	dev->needs_free_netdev = true;

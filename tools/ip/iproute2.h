@@ -48,6 +48,7 @@ int addattr_l(struct nlmsghdr *n, int maxlen, int type, const void *data,
 	      int alen);
 int addattr8(struct nlmsghdr *n, int maxlen, int type, __u8 data);
 int addattr16(struct nlmsghdr *n, int maxlen, int type, __u16 data);
+int addattr64(struct nlmsghdr *n, int maxlen, int type, __u64 data);
 int parse_rtattr_flags(struct rtattr *tb[], int max, struct rtattr *rta,
 		       int len, unsigned short flags);
 int ll_addr_a2n(char *lladdr, int len, const char *arg);

@@ -1,19 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * iproute2 plugin for viox vports: `ip link add link UPLINK name NAME type
- * viox [mac MAC] [vlan VID] [spoofchk on|off] [mode netdev|tap]`, `ip link
- * set NAME type viox
+ * viox [mac MAC] [vlan VID] [spoofchk on|off] [mode netdev|tap] [tx_rate
+ * RATE] [tx_pps N] [rx_rate RATE] [rx_pps N]`, `ip link set NAME type viox
  * ...`, and what `ip -d [-s] link show` prints of them.
  *
  * ip looks for link_<kind>.so in its library directory (IP_LIB_DIR, by
  * default /usr/lib/<multiarch>/ip) and calls the functions below through
  * viox_link_util (iproute2.h: what it uses of ip).
  */
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <linux/if_ether.h>
 #include <linux/viox_link.h>
 
 #include "iproute2.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* ip's request buffer, as its own link kinds give it. */
 #define VIOX_REQ_MAX 1024
@@ -24,12 +29,15 @@ static void viox_print_help(struct link_util *lu, int argc, char **argv,
 	fprintf(f,
 		"Usage: ... viox [ mac ADDRESS ] [ vlan VID ] [ spoofchk { on | off } ]\n"
 		"                [ mode { netdev | tap } ]\n"
+		"                [ tx_rate RATE ] [ tx_pps N ] [ rx_rate RATE ] [ rx_pps N ]\n"
 		"\n"
 		"ADDRESS: the vport's unicast MAC (random if none is given)\n"
 		"VID: its access VLAN, 1..4094 (0: untagged)\n"
 		"spoofchk: drop frames the VM sends from another MAC or VLAN (default on)\n"
 		"mode: netdev, its stack gets its frames (default); tap, a VM's port,\n"
-		"      its frames for its tap device /dev/vioxtapN only (at creation)\n");
+		"      its frames for its tap device /dev/vioxtapN only (at creation)\n"
+		"RATE: bits/s the VM may send or receive, a number with bit, kbit, mbit\n"
+		"      or gbit (none: bit); N: packets/s; 0 for no limit (the default)\n");
 }
 
 static int viox_bad(struct link_util *lu, const char *what, const char *arg)
@@ -37,6 +45,62 @@ static int viox_bad(struct link_util *lu, const char *what, const char *arg)
 	fprintf(stderr, "viox: invalid %s \"%s\"\n", what, arg);
 	viox_print_help(lu, 0, NULL, stderr);
 	return -1;
+}
+
+/* "100mbit", "5kbit", "800" (bits/s), or with no unit allowed, "1000". */
+static int viox_get_rate(__u64 *val, const char *arg, int units)
+{
+	static const struct { const char *name; __u64 scale; } unit[] = {
+		{ "", 1 }, { "bit", 1 }, { "kbit", 1000 },
+		{ "mbit", 1000000 }, { "gbit", 1000000000 },
+	};
+	unsigned long long v;
+	unsigned int i;
+	char *end;
+
+	if (*arg < '0' || *arg > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(arg, &end, 10);
+	if (errno)
+		return -1;
+	for (i = 0; i < (units ? ARRAY_SIZE(unit) : 1); i++) {
+		if (strcasecmp(end, unit[i].name))
+			continue;
+		if (v > ~0ULL / unit[i].scale)
+			return -1;
+		*val = v * unit[i].scale;
+		return 0;
+	}
+	return -1;
+}
+
+static const struct {
+	const char *name;
+	int attr, units;
+} viox_limits[] = {
+	{ "tx_rate", IFLA_VIOX_TX_RATE, 1 },
+	{ "tx_pps", IFLA_VIOX_TX_PPS, 0 },
+	{ "rx_rate", IFLA_VIOX_RX_RATE, 1 },
+	{ "rx_pps", IFLA_VIOX_RX_PPS, 0 },
+};
+
+/* tx_rate and its kind, or any other option: refused. */
+static int viox_parse_limit(struct link_util *lu, const char *opt,
+			    const char *arg, struct nlmsghdr *n)
+{
+	unsigned int i;
+	__u64 v;
+
+	for (i = 0; i < ARRAY_SIZE(viox_limits); i++) {
+		if (strcmp(opt, viox_limits[i].name))
+			continue;
+		if (viox_get_rate(&v, arg, viox_limits[i].units))
+			return viox_bad(lu, opt, arg);
+		addattr64(n, VIOX_REQ_MAX, viox_limits[i].attr, v);
+		return 0;
+	}
+	return viox_bad(lu, "option", opt);
 }
 
 static int viox_parse_opt(struct link_util *lu, int argc, char **argv,
@@ -76,8 +140,8 @@ static int viox_parse_opt(struct link_util *lu, int argc, char **argv,
 			else
 				return viox_bad(lu, "mode", argv[1]);
 			addattr8(n, VIOX_REQ_MAX, IFLA_VIOX_MODE, mode);
-		} else {
-			return viox_bad(lu, "option", *argv);
+		} else if (viox_parse_limit(lu, argv[0], argv[1], n)) {
+			return -1;
 		}
 		argc -= 2;
 		argv += 2;
@@ -93,6 +157,8 @@ static const char *const viox_stat_names[IFLA_VIOX_STAT_MAX + 1] = {
 	[IFLA_VIOX_STAT_DROP_REPLICATION] = "drop_replication",
 	[IFLA_VIOX_STAT_DROP_SPOOFED]	  = "drop_spoofed",
 	[IFLA_VIOX_STAT_DROP_NO_READER]	  = "drop_no_reader",
+	[IFLA_VIOX_STAT_DROP_RATE_TX]	  = "drop_rate_tx",
+	[IFLA_VIOX_STAT_DROP_RATE_RX]	  = "drop_rate_rx",
 };
 
 static void viox_print_stats(struct rtattr *nest)
@@ -121,6 +187,7 @@ static void viox_print_stats(struct rtattr *nest)
 
 static void viox_print_opt(struct link_util *lu, FILE *f, struct rtattr *tb[])
 {
+	unsigned int i;
 	char buf[32];
 
 	if (!tb)
@@ -144,6 +211,19 @@ static void viox_print_opt(struct link_util *lu, FILE *f, struct rtattr *tb[])
 	    ((char *)RTA_DATA(tb[IFLA_VIOX_TAP]))[RTA_PAYLOAD(tb[IFLA_VIOX_TAP]) - 1] == '\0')
 		print_color_string(PRINT_ANY, COLOR_NONE, "tap", "tap /dev/%s ",
 				   RTA_DATA(tb[IFLA_VIOX_TAP]));
+	for (i = 0; i < ARRAY_SIZE(viox_limits); i++) {
+		struct rtattr *a = tb[viox_limits[i].attr];
+		unsigned long long v;
+		char fmt[32];
+
+		if (!a || RTA_PAYLOAD(a) < sizeof(__u64))
+			continue;
+		memcpy(&v, RTA_DATA(a), sizeof(v));
+		/* Text shows the limits set; JSON all of them. */
+		snprintf(fmt, sizeof(fmt), "%s %%llu ", viox_limits[i].name);
+		print_color_u64(v ? PRINT_ANY : PRINT_JSON, COLOR_NONE,
+				viox_limits[i].name, fmt, v);
+	}
 	if (show_stats && tb[IFLA_VIOX_STATS])
 		viox_print_stats(tb[IFLA_VIOX_STATS]);
 }

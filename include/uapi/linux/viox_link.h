@@ -16,6 +16,11 @@ enum {
 	IFLA_VIOX_STATS,	/* nest of IFLA_VIOX_STAT_* (read only) */
 	IFLA_VIOX_MODE,		/* u8: VIOX_VPORT_MODE_*, at creation only */
 	IFLA_VIOX_TAP,		/* string: the tap device's name in /dev (read only) */
+	IFLA_VIOX_TX_RATE,	/* u64: bits/s the VM may send, 0 for no limit */
+	IFLA_VIOX_TX_PPS,	/* u64: packets/s the VM may send, 0 for no limit */
+	IFLA_VIOX_RX_RATE,	/* u64: bits/s the VM may receive, 0 for no limit */
+	IFLA_VIOX_RX_PPS,	/* u64: packets/s the VM may receive, 0 for no limit */
+	IFLA_VIOX_PAD,
 	__IFLA_VIOX_MAX
 };
 
@@ -43,6 +48,8 @@ enum {
 	IFLA_VIOX_STAT_DROP_REPLICATION, /* no room for a replicated copy */
 	IFLA_VIOX_STAT_DROP_SPOOFED,	/* sent with another MAC or VLAN */
 	IFLA_VIOX_STAT_DROP_NO_READER,	/* tap mode: no file had the tap open */
+	IFLA_VIOX_STAT_DROP_RATE_TX,	/* over the vport's TX rate limits */
+	IFLA_VIOX_STAT_DROP_RATE_RX,	/* over the vport's RX rate limits */
 	__IFLA_VIOX_STAT_MAX
 };
 

@@ -323,6 +323,48 @@ check_spoofing() {
 }
 ktap_check "a VM cannot send from another MAC or VLAN unless spoofchk is off" check_spoofing
 
+# Rate limits, set by the host's admin on a vport in a VM's namespace:
+# 100 frames sent at once against a limit that lets one through at once
+# and a few a second after, then none once the limit is lifted.
+limited() { # WHAT HEARD DROPS-BEFORE DROPS-NOW: most dropped, every drop counted
+	if [ "$2" -lt 1 ] || [ "$2" -gt 30 ]; then
+		echo "$1: $2 of 100 got through"
+		return 1
+	fi
+	expect "$1: drops counted" "$4" $(($3 + 100 - $2))
+}
+check_rate_limits() {
+	local wmac d h
+	wmac=$(ip -n $W -j link show wire0 | jq -r '.[0].address')
+	ip -n vq-vm1 link set v1 type viox rx_pps 5 tx_pps 5 || return 1
+	ip -n vq-vm1 -d -j link show v1 | jq -e '.[0].linkinfo.info_data |
+		.rx_pps == 5 and .tx_pps == 5 and .rx_rate == 0' >/dev/null ||
+		{ echo "the limits are not shown"; return 1; }
+	d=$(vstat vq-vm1 v1 drop_rate_rx)
+	listen v1 vq-vm1 v1 || return 1
+	send_raw $W wire0 $M1 "$wmac" 88b5 100
+	h=$(heard v1)
+	limited "RX at 5 packets/s" "$h" "$d" "$(vstat vq-vm1 v1 drop_rate_rx)" || return 1
+	d=$(vstat vq-vm1 v1 drop_rate_tx)
+	listen wire $W wire0 || return 1
+	send_raw vq-vm1 v1 "$wmac" $M1 88b5 100
+	h=$(heard wire)
+	limited "TX at 5 packets/s" "$h" "$d" "$(vstat vq-vm1 v1 drop_rate_tx)" || return 1
+	# 10 kbit/s: a 60-byte frame costs 48 ms.
+	ip -n vq-vm1 link set v1 type viox rx_pps 0 tx_pps 0 rx_rate 10kbit || return 1
+	d=$(vstat vq-vm1 v1 drop_rate_rx)
+	listen v1 vq-vm1 v1 || return 1
+	send_raw $W wire0 $M1 "$wmac" 88b5 100
+	h=$(heard v1)
+	limited "RX at 10 kbit/s" "$h" "$d" "$(vstat vq-vm1 v1 drop_rate_rx)" || return 1
+	ip -n vq-vm1 link set v1 type viox rx_rate 0 || return 1
+	listen v1 vq-vm1 v1 || return 1
+	send_raw $W wire0 $M1 "$wmac" 88b5 100
+	expect "no limit" "$(heard v1)" 100
+}
+ktap_check "a vport's RX and TX rate limits drop what is over them, counted" \
+	check_rate_limits
+
 wait_carrier() { # NS DEV 0|1
 	local i
 	for i in $(seq 50); do
@@ -445,7 +487,8 @@ check_tenant() {
 	tenant() { nsenter -t "$pid" -U -n "$@"; }
 	tenant ip link set v5 up || { echo "the tenant cannot bring its vport up"; rc=1; }
 	for change in "address 02:00:00:00:71:06" "type viox vlan 5" \
-		      "type viox spoofchk off" "type viox mac 02:00:00:00:71:07"; do
+		      "type viox spoofchk off" "type viox mac 02:00:00:00:71:07" \
+		      "type viox rx_rate 0 tx_pps 1"; do
 		# shellcheck disable=SC2086
 		if err=$(tenant ip link set v5 $change 2>&1); then
 			echo "the tenant could: ip link set v5 $change"
