@@ -62,8 +62,7 @@ static int vmdq_netdev_event(struct notifier_block *nb, unsigned long event,
 	if (event == NETDEV_PRE_CHANGEADDR)
 		return vmdq_pre_changeaddr(dev, up, ptr);
 	if (vmdq_is_vport(dev)) {
-		struct vmdq_vport *vp = netdev_priv(dev);
-
+		vp = netdev_priv(dev);
 		if (vp->mode != VIOX_VPORT_MODE_TAP)
 			return NOTIFY_DONE;
 		return vmdq_vport_event(vp, event);
