@@ -71,6 +71,15 @@ for _ in range(int(sys.argv[5])):
 # queued to it are read). It sees what reaches DEV, as tcpdump would; with
 # "stack" after DEV, what DEV's own protocol stack is handed.
 listen_dir=$(mktemp -d)
+listener_started() { # NAME: its process says it is ready, within 10 s
+	local i
+	for i in $(seq 100); do
+		[ -e "$listen_dir/$1.ready" ] && return 0
+		sleep 0.1
+	done
+	echo "listener $1 did not start"
+	return 1
+}
 listen() {
 	local proto=3
 	[ "${4:-}" = stack ] && proto=$((0x88b5))
@@ -96,13 +105,7 @@ while time.monotonic() < end:
 open(out + ".tmp", "w").write("%d\n" % n)
 os.rename(out + ".tmp", out)
 ' "$3" "$listen_dir/$1" "$ktap_n" "$proto" &
-	local i
-	for i in $(seq 100); do
-		[ -e "$listen_dir/$1.ready" ] && return 0
-		sleep 0.1
-	done
-	echo "listener $1 did not start"
-	return 1
+	listener_started "$1"
 }
 # As a VM's NIC would: open the tap device NODE, write COUNT frames to DST
 # from SRC, and count the frames of this check read from it until heard
@@ -129,13 +132,7 @@ while time.monotonic() < end:
 open(out + ".tmp", "w").write("%d\n" % n)
 os.rename(out + ".tmp", out)
 ' "$2" "$listen_dir/$1" "$ktap_n" "$3" "$4" "$5" &
-	local i
-	for i in $(seq 100); do
-		[ -e "$listen_dir/$1.ready" ] && return 0
-		sleep 0.1
-	done
-	echo "tap listener $1 did not start"
-	return 1
+	listener_started "$1"
 }
 heard() {
 	local i
@@ -176,24 +173,17 @@ check_create() {
 }
 ktap_check "vports made by ip link add ... type viox, shown by ip -d -j" check_create
 
-refused_set() { # WHY ARGS...: ip link set ARGS fails and says WHY
+ip_refused() { # WHY add|set ARGS...: ip link add/set ARGS fails and says WHY
 	local why=$1 err
 	shift
-	if err=$(ip -n $H link set "$@" 2>&1); then
-		echo "accepted: ip link set $*"
+	if err=$(ip -n $H link "$@" 2>&1); then
+		echo "accepted: ip link $*"
 		return 1
 	fi
 	grep -q -- "$why" <<<"$err" || { echo "ip said: $err"; return 1; }
 }
-refused() { # WHY ARGS...: ip link add ARGS fails and says WHY
-	local why=$1 err
-	shift
-	if err=$(ip -n $H link add "$@" 2>&1); then
-		echo "accepted: ip link add $*"
-		return 1
-	fi
-	grep -q -- "$why" <<<"$err" || { echo "ip said: $err"; return 1; }
-}
+refused() { ip_refused "$1" add "${@:2}"; }
+refused_set() { ip_refused "$1" set "${@:2}"; }
 check_collision() {
 	refused "belongs to another vport" link up0 name vx type viox mac $M2 vlan 10 &&
 	ip -n $H link add link up0 name vx type viox mac $M2 vlan 11 &&
@@ -204,7 +194,6 @@ check_collision() {
 ktap_check "a MAC taken on its VLAN is refused, with the reason; free on others" check_collision
 
 check_bad_input() {
-	local err
 	refused "unicast" link up0 name vx type viox mac 01:00:5e:00:00:01 &&
 	refused "needs an uplink" name vx type viox &&
 	refused "not an Ethernet device" link lo name vx type viox &&
@@ -212,11 +201,7 @@ check_bad_input() {
 	refused "invalid vlan" link up0 name vx type viox vlan 4095 &&
 	refused "the uplink's own" link up0 name vx type viox \
 		mac "$(ip -n $H -j link show up0 | jq -r '.[0].address')" &&
-	if err=$(ip -n $H link set up0 address $M1 2>&1); then
-		echo "the uplink took v1's MAC"
-		return 1
-	fi &&
-	grep -q "vport v1" <<<"$err" &&
+	refused_set "vport v1" up0 address $M1 &&
 	ip -n $H link add up1 type veth peer name wire1 &&
 	ip -n $H link add br0 type bridge &&
 	ip -n $H link set up1 master br0 &&
