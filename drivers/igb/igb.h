@@ -103,6 +103,7 @@ struct vigb_ring {
 	};
 	struct page_pool *pp;
 	struct sk_buff *rx_skb;	/* frame still awaiting its EOP */
+	struct viox_pool *pool;	/* a reserved pool's ring: its holder sees rx */
 	struct vigb_ring_stats stats;
 };
 
@@ -242,6 +243,9 @@ struct vigb_adapter {
 	u16 link_speed;
 	struct delayed_work watchdog;
 	struct work_struct reset_task;
+	/* Pools a reset could not bring back, for pool.c to revoke (RTNL). */
+	unsigned long pools_lost;
+	struct work_struct pools_lost_work;
 
 	/* Filters the PF owns: the RAR slots and the VLAN table. */
 	unsigned long active_vlans[BITS_TO_LONGS(VLAN_N_VID)];
@@ -443,13 +447,15 @@ int vigb_pool_poll(struct napi_struct *napi, int budget);
 int vigb_pool_start(struct vigb_adapter *ad, struct vigb_pool *pl);
 void vigb_pool_stop(struct vigb_adapter *ad, struct vigb_pool *pl);
 void vigb_pools_stop(struct vigb_adapter *ad);
-void vigb_pools_start(struct vigb_adapter *ad);
+unsigned long vigb_pools_start(struct vigb_adapter *ad);
 void vigb_pool_init_ring(struct vigb_adapter *ad, struct vigb_pool *pl,
 			 struct vigb_ring *r);
 void vigb_pools_mta_rebuild(struct vigb_adapter *ad);
 
 /* pool.c */
-void vigb_pools_teardown(struct vigb_adapter *ad);
+void vigb_pools_revoke(struct vigb_adapter *ad, unsigned long mask,
+		       enum viox_pool_revoke_reason why);
+void vigb_pools_lost_work(struct work_struct *work);
 
 /* mbx_hw.c */
 extern struct workqueue_struct *vigb_mbx_wq;

@@ -83,6 +83,7 @@ static int vigb_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	INIT_DELAYED_WORK(&ad->mbx_work, vigb_mbx_work);
 	INIT_DELAYED_WORK(&ad->watchdog, vigb_watchdog);
 	INIT_WORK(&ad->reset_task, vigb_reset_task);
+	INIT_WORK(&ad->pools_lost_work, vigb_pools_lost_work);
 	for (int i = 0; i < VIGB_MAX_QUEUE_PAIRS; i++) {
 		struct vigb_ring *rings[] = { &ad->tx_ring[i], &ad->rx_ring[i] };
 
@@ -171,8 +172,12 @@ static void vigb_remove(struct pci_dev *pdev)
 	cancel_delayed_work_sync(&ad->watchdog);
 	cancel_delayed_work_sync(&ad->mbx_work);
 	cancel_work_sync(&ad->reset_task);
+	cancel_work_sync(&ad->pools_lost_work);
+	/* Holders fall back before their uplink goes (viox/pool.h). */
+	rtnl_lock();
+	vigb_pools_revoke(ad, ad->reserved_pools, VIOX_POOL_REVOKE_REMOVE);
+	rtnl_unlock();
 	unregister_netdev(dev);
-	vigb_pools_teardown(ad);
 	vigb_wr32(ad, VIGB_IMC, ~0u);
 	vigb_wr32(ad, VIGB_EIMC, ~0u);
 	vigb_irq_release_misc(ad);

@@ -410,6 +410,16 @@ void vigb_watchdog(struct work_struct *work)
 	schedule_delayed_work(&ad->watchdog, 2 * HZ);
 }
 
+/* Pools the device lost go back to their holders, from pool.c's work. */
+static void vigb_pools_lose(struct vigb_adapter *ad, unsigned long pools)
+{
+	ASSERT_RTNL();
+	if (!pools)
+		return;
+	ad->pools_lost |= pools;
+	schedule_work(&ad->pools_lost_work);
+}
+
 /*
  * Reset the whole device and program it again (rtnl held). VFs lose their
  * queues and clearance with it: they are told to renegotiate, and their
@@ -418,6 +428,7 @@ void vigb_watchdog(struct work_struct *work)
 int vigb_full_reset(struct vigb_adapter *ad)
 {
 	bool running = netif_running(ad->netdev);
+	unsigned long failed;
 	int err;
 
 	ASSERT_RTNL();
@@ -431,8 +442,10 @@ int vigb_full_reset(struct vigb_adapter *ad)
 	if (err) {
 		/*
 		 * The device is in no known state, its interrupts off: the
-		 * VFs hear nothing until it is reset again or unbound.
+		 * VFs hear nothing until it is reset again or unbound, and
+		 * the pools go back to their holders' software paths.
 		 */
+		vigb_pools_lose(ad, ad->reserved_pools);
 		clear_bit(VIGB_RESETTING, &ad->state);
 		return err;
 	}
@@ -440,11 +453,12 @@ int vigb_full_reset(struct vigb_adapter *ad)
 	vigb_irq_enable_misc(ad);
 	vigb_vfs_stats_baseline(ad);
 	vigb_configure_global(ad);
-	vigb_pools_start(ad);
+	failed = vigb_pools_start(ad);
 	vigb_vfs_renegotiate(ad);
 	vigb_hw_start_link(ad);
 	netdev_info(ad->netdev, "device reset%s\n",
 		    ad->num_vfs ? ": VFs told to renegotiate" : "");
+	vigb_pools_lose(ad, failed);
 	return running ? vigb_up(ad) : 0;
 }
 

@@ -31,6 +31,7 @@ static void vigb_pool_unreserve(struct vigb_adapter *ad, struct vigb_pool *pl)
 		vigb_vlvf_set(ad, vid, p, false);
 	vigb_pool_scrub(ad, p);
 	clear_bit(p, &ad->reserved_pools);
+	clear_bit(p, &ad->pools_lost);	/* pool p's next holder did not lose it */
 	ad->pools[p] = NULL;
 	mutex_unlock(&ad->vf_lock);
 
@@ -40,9 +41,13 @@ static void vigb_pool_unreserve(struct vigb_adapter *ad, struct vigb_pool *pl)
 	vigb_pools_mta_rebuild(ad);
 
 	netif_napi_del(&pl->qvec.napi);
-	/* The last pool gone and no VFs: back to RSS over several queues. */
+	/*
+	 * The last pool gone and no VFs: back to RSS over several queues,
+	 * unless the device is going or lost in a failed reset.
+	 */
 	if (!ad->num_vfs && !ad->reserved_pools &&
-	    !test_bit(VIGB_REMOVING, &ad->state))
+	    !test_bit(VIGB_REMOVING, &ad->state) &&
+	    !test_bit(VIGB_RESETTING, &ad->state))
 		vigb_reinit(ad);
 	else
 		vigb_update_vlan_filtering(ad);
@@ -51,6 +56,7 @@ static void vigb_pool_unreserve(struct vigb_adapter *ad, struct vigb_pool *pl)
 
 struct viox_pool *viox_igb_pool_reserve(struct net_device *uplink,
 					struct net_device *vport,
+					const struct viox_pool_holder_ops *holder,
 					struct netlink_ext_ack *extack)
 {
 	struct vigb_adapter *ad;
@@ -64,9 +70,15 @@ struct viox_pool *viox_igb_pool_reserve(struct net_device *uplink,
 		NL_SET_ERR_MSG_MOD(extack, "uplink is not a viox_igb PF");
 		return ERR_PTR(-EOPNOTSUPP);
 	}
+	if (!holder || !holder->revoke) {
+		NL_SET_ERR_MSG_MOD(extack, "a pool's holder must take revocations");
+		return ERR_PTR(-EINVAL);
+	}
 	ad = netdev_priv(uplink);
-	if (test_bit(VIGB_REMOVING, &ad->state))
+	if (test_bit(VIGB_REMOVING, &ad->state)) {
+		NL_SET_ERR_MSG_MOD(extack, "the PF is going away");
 		return ERR_PTR(-ENODEV);
+	}
 	/* Pool p needs vector 1 + p; pools are handed out from the top. */
 	for (p = VIGB_POOLS - 1; p > ad->num_vfs; p--)
 		if (!test_bit(p, &ad->reserved_pools))
@@ -86,6 +98,7 @@ struct viox_pool *viox_igb_pool_reserve(struct net_device *uplink,
 	if (!pl)
 		return ERR_PTR(-ENOMEM);
 	pl->pub.ops = &vigb_pool_ops;
+	pl->pub.holder = holder;
 	pl->pub.uplink = uplink;
 	pl->pub.vport = vport;
 	pl->pub.id = p;
@@ -142,20 +155,55 @@ static void vigb_pool_release(struct viox_pool *pool)
 	vigb_pool_unreserve(ad, pl);
 }
 
-/* A consumer that forgot its pools when the PF goes away. */
-void vigb_pools_teardown(struct vigb_adapter *ad)
+static const char *const vigb_revoke_why[] = {
+	[VIOX_POOL_REVOKE_REMOVE]	= "the PF is going away",
+	[VIOX_POOL_REVOKE_RESET]	= "the device reset failed for it",
+	[VIOX_POOL_REVOKE_VFS]		= "VFs need it",
+};
+
+/**
+ * vigb_pools_revoke - take reserved pools back from their holders
+ * @ad: the adapter
+ * @mask: the pools (bits of reserved_pools) to take back
+ * @why: what the holders are told
+ *
+ * Each holder is told under RTNL and releases its pool; one that does not
+ * has it released from under it, with a warning.
+ */
+void vigb_pools_revoke(struct vigb_adapter *ad, unsigned long mask,
+		       enum viox_pool_revoke_reason why)
 {
 	unsigned int p;
 
-	rtnl_lock();
-	for_each_set_bit(p, &ad->reserved_pools, VIGB_POOLS) {
-		struct vigb_pool *pl = ad->pools[p];
+	ASSERT_RTNL();
+	for_each_set_bit(p, &mask, VIGB_POOLS) {
+		struct vigb_pool *pl;
 
-		netdev_warn(ad->netdev, "pool %u still held by %s: released\n",
-			    p, pl->pub.vport->name);
+		if (!test_bit(p, &ad->reserved_pools))
+			continue;
+		pl = ad->pools[p];
+		netdev_info(ad->netdev, "pool %u taken back from %s: %s\n", p,
+			    pl->pub.vport->name, vigb_revoke_why[why]);
+		pl->pub.holder->revoke(&pl->pub, why);
+		if (!test_bit(p, &ad->reserved_pools))
+			continue;
+		netdev_warn(ad->netdev, "pool %u: %s kept it: released\n", p,
+			    pl->pub.vport->name);
 		vigb_pool_stop(ad, pl);
 		vigb_pool_unreserve(ad, pl);
 	}
+}
+
+/* The pools a reset could not bring back (netdev.c), revoked. */
+void vigb_pools_lost_work(struct work_struct *work)
+{
+	struct vigb_adapter *ad = container_of(work, struct vigb_adapter,
+					       pools_lost_work);
+
+	rtnl_lock();
+	if (!test_bit(VIGB_REMOVING, &ad->state))
+		vigb_pools_revoke(ad, ad->pools_lost, VIOX_POOL_REVOKE_RESET);
+	ad->pools_lost = 0;
 	rtnl_unlock();
 }
 
@@ -240,6 +288,11 @@ static netdev_tx_t vigb_pool_xmit(struct viox_pool *pool, struct sk_buff *skb)
 {
 	struct vigb_pool *pl = to_vigb_pool(pool);
 
+	/* Not for a holder that said it would not: no queue lock serializes it. */
+	if (WARN_ON_ONCE(pool->holder->flags & VIOX_POOL_RX_ONLY)) {
+		dev_kfree_skb_any(skb);
+		return NETDEV_TX_OK;
+	}
 	if (unlikely(!pl->running)) {
 		u64_stats_update_begin(&pl->tx.stats.xmit_syncp);
 		pl->tx.stats.drops++;

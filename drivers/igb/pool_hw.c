@@ -24,15 +24,13 @@ static void vigb_pool_write_mac(struct vigb_adapter *ad, struct vigb_pool *pl)
 /* The filters and gates of pool p, from its state (vf_lock held). */
 void vigb_pool_program(struct vigb_adapter *ad, struct vigb_pool *pl)
 {
-	struct net_device *vport = pl->pub.vport;
 	unsigned int p = pl->pub.id, vid;
+	/* Tags are stripped: the holder gets them in the hwaccel tag. */
 	u32 vmolr = VIGB_VMOLR_AUPE | VIGB_VMOLR_BAM | VIGB_VMOLR_ROMPE |
-		    VIGB_VMOLR_STRCRC | VIGB_VMOLR_LPE |
+		    VIGB_VMOLR_STRCRC | VIGB_VMOLR_LPE | VIGB_VMOLR_STRVLAN |
 		    (VIGB_MAX_FRAME & VIGB_VMOLR_RLPML_MASK);
 
 	lockdep_assert_held(&ad->vf_lock);
-	if (vport->features & NETIF_F_HW_VLAN_CTAG_RX)
-		vmolr |= VIGB_VMOLR_STRVLAN;
 	vigb_wr32(ad, VIGB_VMOLR(p), vmolr);
 	vigb_wr32(ad, VIGB_VMVIR(p), 0);
 	vigb_pool_write_mac(ad, pl);
@@ -62,6 +60,12 @@ int vigb_pool_poll(struct napi_struct *napi, int budget)
 	return work;
 }
 
+/* A holder that never transmits through the pool: its queues are its own. */
+static bool vigb_pool_rx_only(const struct vigb_pool *pl)
+{
+	return pl->pub.holder->flags & VIOX_POOL_RX_ONLY;
+}
+
 /* Rings, vector and queues; the filters are programmed separately. */
 int vigb_pool_start(struct vigb_adapter *ad, struct vigb_pool *pl)
 {
@@ -87,6 +91,10 @@ int vigb_pool_start(struct vigb_adapter *ad, struct vigb_pool *pl)
 	napi_enable(&pl->qvec.napi);
 	vigb_irq_unmask(ad, pl->qvec.eims);
 
+	if (vigb_pool_rx_only(pl)) {
+		WRITE_ONCE(pl->running, true);
+		return 0;
+	}
 	__netif_tx_lock_bh(txq);
 	pl->running = true;
 	__netif_tx_unlock_bh(txq);
@@ -100,11 +108,15 @@ void vigb_pool_stop(struct vigb_adapter *ad, struct vigb_pool *pl)
 
 	if (!pl->running)
 		return;
-	/* No xmit after this: the vport's queue is stopped under its lock. */
-	__netif_tx_lock_bh(txq);
-	pl->running = false;
-	netif_tx_stop_queue(txq);
-	__netif_tx_unlock_bh(txq);
+	if (vigb_pool_rx_only(pl)) {
+		WRITE_ONCE(pl->running, false);
+	} else {
+		/* No xmit after this: the vport's queue is stopped under its lock. */
+		__netif_tx_lock_bh(txq);
+		pl->running = false;
+		netif_tx_stop_queue(txq);
+		__netif_tx_unlock_bh(txq);
+	}
 
 	napi_disable(&pl->qvec.napi);
 	vigb_wr32(ad, VIGB_EIMC, pl->qvec.eims);
@@ -125,18 +137,26 @@ void vigb_pools_stop(struct vigb_adapter *ad)
 		vigb_pool_stop(ad, ad->pools[p]);
 }
 
-/* After vigb_pools_stop() and the filters were programmed again. */
-void vigb_pools_start(struct vigb_adapter *ad)
+/*
+ * After vigb_pools_stop() and the filters were programmed again. Returns
+ * the pools that did not start, for the caller to revoke once the device
+ * is up.
+ */
+unsigned long vigb_pools_start(struct vigb_adapter *ad)
 {
+	unsigned long failed = 0;
 	unsigned int p;
 	int err;
 
 	ASSERT_RTNL();
 	for_each_set_bit(p, &ad->reserved_pools, VIGB_POOLS) {
 		err = vigb_pool_start(ad, ad->pools[p]);
-		if (err)
-			netdev_err(ad->netdev, "pool %u stays stopped: %d\n", p, err);
+		if (err) {
+			netdev_err(ad->netdev, "pool %u did not start: %d\n", p, err);
+			__set_bit(p, &failed);
+		}
 	}
+	return failed;
 }
 
 void vigb_pool_init_ring(struct vigb_adapter *ad, struct vigb_pool *pl,
@@ -147,6 +167,7 @@ void vigb_pool_init_ring(struct vigb_adapter *ad, struct vigb_pool *pl,
 	r->dev = &ad->pdev->dev;
 	r->index = 0;
 	r->reg = pl->pub.id;
+	r->pool = &pl->pub;
 	u64_stats_init(&r->stats.syncp);
 	u64_stats_init(&r->stats.xmit_syncp);
 }

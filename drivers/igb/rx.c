@@ -112,8 +112,9 @@ int vigb_rx_clean(struct vigb_ring *rx, int budget)
 			continue;
 		}
 		vigb_rx_checksum(rx, skb, staterr);
+		/* A pool's holder gets the tag its pool stripped, always. */
 		if ((staterr & VIGB_RXD_STAT_VP) &&
-		    (rx->netdev->features & NETIF_F_HW_VLAN_CTAG_RX))
+		    (rx->pool || (rx->netdev->features & NETIF_F_HW_VLAN_CTAG_RX)))
 			__vlan_hwaccel_put_tag(skb, htons(ETH_P_8021Q),
 					       le16_to_cpu(d->wb.vlan) & VLAN_VID_MASK);
 		if (rx->netdev->features & NETIF_F_RXHASH)
@@ -122,6 +123,11 @@ int vigb_rx_clean(struct vigb_ring *rx, int budget)
 		skb->protocol = eth_type_trans(skb, rx->netdev);
 		pkts++;
 		bytes += skb->len + ETH_HLEN;
+		if (rx->pool && rx->pool->holder->rx) {
+			skb = rx->pool->holder->rx(rx->pool, skb);
+			if (!skb)
+				continue;
+		}
 		napi_gro_receive(&rx->qvec->napi, skb);
 		skb = NULL;
 	}

@@ -48,7 +48,7 @@ static int vigb_sriov_relayout(struct vigb_adapter *ad, unsigned int num_vfs,
 		err = vigb_up(ad);
 	else
 		err = vigb_reinit(ad);
-	vigb_pools_start(ad);
+	vigb_pools_revoke(ad, vigb_pools_start(ad), VIOX_POOL_REVOKE_RESET);
 	return err;
 }
 
@@ -68,16 +68,18 @@ static int vigb_sriov_enable(struct vigb_adapter *ad, int num_vfs)
 			VIGB_MAX_VFS);
 		return -ERANGE;
 	}
-	if (ad->reserved_pools & GENMASK(num_vfs, 0)) {
-		pci_err(pdev, "pools 0-%d are needed but some are reserved for offload\n",
-			num_vfs);
-		return -EBUSY;
-	}
 	vfs = vigb_vfs_alloc(num_vfs);
 	if (!vfs)
 		return -ENOMEM;
 
+	/*
+	 * The VFs and the PF take pools 0 to num_vfs: their holders fall
+	 * back, under the same RTNL that lays the device out anew, so that
+	 * no reservation slips in between.
+	 */
 	rtnl_lock();
+	vigb_pools_revoke(ad, ad->reserved_pools & GENMASK(num_vfs, 0),
+			  VIOX_POOL_REVOKE_VFS);
 	err = vigb_sriov_relayout(ad, num_vfs, vfs);
 	if (!err)
 		vigb_vfs_stats_baseline(ad);
@@ -121,6 +123,9 @@ void vigb_sriov_disable(struct vigb_adapter *ad, bool disable_vfs)
 	vigb_devlink_vfs_del(ad);
 	rtnl_lock();
 	vigb_sriov_relayout(ad, 0, NULL);
+	/* Pools are free again: holders that fell back may try (viox/pool.h). */
+	if (!test_bit(VIGB_REMOVING, &ad->state))
+		netdev_state_change(ad->netdev);
 	rtnl_unlock();
 	/* Queued before num_vfs was 0 or after, it sees no VF from here. */
 	cancel_delayed_work_sync(&ad->mbx_work);

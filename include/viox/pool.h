@@ -8,23 +8,39 @@
  * the pool's own receive queue and go straight to the port's netdev, and
  * the port transmits on the pool's own queue.
  *
- * A pool belongs to a "vport" netdev owned by the caller. Frames received
- * in the pool are handed to the stack with skb->dev set to the vport (a
- * VLAN tag, if any, is in the skb's hwaccel tag when the vport has
- * NETIF_F_HW_VLAN_CTAG_RX). The vport's ndo_start_xmit hands its frames
- * to viox_pool_xmit(), which uses the vport's TX queue 0 for BQL and for
- * stopping and waking.
+ * A pool belongs to a "vport" netdev owned by its holder, the caller that
+ * reserved it. Frames received in the pool come with their VLAN tag, if
+ * any, in the skb's hwaccel tag; the holder's ->rx sees each one first
+ * and hands it on or takes it, and the provider passes what it hands on
+ * to GRO and the stack with skb->dev set to the vport. The vport's
+ * ndo_start_xmit may hand its frames to viox_pool_xmit(), which uses the
+ * vport's TX queue 0 for BQL and for stopping and waking, under that
+ * queue's lock (unless the holder is VIOX_POOL_RX_ONLY).
  *
  * A pool accepts broadcast, untagged frames to its MAC address, frames to
  * its MAC tagged with a VLAN on its VLAN list, and multicast frames whose
  * hash is in the device's multicast table (->sync_mc adds the vport's
- * multicast list to it).
+ * multicast list to it). With other pools or VFs on the device, the NIC
+ * also loops frames sent by the PF, the VFs and the pools back into it,
+ * broadcast included (the emulated 82576 even loops a pool's own
+ * broadcast back to it).
+ *
+ * Lifetime. The reservation is the holder's reference: the provider never
+ * frees or reuses a pool before the holder gives it back with
+ * viox_pool_release(). When the provider must take it back (the PF goes
+ * away, a device reset failed, VFs being created need it) it calls the
+ * holder's ->revoke under RTNL, and the holder stops using the pool and
+ * releases it before returning: its frames then take the holder's
+ * fallback (software) path. When pools may have become free again (VFs
+ * removed, a reset recovered) the provider raises NETDEV_CHANGE on the
+ * uplink, where a holder that fell back may try again.
  *
  * Every operation but ->sync_mc and ->xmit sleeps and needs the RTNL.
  *
  * Providers: viox_igb (82576). A consumer finds the provider of an uplink
  * with symbol_get(viox_igb_pool_reserve), so that it loads without it and
- * falls back to software where the uplink has no pools.
+ * falls back to software where the uplink has no pools; the module
+ * reference it gets is put after the pool's release.
  */
 #ifndef _VIOX_POOL_H
 #define _VIOX_POOL_H
@@ -33,6 +49,36 @@
 #include <linux/netlink.h>
 
 struct viox_pool;
+
+/* Why a provider takes a pool back. */
+enum viox_pool_revoke_reason {
+	VIOX_POOL_REVOKE_REMOVE,	/* the PF goes away */
+	VIOX_POOL_REVOKE_RESET,		/* a device reset failed for it */
+	VIOX_POOL_REVOKE_VFS,		/* VFs being created need it */
+};
+
+/*
+ * The holder never calls ->xmit: the provider leaves the vport's TX queues
+ * alone (a vport that transmits elsewhere must not see them stopped).
+ */
+#define VIOX_POOL_RX_ONLY	BIT(0)
+
+/* The holder's side of a pool, given at reservation. */
+struct viox_pool_holder_ops {
+	unsigned int flags;		/* VIOX_POOL_* */
+	/*
+	 * Optional. Each frame the pool received, in NAPI context, after
+	 * eth_type_trans(): return the frame to hand to the stack (the same
+	 * skb or another), or NULL once the holder has taken or freed it.
+	 */
+	struct sk_buff *(*rx)(struct viox_pool *pool, struct sk_buff *skb);
+	/*
+	 * RTNL held: the provider takes the pool back. The holder stops its
+	 * transmits and calls viox_pool_release() before returning.
+	 */
+	void (*revoke)(struct viox_pool *pool,
+		       enum viox_pool_revoke_reason why);
+};
 
 struct viox_pool_stats {
 	u64 rx_packets, rx_bytes, rx_drops;
@@ -60,6 +106,7 @@ struct viox_pool_ops {
 
 struct viox_pool {
 	const struct viox_pool_ops *ops;
+	const struct viox_pool_holder_ops *holder;
 	struct net_device *uplink;
 	struct net_device *vport;
 	unsigned int id;		/* the hardware pool number */
@@ -69,6 +116,7 @@ struct viox_pool {
  * viox_igb_pool_reserve() - reserve a VMDq pool of a viox_igb uplink
  * @uplink: the PF netdev
  * @vport: the netdev the pool's frames are delivered to
+ * @holder: the holder's callbacks; ->revoke is required
  * @extack: where a refusal is explained
  *
  * The pool starts with no MAC address and no VLAN; its queues run from the
@@ -77,10 +125,12 @@ struct viox_pool {
  *
  * Return: the pool, or ERR_PTR(-EOPNOTSUPP) when @uplink is not a viox_igb
  * PF or has too few interrupt vectors, ERR_PTR(-ENOSPC) when every pool is
- * in use by VFs, the PF or other ports.
+ * in use by VFs, the PF or other ports, ERR_PTR(-ENODEV) when the PF is
+ * going away.
  */
 struct viox_pool *viox_igb_pool_reserve(struct net_device *uplink,
 					struct net_device *vport,
+					const struct viox_pool_holder_ops *holder,
 					struct netlink_ext_ack *extack);
 
 static inline int viox_pool_set_mac(struct viox_pool *pool, const u8 *mac,

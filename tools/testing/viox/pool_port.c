@@ -60,6 +60,21 @@ static void vpt_release(struct net_device *dev)
 	symbol_put(viox_igb_pool_reserve);
 }
 
+/* The provider takes the pool back: the port stops until it is opened again. */
+static void vpt_revoke(struct viox_pool *pool, enum viox_pool_revoke_reason why)
+{
+	struct net_device *dev = pool->vport;
+
+	netdev_warn(dev, "pool %u taken back (reason %d): no traffic until reopened\n",
+		    pool->id, why);
+	netif_carrier_off(dev);
+	vpt_release(dev);
+}
+
+static const struct viox_pool_holder_ops vpt_holder_ops = {
+	.revoke	= vpt_revoke,
+};
+
 static int vpt_open(struct net_device *dev)
 {
 	struct vpt_port *port = netdev_priv(dev);
@@ -74,7 +89,7 @@ static int vpt_open(struct net_device *dev)
 		netdev_err(dev, "no pool provider: viox_igb is not loaded\n");
 		return -EOPNOTSUPP;
 	}
-	pool = reserve(port->uplink, dev, &extack);
+	pool = reserve(port->uplink, dev, &vpt_holder_ops, &extack);
 	if (IS_ERR(pool)) {
 		symbol_put(viox_igb_pool_reserve);
 		netdev_err(dev, "no pool on %s: %s\n", port->uplink->name,

@@ -39,6 +39,12 @@ port_add() { # NAME MAC NS ADDR: a port in its own namespace, up
 	wait_carrier "$1" "$3"
 }
 
+port_reopen() { # NAME NS: down and up again, as after its pool was taken
+	ip -n "$2" link set "$1" down
+	ip -n "$2" link set "$1" up
+	wait_carrier "$1" "$2"
+}
+
 rx_packets() { # DEV [NS]: the interface's received packets
 	local ns=()
 	[ -n "${2:-}" ] && ns=(-n "$2")
@@ -118,10 +124,22 @@ ktap_check "a port's new MAC is its pool's new filter" \
 	ip netns exec "$IGB_WIRE_NS" ping -c 3 -i 0.2 -W 2 192.0.2.51
 
 # Pools and VFs share the eight pools: VFs from 0 up, pools from 7 down.
-ktap_check "7 VFs are refused while pools 6 and 7 are reserved" \
-	sh -c "! echo 7 > $numvfs"
-ktap_check "the refusal is explained in the log" \
-	sh -c "dmesg | grep -q 'some are reserved for offload'"
+# VFs that need reserved pools take them back from their holders.
+ktap_check "7 VFs take pools 7 and 6 back from their ports" \
+	sh -c "echo 7 > $numvfs &&
+	       dmesg | grep -q 'pool 7 taken back from vp0: VFs need it' &&
+	       dmesg | grep -q 'pool 6 taken back from vp1: VFs need it'"
+ktap_check "the holders gave them back: no pool released from under them" \
+	sh -c "! dmesg | grep -q 'kept it: released'"
+ktap_check "a port told stops: nothing it sends goes out through a freed pool" \
+	sh -c "! ip netns exec pn0 ping -c 2 -i 0.2 -W 1 $IGB_WIRE_IP"
+igb_vfs_unbind "$bdf"
+echo 0 > "$numvfs"
+port_reopen vp0 pn0
+port_reopen vp1 pn1
+ktap_check "reopened, the ports get pools 7 and 6 again" \
+	sh -c "[ \$(dmesg | grep -c 'pool 7 reserved for vp0') = 2 ] &&
+	       [ \$(dmesg | grep -c 'pool 6 reserved for vp1') = 2 ]"
 ktap_check "5 VFs fit next to the two pools" sh -c "echo 5 > $numvfs"
 ktap_check "the ports pass traffic after the VF layout change" \
 	sh -c "ip netns exec pn0 ping -c 3 -i 0.2 -W 2 $IGB_WIRE_IP && ip netns exec pn1 ping -c 3 -i 0.2 -W 2 $IGB_WIRE_IP"
