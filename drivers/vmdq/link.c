@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * rtnetlink kind "viox": `ip link add link UPLINK name NAME type viox
- * [mac MAC] [vlan VID] [spoofchk on|off]`, changes, deletion and what
- * `ip -d link show` prints.
+ * [mac MAC] [vlan VID] [spoofchk on|off] [mode netdev|tap] [offload on|off]
+ * [rates]`, changes, deletion and what `ip -d link show` prints.
  */
 #include <linux/if_arp.h>
 #include <linux/if_vlan.h>
@@ -23,6 +23,8 @@ static const struct nla_policy vmdq_link_policy[IFLA_VIOX_MAX + 1] = {
 	[IFLA_VIOX_RX_RATE]	= { .type = NLA_U64 },
 	[IFLA_VIOX_RX_PPS]	= { .type = NLA_U64 },
 	[IFLA_VIOX_PAD]		= { .type = NLA_REJECT },
+	[IFLA_VIOX_OFFLOAD]	= NLA_POLICY_MAX(NLA_U8, 1),
+	[IFLA_VIOX_POOL]	= { .type = NLA_REJECT },
 };
 
 /* Rates given (an attribute left out keeps its rate). */
@@ -47,6 +49,25 @@ static void vmdq_link_set_limits(struct vmdq_vport *vp, struct nlattr *data[])
 			    data[IFLA_VIOX_TX_PPS]);
 	vmdq_link_set_limit(&vp->rx_limit, data[IFLA_VIOX_RX_RATE],
 			    data[IFLA_VIOX_RX_PPS]);
+}
+
+/*
+ * Offload on: into a pool now if one is free (else a warning says why
+ * not, and it waits for one); off: out of its pool, which another vport
+ * may take.
+ */
+static void vmdq_link_set_offload(struct vmdq_vport *vp, bool on,
+				  struct netlink_ext_ack *extack)
+{
+	if (vp->offload == on)
+		return;
+	WRITE_ONCE(vp->offload, on);
+	if (!on) {
+		vmdq_offload_detach(vp, false);
+		vmdq_offload_kick();
+	} else if (!vmdq_offload_attach(vp, extack) && vmdq_offloaded(vp)) {
+		netdev_state_change(vp->dev);
+	}
 }
 
 static int vmdq_link_validate(struct nlattr *tb[], struct nlattr *data[],
@@ -123,6 +144,9 @@ static int vmdq_link_newlink(struct net *src_net, struct net_device *dev,
 	vp->dev = dev;
 	vp->lower = lower;
 	vp->spoofchk = true;
+	vp->offload = true;
+	if (data && data[IFLA_VIOX_OFFLOAD])
+		vp->offload = nla_get_u8(data[IFLA_VIOX_OFFLOAD]);
 	if (data && data[IFLA_VIOX_SPOOFCHK])
 		vp->spoofchk = nla_get_u8(data[IFLA_VIOX_SPOOFCHK]);
 	if (data && data[IFLA_VIOX_VLAN])
@@ -266,6 +290,7 @@ static int vmdq_link_changelink(struct net_device *dev, struct nlattr *tb[],
 					vlan_vid_del(vp->lower, htons(ETH_P_8021Q), vid);
 				return err;
 			}
+			vmdq_offload_set_vid(vp, old_vid, vid);
 			if (old_vid)
 				vlan_vid_del(vp->lower, htons(ETH_P_8021Q), old_vid);
 		}
@@ -273,6 +298,9 @@ static int vmdq_link_changelink(struct net_device *dev, struct nlattr *tb[],
 	if (data[IFLA_VIOX_SPOOFCHK])
 		WRITE_ONCE(vp->spoofchk, nla_get_u8(data[IFLA_VIOX_SPOOFCHK]));
 	vmdq_link_set_limits(vp, data);
+	if (data[IFLA_VIOX_OFFLOAD])
+		vmdq_link_set_offload(vp, nla_get_u8(data[IFLA_VIOX_OFFLOAD]),
+				      extack);
 	return 0;
 }
 
@@ -282,6 +310,8 @@ static size_t vmdq_link_get_size(const struct net_device *dev)
 	       nla_total_size(sizeof(u16)) +		/* IFLA_VIOX_VLAN */
 	       nla_total_size(sizeof(u8)) +		/* IFLA_VIOX_SPOOFCHK */
 	       nla_total_size(sizeof(u8)) +		/* IFLA_VIOX_MODE */
+	       nla_total_size(sizeof(u8)) +		/* IFLA_VIOX_OFFLOAD */
+	       nla_total_size(sizeof(u32)) +		/* IFLA_VIOX_POOL */
 	       nla_total_size(IFNAMSIZ) +		/* IFLA_VIOX_TAP */
 	       4 * nla_total_size_64bit(sizeof(u64)) +	/* the rates */
 	       nla_total_size(0) +			/* IFLA_VIOX_STATS */
@@ -315,11 +345,16 @@ static int vmdq_link_fill_info(struct sk_buff *skb, const struct net_device *dev
 	struct vmdq_vport *vp = netdev_priv(dev);
 	u64 tx_bits, tx_pkts, rx_bits, rx_pkts;
 	char tap[IFNAMSIZ];
+	u32 pool;
 
 	if (nla_put(skb, IFLA_VIOX_MAC, ETH_ALEN, dev->dev_addr) ||
 	    nla_put_u16(skb, IFLA_VIOX_VLAN, READ_ONCE(vp->key.vid)) ||
 	    nla_put_u8(skb, IFLA_VIOX_SPOOFCHK, READ_ONCE(vp->spoofchk)) ||
-	    nla_put_u8(skb, IFLA_VIOX_MODE, vp->mode))
+	    nla_put_u8(skb, IFLA_VIOX_MODE, vp->mode) ||
+	    nla_put_u8(skb, IFLA_VIOX_OFFLOAD, READ_ONCE(vp->offload)))
+		return -EMSGSIZE;
+	pool = vmdq_offload_pool_id(vp);
+	if (pool != U32_MAX && nla_put_u32(skb, IFLA_VIOX_POOL, pool))
 		return -EMSGSIZE;
 	if (!vmdq_tap_name(vp, tap, sizeof(tap)) &&
 	    nla_put_string(skb, IFLA_VIOX_TAP, tap))

@@ -63,6 +63,13 @@ static int vmdq_netdev_event(struct notifier_block *nb, unsigned long event,
 		return vmdq_pre_changeaddr(dev, up, ptr);
 	if (vmdq_is_vport(dev)) {
 		vp = netdev_priv(dev);
+		/*
+		 * Up: into a NIC pool if one is free (open runs before IFF_UP),
+		 * and a notification that says which.
+		 */
+		if (event == NETDEV_UP && !vmdq_offload_attach(vp, NULL) &&
+		    vmdq_offloaded(vp))
+			netdev_state_change(dev);
 		if (vp->mode != VIOX_VPORT_MODE_TAP)
 			return NOTIFY_DONE;
 		return vmdq_vport_event(vp, event);
@@ -75,6 +82,9 @@ static int vmdq_netdev_event(struct notifier_block *nb, unsigned long event,
 	case NETDEV_CHANGE:
 		list_for_each_entry(vp, &up->vports, uplink_node)
 			netif_stacked_transfer_operstate(dev, vp->dev);
+		/* A pool provider's sign that pools may be free (viox/pool.h). */
+		if (event == NETDEV_CHANGE)
+			vmdq_offload_kick();
 		break;
 	case NETDEV_FEAT_CHANGE:
 		list_for_each_entry(vp, &up->vports, uplink_node)
@@ -126,6 +136,7 @@ static void __exit vmdq_exit(void)
 {
 	vmdq_link_unregister();
 	unregister_netdevice_notifier(&vmdq_notifier);
+	vmdq_offload_exit();
 	vmdq_tap_exit();
 }
 

@@ -10,6 +10,9 @@
 
 static rx_handler_result_t vmdq_handle_frame(struct sk_buff **pskb);
 
+/* Every uplink with vports, for the offload retries. RTNL. */
+LIST_HEAD(vmdq_uplinks);
+
 struct vmdq_uplink *vmdq_uplink_of(const struct net_device *dev)
 {
 	if (rcu_access_pointer(dev->rx_handler) != vmdq_handle_frame)
@@ -40,6 +43,7 @@ struct vmdq_uplink *vmdq_uplink_get(struct net_device *dev,
 				   "the uplink already has a receive handler (bridge, bond, macvlan or OVS port?)");
 		goto destroy;
 	}
+	list_add_tail(&up->node, &vmdq_uplinks);
 	return up;
 
 destroy:
@@ -58,6 +62,7 @@ void vmdq_uplink_put(struct vmdq_uplink *up)
 	ASSERT_RTNL();
 	if (up->nr_vports)
 		return;
+	list_del(&up->node);
 	netdev_rx_handler_unregister(up->dev);	/* waits for readers */
 	vmdq_table_destroy(&up->table);
 	kfree(up);
@@ -88,7 +93,11 @@ void vmdq_replicate(struct vmdq_uplink *up, struct sk_buff *skb, u16 vid,
 		struct sk_buff *nskb;
 		unsigned int len;
 
-		if (vp == from || !(dev->flags & IFF_UP))
+		/*
+		 * A vport in a NIC pool has its copy from the NIC: from the
+		 * wire, and looped back from the uplink's transmit.
+		 */
+		if (vp == from || !(dev->flags & IFF_UP) || vmdq_offloaded(vp))
 			continue;
 		if (!bcast && !vmdq_vport_wants(vp, dest))
 			continue;
@@ -158,8 +167,13 @@ static rx_handler_result_t vmdq_handle_frame(struct sk_buff **pskb)
 	}
 
 	if (is_multicast_ether_addr(dest)) {
-		/* The host has its copy: the frame itself goes on. */
-		vmdq_replicate(up, skb, vid, NULL);
+		/*
+		 * The host has its copy: the frame itself goes on. A vport's
+		 * own frame, looped back by a NIC that switches between its
+		 * pools, was replicated when it was sent.
+		 */
+		if (!vmdq_table_lookup(&up->table, eth_hdr(skb)->h_source, vid))
+			vmdq_replicate(up, skb, vid, NULL);
 		return RX_HANDLER_PASS;
 	}
 

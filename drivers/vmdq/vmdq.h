@@ -14,6 +14,7 @@
 #include <linux/xarray.h>
 #include <net/sch_generic.h>
 #include <uapi/linux/viox_link.h>
+#include <viox/pool.h>
 
 /*
  * What the classifier matches: destination MAC and VLAN, with untagged and
@@ -56,6 +57,7 @@ struct vmdq_table {
 
 struct vmdq_uplink {
 	struct net_device *dev;
+	struct list_head node;		/* vmdq_uplinks, RTNL */
 	struct vmdq_table table;
 	struct list_head vports;	/* RTNL; the ones not being deleted */
 	unsigned int nr_vports;		/* RTNL; until their uninit */
@@ -73,6 +75,8 @@ enum vmdq_stat {
 	VMDQ_STAT_DROP_NO_READER,
 	VMDQ_STAT_DROP_RATE_TX,
 	VMDQ_STAT_DROP_RATE_RX,
+	VMDQ_STAT_RX_CLASSIFIED,
+	VMDQ_STAT_RX_POOL,
 	VMDQ_STAT_NUM
 };
 
@@ -106,7 +110,14 @@ struct vmdq_vport {
 	struct list_head vlan_node;
 	struct list_head uplink_node;
 	bool spoofchk;
+	bool offload;			/* RTNL: take a NIC pool when one is free */
 	u8 mode;			/* VIOX_VPORT_MODE_*, fixed */
+	/*
+	 * Its NIC pool (offload.c), if it has one: the NIC steers its
+	 * unicast and replicates to it, the software classifier does not.
+	 * RTNL writes; readers hold RCU.
+	 */
+	struct viox_pool __rcu *pool;
 	/* Multicast groups it wants, hashed: a superset, as in macvlan. */
 	DECLARE_BITMAP(mc_filter, VMDQ_MC_FILTER_SIZE);
 	struct vmdq_pcpu_stats __percpu *stats;
@@ -129,6 +140,7 @@ int vmdq_table_rekey(struct vmdq_table *t, struct vmdq_vport *vp,
 		     const u8 *mac, u16 vid, struct netlink_ext_ack *extack);
 
 /* uplink.c */
+extern struct list_head vmdq_uplinks;
 struct vmdq_uplink *vmdq_uplink_get(struct net_device *dev,
 				    struct netlink_ext_ack *extack);
 void vmdq_uplink_put(struct vmdq_uplink *up);
@@ -175,6 +187,21 @@ int vmdq_tap_resize(struct vmdq_vport *vp);
 int vmdq_tap_name(const struct vmdq_vport *vp, char *name, size_t size);
 int vmdq_tap_init(void);
 void vmdq_tap_exit(void);
+
+/* offload.c */
+int vmdq_offload_attach(struct vmdq_vport *vp, struct netlink_ext_ack *extack);
+void vmdq_offload_detach(struct vmdq_vport *vp, bool stopping);
+void vmdq_offload_set_mac(struct vmdq_vport *vp, const u8 *mac);
+void vmdq_offload_set_vid(struct vmdq_vport *vp, u16 old_vid, u16 vid);
+void vmdq_offload_sync_mc(struct vmdq_vport *vp);
+u32 vmdq_offload_pool_id(const struct vmdq_vport *vp);
+void vmdq_offload_kick(void);
+void vmdq_offload_exit(void);
+
+static inline bool vmdq_offloaded(const struct vmdq_vport *vp)
+{
+	return rcu_access_pointer(vp->pool);
+}
 
 /* link.c */
 int vmdq_link_register(void);

@@ -54,6 +54,7 @@ rx_handler_result_t vmdq_vport_receive(struct vmdq_vport *vp,
 	skb->dev = dev;
 	skb->pkt_type = PACKET_HOST;
 	dev_dstats_rx_add(dev, skb->len + ETH_HLEN);
+	vmdq_count(vp, VMDQ_STAT_RX_CLASSIFIED);
 	/* The receive loop runs again, as for a frame @dev received. */
 	return RX_HANDLER_ANOTHER;
 }
@@ -209,11 +210,19 @@ static int vmdq_vport_stop(struct net_device *dev)
 {
 	struct vmdq_vport *vp = netdev_priv(dev);
 	struct net_device *lower = vp->lower;
+	bool offloaded = vmdq_offloaded(vp);
 
+	/* Its pool, if any, is free for another vport. */
+	if (offloaded) {
+		vmdq_offload_detach(vp, true);
+		vmdq_offload_kick();
+	}
 	dev_mc_unsync(lower, dev);
 	if (dev->flags & IFF_ALLMULTI)
 		dev_set_allmulti(lower, -1);
-	dev_uc_del(lower, dev->dev_addr);
+	/* In a pool, its MAC was the pool's filter, not the uplink's. */
+	if (!offloaded)
+		dev_uc_del(lower, dev->dev_addr);
 	netif_carrier_off(dev);
 	return 0;
 }
@@ -245,6 +254,7 @@ static void vmdq_vport_set_rx_mode(struct net_device *dev)
 	/* Readers may see a mix of old and new bits: a superset either way. */
 	bitmap_copy(vp->mc_filter, filter, VMDQ_MC_FILTER_SIZE);
 	dev_mc_sync(lower, dev);
+	vmdq_offload_sync_mc(vp);
 }
 
 /*
@@ -276,7 +286,10 @@ static int vmdq_vport_set_mac(struct net_device *dev, void *p)
 					     dev->name, sa->sa_data, lower->name);
 		return err;
 	}
-	if (dev->flags & IFF_UP) {
+	/* In a pool, the pool's filter moves (or the vport leaves it). */
+	if (dev->flags & IFF_UP)
+		vmdq_offload_set_mac(vp, sa->sa_data);
+	if ((dev->flags & IFF_UP) && !vmdq_offloaded(vp)) {
 		err = dev_uc_add(lower, sa->sa_data);
 		if (err) {
 			vmdq_table_rekey(&vp->uplink->table, vp, dev->dev_addr,

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * iproute2 plugin for viox vports: `ip link add link UPLINK name NAME type
- * viox [mac MAC] [vlan VID] [spoofchk on|off] [mode netdev|tap] [tx_rate
- * RATE] [tx_pps N] [rx_rate RATE] [rx_pps N]`, `ip link set NAME type viox
+ * viox [mac MAC] [vlan VID] [spoofchk on|off] [mode netdev|tap] [offload
+ * on|off] [tx_rate RATE] [tx_pps N] [rx_rate RATE] [rx_pps N]`, `ip link set NAME type viox
  * ...`, and what `ip -d [-s] link show` prints of them.
  *
  * ip looks for link_<kind>.so in its library directory (IP_LIB_DIR, by
@@ -28,7 +28,7 @@ static void viox_print_help(struct link_util *lu, int argc, char **argv,
 {
 	fprintf(f,
 		"Usage: ... viox [ mac ADDRESS ] [ vlan VID ] [ spoofchk { on | off } ]\n"
-		"                [ mode { netdev | tap } ]\n"
+		"                [ mode { netdev | tap } ] [ offload { on | off } ]\n"
 		"                [ tx_rate RATE ] [ tx_pps N ] [ rx_rate RATE ] [ rx_pps N ]\n"
 		"\n"
 		"ADDRESS: the vport's unicast MAC (random if none is given)\n"
@@ -36,6 +36,8 @@ static void viox_print_help(struct link_util *lu, int argc, char **argv,
 		"spoofchk: drop frames the VM sends from another MAC or VLAN (default on)\n"
 		"mode: netdev, its stack gets its frames (default); tap, a VM's port,\n"
 		"      its frames for its tap device /dev/vioxtapN only (at creation)\n"
+		"offload: take a pool of the uplink's NIC (viox_igb) when one is free,\n"
+		"      else the software classifier (default on)\n"
 		"RATE: bits/s the VM may send or receive, a number with bit, kbit, mbit\n"
 		"      or gbit (none: bit); N: packets/s; 0 for no limit (the default)\n");
 }
@@ -130,6 +132,11 @@ static int viox_parse_opt(struct link_util *lu, int argc, char **argv,
 				return viox_bad(lu, "spoofchk", argv[1]);
 			addattr8(n, VIOX_REQ_MAX, IFLA_VIOX_SPOOFCHK,
 				 !strcmp(argv[1], "on"));
+		} else if (!strcmp(*argv, "offload")) {
+			if (strcmp(argv[1], "on") && strcmp(argv[1], "off"))
+				return viox_bad(lu, "offload", argv[1]);
+			addattr8(n, VIOX_REQ_MAX, IFLA_VIOX_OFFLOAD,
+				 !strcmp(argv[1], "on"));
 		} else if (!strcmp(*argv, "mode")) {
 			__u8 mode;
 
@@ -159,6 +166,8 @@ static const char *const viox_stat_names[IFLA_VIOX_STAT_MAX + 1] = {
 	[IFLA_VIOX_STAT_DROP_NO_READER]	  = "drop_no_reader",
 	[IFLA_VIOX_STAT_DROP_RATE_TX]	  = "drop_rate_tx",
 	[IFLA_VIOX_STAT_DROP_RATE_RX]	  = "drop_rate_rx",
+	[IFLA_VIOX_STAT_RX_CLASSIFIED]	  = "rx_classified",
+	[IFLA_VIOX_STAT_RX_POOL]	  = "rx_pool",
 };
 
 static void viox_print_stats(struct rtattr *nest)
@@ -211,6 +220,13 @@ static void viox_print_opt(struct link_util *lu, FILE *f, struct rtattr *tb[])
 	    ((char *)RTA_DATA(tb[IFLA_VIOX_TAP]))[RTA_PAYLOAD(tb[IFLA_VIOX_TAP]) - 1] == '\0')
 		print_color_string(PRINT_ANY, COLOR_NONE, "tap", "tap /dev/%s ",
 				   RTA_DATA(tb[IFLA_VIOX_TAP]));
+	if (tb[IFLA_VIOX_OFFLOAD] && RTA_PAYLOAD(tb[IFLA_VIOX_OFFLOAD]) >= 1)
+		print_color_on_off(PRINT_ANY, COLOR_NONE, "offload",
+				   "offload %s ",
+				   *(__u8 *)RTA_DATA(tb[IFLA_VIOX_OFFLOAD]));
+	if (tb[IFLA_VIOX_POOL] && RTA_PAYLOAD(tb[IFLA_VIOX_POOL]) >= 4)
+		print_color_uint(PRINT_ANY, COLOR_NONE, "pool", "pool %u ",
+				 *(__u32 *)RTA_DATA(tb[IFLA_VIOX_POOL]));
 	for (i = 0; i < ARRAY_SIZE(viox_limits); i++) {
 		struct rtattr *a = tb[viox_limits[i].attr];
 		unsigned long long v;

@@ -21,6 +21,8 @@ enum {
 	IFLA_VIOX_RX_RATE,	/* u64: bits/s the VM may receive, 0 for no limit */
 	IFLA_VIOX_RX_PPS,	/* u64: packets/s the VM may receive, 0 for no limit */
 	IFLA_VIOX_PAD,
+	IFLA_VIOX_OFFLOAD,	/* u8: 1 (default), take a NIC pool when one is free */
+	IFLA_VIOX_POOL,		/* u32: the NIC pool it is in, if any (read only) */
 	__IFLA_VIOX_MAX
 };
 
@@ -50,6 +52,8 @@ enum {
 	IFLA_VIOX_STAT_DROP_NO_READER,	/* tap mode: no file had the tap open */
 	IFLA_VIOX_STAT_DROP_RATE_TX,	/* over the vport's TX rate limits */
 	IFLA_VIOX_STAT_DROP_RATE_RX,	/* over the vport's RX rate limits */
+	IFLA_VIOX_STAT_RX_CLASSIFIED,	/* unicast the software classifier steered */
+	IFLA_VIOX_STAT_RX_POOL,		/* frames its NIC pool delivered */
 	__IFLA_VIOX_STAT_MAX
 };
 

@@ -1,0 +1,237 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# viox_vmdq's vports on a viox_igb uplink (the emulated 82576): the first
+# vports take the NIC's pools and the NIC steers and replicates to them,
+# the rest run in the software classifier, and a vport moves between the
+# two whole: when another leaves its pool, when VFs take pools back and
+# give them up again, through a device reset, and when the PF goes away
+# under live vports. Each vport, in a namespace of its own, stands for a
+# VM; the virtio-net NIC in the wire namespace for the wire.
+. "$(dirname "$0")/ktap.sh"
+. "$(dirname "$0")/igb_lib.sh"
+
+igb_debug_kernel_only "vports offloaded onto the 82576's pools"
+top=$(cd "$(dirname "$0")/../../../.." && pwd)
+export IP_LIB_DIR=$top/tools/ip
+[ -e "$IP_LIB_DIR/link_viox.so" ] || { echo "Bail out! no $IP_LIB_DIR/link_viox.so"; exit 1; }
+
+kmod_load 8021q
+kmod_load igb
+[ -d /sys/module/viox_igb ] || insmod "$(viox_ko viox_igb)"
+[ -d /sys/module/viox_vmdq ] || insmod "$(viox_ko viox_vmdq)"
+bdf=$(igb_pf_bdf) || { echo "Bail out! no 82576"; exit 1; }
+wire=$(igb_wire_setup) || { echo "Bail out! no wire NIC"; exit 1; }
+numvfs=/sys/bus/pci/devices/$bdf/sriov_numvfs
+pci_bind "$bdf" viox_igb || { echo "Bail out! viox_igb did not bind"; exit 1; }
+pf=$(pci_netdev "$bdf")
+igb_pf_setup "$pf"
+W=$IGB_WIRE_NS
+ip netns exec $W sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+	net.ipv6.conf.default.disable_ipv6=1
+
+N=8			# vports: seven pools for them (the PF keeps one), one more
+cleanup() {
+	local i
+	for i in $(seq $N); do ip netns del "oq$i" 2>/dev/null; done
+	ip -n $W link del wv10 2>/dev/null
+}
+trap cleanup EXIT
+cleanup
+ip -n $W link add link "$wire" name wv10 type vlan id 10
+ip -n $W addr replace 198.51.10.2/24 dev wv10
+ip -n $W link set wv10 up
+
+mac() { printf '02:00:00:00:72:%02x' "$1"; }
+addr() { [ "$1" = 2 ] && echo 198.51.10.50 || echo "192.0.2.$((100 + $1))"; }
+in_vm() { local i=$1; shift; ip netns exec "oq$i" "$@"; }
+rx() { in_vm "$1" cat "/sys/class/net/v$1/statistics/rx_packets"; }
+vstat() { # N NAME: one of vport N's own counters
+	ip -n "oq$1" -s -d link show "v$1" | grep -o "$2 [0-9]*" | cut -d' ' -f2
+}
+pool_of() { # N: vport N's pool, or "none"
+	ip -n "oq$1" -d -j link show "v$1" |
+		/usr/bin/python3 -I -S -c 'import json,sys; print(json.load(sys.stdin)[0]["linkinfo"]["info_data"].get("pool", "none"))'
+}
+pools() { # the pool of each vport, in order
+	local i out=''
+	for i in $(seq $N); do out+="$(pool_of "$i") "; done
+	echo "${out% }"
+}
+expect() { # WHAT GOT WANT
+	[ "$2" = "$3" ] && return 0
+	echo "$1: $2, expected $3"
+	return 1
+}
+wait_pools() { # WANT: pools() becomes WANT within 10 s
+	local i
+	for i in $(seq 50); do
+		[ "$(pools)" = "$1" ] && return 0
+		sleep 0.2
+	done
+	expect pools "$(pools)" "$1"
+}
+# Echo replies from the wire, each once: no pool and no classifier copy
+# delivers a frame twice.
+pings_once() { # N [COUNT]
+	local out
+	out=$(in_vm "$1" ping -c "${2:-3}" -i 0.1 -W 2 "$([ "$1" = 2 ] && echo 198.51.10.2 || echo "$IGB_WIRE_IP")") ||
+		{ echo "v$1 does not reach the wire"; return 1; }
+	! grep -q DUP <<<"$out" || { echo "v$1: duplicate replies"; return 1; }
+}
+all_reach_wire() {
+	local i
+	for i in $(seq $N); do pings_once "$i" 2 || return 1; done
+}
+send_bcast() { # NS DEV COUNT: broadcast frames (ethertype 88b5) from DEV
+	ip netns exec "$1" /usr/bin/python3 -I -S -c '
+import socket, sys
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind((sys.argv[1], 0))
+src = open("/sys/class/net/%s/address" % sys.argv[1]).read().strip()
+frame = b"\xff" * 6 + bytes.fromhex(src.replace(":", "")) + b"\x88\xb5" + bytes(46)
+for _ in range(int(sys.argv[2])):
+	s.send(frame)
+' "$2" "$3"
+}
+rx_all() { local i out=''; for i in $(seq $N); do out+="$(rx "$i") "; done; echo "$out"; }
+# Per vport, how many frames it received between two rx_all readings.
+rx_delta() { # BEFORE AFTER
+	local b=($1) a=($2) i out=
+	for i in "${!a[@]}"; do out+="$((a[i] - b[i])) "; done
+	echo "${out% }"
+}
+
+wire_mac=$(ip netns exec $W cat "/sys/class/net/$wire/address")
+for i in $(seq $N); do
+	ip netns add "oq$i"
+	ip netns exec "oq$i" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+		net.ipv6.conf.default.disable_ipv6=1
+	args=()
+	[ "$i" = 2 ] && args=(vlan 10)
+	ip link add link "$pf" name "v$i" type viox mac "$(mac "$i")" "${args[@]}"
+	ip link set "v$i" netns "oq$i"
+	ip -n "oq$i" addr add "$(addr "$i")/24" dev "v$i"
+	ip -n "oq$i" link set "v$i" up
+done
+# No ARP: the counts below are of the frames each check sends only.
+ip -n oq2 neigh replace 198.51.10.2 lladdr "$wire_mac" dev v2 nud permanent
+ip -n $W neigh replace "$(addr 2)" lladdr "$(mac 2)" dev wv10 nud permanent
+for i in 1 3 4 5 6 7 8; do
+	ip -n "oq$i" neigh replace "$IGB_WIRE_IP" lladdr "$wire_mac" dev "v$i" nud permanent
+	ip -n $W neigh replace "$(addr "$i")" lladdr "$(mac "$i")" dev "$wire" nud permanent
+	for j in 1 3 8; do
+		[ "$i" = "$j" ] && continue
+		ip -n "oq$i" neigh replace "$(addr "$j")" lladdr "$(mac "$j")" dev "v$i" nud permanent
+	done
+done
+
+ktap_check "the first seven vports take pools 7 down to 1, the eighth runs in software" \
+	wait_pools "7 6 5 4 3 2 1 none"
+ktap_check "the kernel log says so" \
+	sh -c "dmesg | grep -q 'v1: in pool 7 of $pf' && dmesg | grep -q 'v7: in pool 1 of $pf'"
+for i in $(seq $N); do wait_carrier "v$i" "oq$i"; done
+ktap_check "every vport reaches the wire, no reply twice" all_reach_wire
+ktap_check "the wire reaches a pooled and a software vport" \
+	sh -c "ip netns exec $W ping -c 2 -i 0.1 -W 2 $(addr 1) >/dev/null &&
+	       ip netns exec $W ping -c 2 -i 0.1 -W 2 $(addr 8) >/dev/null"
+check_nic_delivers() {
+	expect "v1 rx_classified" "$(vstat 1 rx_classified)" 0 &&
+	expect "v1 rx_broadcast" "$(vstat 1 rx_broadcast)" 0 &&
+	[ "$(vstat 1 rx_pool)" -gt 0 ] &&
+	expect "v8 rx_pool" "$(vstat 8 rx_pool)" 0 &&
+	[ "$(vstat 8 rx_classified)" -gt 0 ]
+}
+ktap_check "the NIC delivers to pooled vports: the software classifier counts nothing for them" \
+	check_nic_delivers
+ktap_check "VLAN 10 reaches its access vport in a pool, untagged" pings_once 2 3
+
+vm_to_vm() { # FROM TO: replies once
+	local out
+	out=$(in_vm "$1" ping -c 3 -i 0.1 -W 2 "$(addr "$2")") || return 1
+	! grep -q DUP <<<"$out"
+}
+ktap_check "vport to vport, pooled to pooled, no reply twice" vm_to_vm 1 3
+ktap_check "vport to vport, pooled to software, no reply twice" vm_to_vm 1 8
+
+# Broadcast, counted per vport: each vport of the VLAN once, the sender
+# and the other VLAN never.
+check_bcast_from_wire() {
+	local before after
+	before=$(rx_all)
+	send_bcast $W "$wire" 5
+	sleep 0.5
+	after=$(rx_all)
+	expect "frames each vport got" "$(rx_delta "$before" "$after")" "5 0 5 5 5 5 5 5"
+}
+ktap_check "5 broadcasts from the wire: 5 to each untagged vport, none to VLAN 10" \
+	check_bcast_from_wire
+check_bcast_from() { # N: from vport N
+	local before after want='' i
+	before=$(rx_all)
+	send_bcast "oq$1" "v$1" 5
+	sleep 0.5
+	after=$(rx_all)
+	for i in $(seq $N); do
+		if [ "$i" = "$1" ] || [ "$i" = 2 ]; then want+="0 "; else want+="5 "; fi
+	done
+	expect "frames each vport got" "$(rx_delta "$before" "$after")" "${want% }"
+}
+ktap_check "5 broadcasts from a pooled vport: 5 to each other vport, none back" \
+	check_bcast_from 1
+ktap_check "5 broadcasts from the software vport: the same" check_bcast_from 8
+
+# A vport leaving its pool makes room for one in software.
+offload_off() { ip -n oq1 link set v1 type viox offload off && wait_pools "$1"; }
+ktap_check "offload off: v1 leaves pool 7 and v8 takes it" \
+	offload_off "none 6 5 4 3 2 1 7"
+ktap_check "ip -d shows offload off" \
+	sh -c "ip -n oq1 -d link show v1 | grep -q 'offload off'"
+offload_on_full() {
+	ip -n oq1 link set v1 type viox offload on 2>&1 | grep -q 'Warning: .*no free pool' &&
+		expect "v1's pool" "$(pool_of 1)" none
+}
+ktap_check "offload on with no pool free: a warning, and it stays in software" \
+	offload_on_full
+ktap_check "both reach the wire after the move" all_reach_wire
+
+# VFs take pools 0-3 back; their vports go on in software.
+ktap_check "3 VFs take pools 3 to 1 back from their vports" \
+	sh -c "echo 3 > $numvfs &&
+	       dmesg | grep -q 'v5: pool 3 taken back (VFs took it)' &&
+	       dmesg | grep -q 'v7: pool 1 taken back (VFs took it)'"
+ktap_check "no vport is left in a VF's pool" wait_pools "none 6 5 4 none none none 7"
+ktap_check "every vport still reaches the wire" all_reach_wire
+igb_vfs_unbind "$bdf"
+echo 0 > "$numvfs"
+# In the order they were made: v1 (offload on again) first.
+ktap_check "with the VFs gone, the vports in software take pools again" \
+	wait_pools "3 6 5 4 2 1 none 7"
+ktap_check "and reach the wire" all_reach_wire
+
+ethtool --reset "$pf" all >/dev/null
+wait_carrier "$pf"
+ktap_check "pools survive a device reset" wait_pools "3 6 5 4 2 1 none 7"
+reaches_wire_soon() { # N: within 10 s of a reset
+	local i
+	for i in $(seq 10); do
+		pings_once "$1" 2 2>/dev/null && return 0
+		sleep 1
+	done
+	pings_once "$1" 2
+}
+ktap_check "and pass traffic after it" reaches_wire_soon 3
+
+# The PF goes away under live vports, with traffic flowing.
+in_vm 3 ping -f -w 30 "$IGB_WIRE_IP" >/dev/null 2>&1 &
+flood=$!
+sleep 1
+ktap_check "unbinding viox_igb under live vports takes their pools back first" \
+	sh -c "echo $bdf > /sys/bus/pci/drivers/viox_igb/unbind &&
+	       dmesg | grep -q 'v8: pool 7 taken back (the NIC is going away)'"
+ktap_check "and removes the vports with their uplink" \
+	sh -c "! ip -n oq3 link show v3 2>/dev/null && ! ip -n oq8 link show v8 2>/dev/null"
+kill "$flood" 2>/dev/null
+wait "$flood" 2>/dev/null
+
+pci_bind "$bdf" viox_igb >/dev/null
+ktap_finish
