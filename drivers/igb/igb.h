@@ -199,6 +199,7 @@ struct vigb_pool {
 	struct vigb_ring tx;
 	struct vigb_ring rx;
 	bool running;		/* queues up; read by xmit under the txq lock */
+	int cpu;		/* where its interrupt goes; -1: anywhere */
 	u8 mac[ETH_ALEN];
 	unsigned long vlans[BITS_TO_LONGS(VLAN_N_VID)];
 	u32 mta[VIGB_MTA_REGS];	/* under ad->mta_lock */
@@ -451,6 +452,7 @@ unsigned long vigb_pools_start(struct vigb_adapter *ad);
 void vigb_pool_init_ring(struct vigb_adapter *ad, struct vigb_pool *pl,
 			 struct vigb_ring *r);
 void vigb_pools_mta_rebuild(struct vigb_adapter *ad);
+void vigb_pool_irq_cpu(struct vigb_pool *pl);
 
 /* pool.c */
 void vigb_pools_revoke(struct vigb_adapter *ad, unsigned long mask,

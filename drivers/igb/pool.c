@@ -99,6 +99,7 @@ struct viox_pool *viox_igb_pool_reserve(struct net_device *uplink,
 		return ERR_PTR(-ENOMEM);
 	pl->pub.ops = &vigb_pool_ops;
 	pl->pub.holder = holder;
+	pl->cpu = -1;
 	pl->pub.uplink = uplink;
 	pl->pub.vport = vport;
 	pl->pub.id = p;
@@ -284,6 +285,16 @@ static void vigb_pool_sync_mc(struct viox_pool *pool)
 	vigb_pools_mta_rebuild(ad);
 }
 
+static void vigb_pool_set_cpu(struct viox_pool *pool, int cpu)
+{
+	struct vigb_pool *pl = to_vigb_pool(pool);
+
+	ASSERT_RTNL();
+	WRITE_ONCE(pl->cpu, cpu);
+	if (pl->running)
+		vigb_pool_irq_cpu(pl);
+}
+
 static netdev_tx_t vigb_pool_xmit(struct viox_pool *pool, struct sk_buff *skb)
 {
 	struct vigb_pool *pl = to_vigb_pool(pool);
@@ -324,6 +335,7 @@ static const struct viox_pool_ops vigb_pool_ops = {
 	.vlan_add	= vigb_pool_vlan_add,
 	.vlan_del	= vigb_pool_vlan_del,
 	.sync_mc	= vigb_pool_sync_mc,
+	.set_cpu	= vigb_pool_set_cpu,
 	.xmit		= vigb_pool_xmit,
 	.get_stats	= vigb_pool_get_stats,
 	.release	= vigb_pool_release,

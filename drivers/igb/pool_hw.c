@@ -60,6 +60,19 @@ int vigb_pool_poll(struct napi_struct *napi, int budget)
 	return work;
 }
 
+/* The pool's interrupt where its holder asked (pool.c sets pl->cpu). */
+void vigb_pool_irq_cpu(struct vigb_pool *pl)
+{
+	const struct cpumask *mask = cpu_online_mask;
+	int cpu = READ_ONCE(pl->cpu);
+
+	if (cpu >= 0 && cpu_online(cpu))
+		mask = cpumask_of(cpu);
+	if (irq_set_affinity(pl->qvec.irq, mask))
+		netdev_warn(pl->ad->netdev, "pool %u: interrupt not moved to CPU %d\n",
+			    pl->pub.id, cpu);
+}
+
 /* A holder that never transmits through the pool: its queues are its own. */
 static bool vigb_pool_rx_only(const struct vigb_pool *pl)
 {
@@ -86,6 +99,7 @@ int vigb_pool_start(struct vigb_adapter *ad, struct vigb_pool *pl)
 		vigb_ring_pair_free(&pl->tx, &pl->rx);
 		return err;
 	}
+	vigb_pool_irq_cpu(pl);
 	vigb_irq_route_queue(ad, p, 1 + p);
 	vigb_ring_pair_configure(ad, &pl->tx, &pl->rx);
 	napi_enable(&pl->qvec.napi);

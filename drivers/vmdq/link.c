@@ -25,6 +25,7 @@ static const struct nla_policy vmdq_link_policy[IFLA_VIOX_MAX + 1] = {
 	[IFLA_VIOX_PAD]		= { .type = NLA_REJECT },
 	[IFLA_VIOX_OFFLOAD]	= NLA_POLICY_MAX(NLA_U8, 1),
 	[IFLA_VIOX_POOL]	= { .type = NLA_REJECT },
+	[IFLA_VIOX_RX_CPU]	= NLA_POLICY_MIN(NLA_S32, -1),
 };
 
 /* Rates given (an attribute left out keeps its rate). */
@@ -68,6 +69,23 @@ static void vmdq_link_set_offload(struct vmdq_vport *vp, bool on,
 	} else if (!vmdq_offload_attach(vp, extack) && vmdq_offloaded(vp)) {
 		netdev_state_change(vp->dev);
 	}
+}
+
+/* A receive CPU: -1 for none, else one the kernel may ever run. */
+static int vmdq_link_set_rx_cpu(struct vmdq_vport *vp, struct nlattr *attr,
+				struct netlink_ext_ack *extack)
+{
+	int cpu = nla_get_s32(attr), err;
+
+	if (cpu >= 0 && (cpu >= nr_cpu_ids || !cpu_possible(cpu))) {
+		NL_SET_ERR_MSG_ATTR_FMT(extack, attr, "no CPU %d on this host", cpu);
+		return -EINVAL;
+	}
+	err = vmdq_rxq_set(vp, cpu);
+	if (err)
+		return err;
+	vmdq_offload_set_cpu(vp, cpu);
+	return 0;
 }
 
 static int vmdq_link_validate(struct nlattr *tb[], struct nlattr *data[],
@@ -200,6 +218,11 @@ static int vmdq_link_newlink(struct net *src_net, struct net_device *dev,
 	err = register_netdevice(dev);
 	if (err)
 		goto detach;
+	if (data && data[IFLA_VIOX_RX_CPU]) {
+		err = vmdq_link_set_rx_cpu(vp, data[IFLA_VIOX_RX_CPU], extack);
+		if (err)
+			goto unregister;
+	}
 	err = netdev_upper_dev_link(lower, dev, extack);
 	if (err)
 		goto unregister;
@@ -298,6 +321,11 @@ static int vmdq_link_changelink(struct net_device *dev, struct nlattr *tb[],
 	if (data[IFLA_VIOX_SPOOFCHK])
 		WRITE_ONCE(vp->spoofchk, nla_get_u8(data[IFLA_VIOX_SPOOFCHK]));
 	vmdq_link_set_limits(vp, data);
+	if (data[IFLA_VIOX_RX_CPU]) {
+		err = vmdq_link_set_rx_cpu(vp, data[IFLA_VIOX_RX_CPU], extack);
+		if (err)
+			return err;
+	}
 	if (data[IFLA_VIOX_OFFLOAD])
 		vmdq_link_set_offload(vp, nla_get_u8(data[IFLA_VIOX_OFFLOAD]),
 				      extack);
@@ -312,6 +340,7 @@ static size_t vmdq_link_get_size(const struct net_device *dev)
 	       nla_total_size(sizeof(u8)) +		/* IFLA_VIOX_MODE */
 	       nla_total_size(sizeof(u8)) +		/* IFLA_VIOX_OFFLOAD */
 	       nla_total_size(sizeof(u32)) +		/* IFLA_VIOX_POOL */
+	       nla_total_size(sizeof(s32)) +		/* IFLA_VIOX_RX_CPU */
 	       nla_total_size(IFNAMSIZ) +		/* IFLA_VIOX_TAP */
 	       4 * nla_total_size_64bit(sizeof(u64)) +	/* the rates */
 	       nla_total_size(0) +			/* IFLA_VIOX_STATS */
@@ -355,6 +384,8 @@ static int vmdq_link_fill_info(struct sk_buff *skb, const struct net_device *dev
 		return -EMSGSIZE;
 	pool = vmdq_offload_pool_id(vp);
 	if (pool != U32_MAX && nla_put_u32(skb, IFLA_VIOX_POOL, pool))
+		return -EMSGSIZE;
+	if (nla_put_s32(skb, IFLA_VIOX_RX_CPU, vmdq_rxq_cpu(vp)))
 		return -EMSGSIZE;
 	if (!vmdq_tap_name(vp, tap, sizeof(tap)) &&
 	    nla_put_string(skb, IFLA_VIOX_TAP, tap))

@@ -48,8 +48,16 @@ static struct sk_buff *vmdq_pool_rx(struct viox_pool *pool, struct sk_buff *skb)
 		goto drop_counted;
 	}
 	__vlan_hwaccel_clear_tag(skb);
-	dev_dstats_rx_add(dev, skb->len + ETH_HLEN);
 	vmdq_count(vp, VMDQ_STAT_RX_POOL);
+	/* Its queue's CPU, if the pool's interrupt came elsewhere. */
+	rcu_read_lock();
+	if (vmdq_rxq_elsewhere(vp)) {
+		vmdq_rxq_enqueue(vp, skb, skb->len + ETH_HLEN);
+		skb = NULL;
+	}
+	rcu_read_unlock();
+	if (skb)
+		dev_dstats_rx_add(dev, skb->len + ETH_HLEN);
 	return skb;
 
 drop_counted:
@@ -129,6 +137,7 @@ int vmdq_offload_attach(struct vmdq_vport *vp, struct netlink_ext_ack *extack)
 		return err;
 	}
 	rcu_assign_pointer(vp->pool, pool);
+	viox_pool_set_cpu(pool, vmdq_rxq_cpu(vp));
 	netif_addr_lock_bh(dev);
 	viox_pool_sync_mc(pool);
 	netif_addr_unlock_bh(dev);
@@ -188,6 +197,15 @@ void vmdq_offload_set_vid(struct vmdq_vport *vp, u16 old_vid, u16 vid)
 	}
 	if (old_vid)
 		viox_pool_vlan_del(pool, old_vid);
+}
+
+/* The pool's interrupt follows the vport's receive CPU (-1: anywhere). */
+void vmdq_offload_set_cpu(struct vmdq_vport *vp, int cpu)
+{
+	struct viox_pool *pool = rtnl_dereference(vp->pool);
+
+	if (pool)
+		viox_pool_set_cpu(pool, cpu);
 }
 
 /* From the vport's ndo_set_rx_mode: its groups into the NIC's table. */

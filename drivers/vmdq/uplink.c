@@ -123,16 +123,19 @@ void vmdq_replicate(struct vmdq_uplink *up, struct sk_buff *skb, u16 vid,
 						 PACKET_MULTICAST;
 		}
 		len = nskb->len + ETH_HLEN;
-		if (!from) {
-			/*
-			 * Received now, in the uplink's softirq, as a bridge
-			 * delivers locally: no shared backlog to overflow.
-			 */
-			netif_receive_skb(nskb);
-		} else if (netif_rx(nskb) != NET_RX_SUCCESS) {
-			goto no_room;
+		/* On the vport's own queue and CPU, where it has one. */
+		if (!vmdq_rxq_enqueue(vp, nskb, len)) {
+			if (!from) {
+				/*
+				 * Received now, in the uplink's softirq, as a
+				 * bridge delivers locally: no shared backlog.
+				 */
+				netif_receive_skb(nskb);
+			} else if (netif_rx(nskb) != NET_RX_SUCCESS) {
+				goto no_room;
+			}
+			dev_dstats_rx_add(dev, len);
 		}
-		dev_dstats_rx_add(dev, len);
 		if (bcast)
 			vmdq_count(vp, VMDQ_STAT_RX_BROADCAST);
 		else

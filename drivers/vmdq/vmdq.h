@@ -77,10 +77,13 @@ enum vmdq_stat {
 	VMDQ_STAT_DROP_RATE_RX,
 	VMDQ_STAT_RX_CLASSIFIED,
 	VMDQ_STAT_RX_POOL,
+	VMDQ_STAT_DROP_QUEUE_FULL,
 	VMDQ_STAT_NUM
 };
 
 #define VMDQ_STAT_ATTR(i) ((i) + IFLA_VIOX_STAT_RX_BROADCAST)
+
+struct vmdq_rxq;
 
 struct vmdq_pcpu_stats {
 	u64_stats_t count[VMDQ_STAT_NUM];
@@ -118,6 +121,7 @@ struct vmdq_vport {
 	 * RTNL writes; readers hold RCU.
 	 */
 	struct viox_pool __rcu *pool;
+	struct vmdq_rxq __rcu *rxq;	/* rxq.c: its own queue, if a CPU is set */
 	/* Multicast groups it wants, hashed: a superset, as in macvlan. */
 	DECLARE_BITMAP(mc_filter, VMDQ_MC_FILTER_SIZE);
 	struct vmdq_pcpu_stats __percpu *stats;
@@ -188,12 +192,20 @@ int vmdq_tap_name(const struct vmdq_vport *vp, char *name, size_t size);
 int vmdq_tap_init(void);
 void vmdq_tap_exit(void);
 
+/* rxq.c */
+bool vmdq_rxq_enqueue(struct vmdq_vport *vp, struct sk_buff *skb,
+		      unsigned int len);
+bool vmdq_rxq_elsewhere(const struct vmdq_vport *vp);
+int vmdq_rxq_set(struct vmdq_vport *vp, int cpu);
+int vmdq_rxq_cpu(const struct vmdq_vport *vp);
+
 /* offload.c */
 int vmdq_offload_attach(struct vmdq_vport *vp, struct netlink_ext_ack *extack);
 void vmdq_offload_detach(struct vmdq_vport *vp, bool stopping);
 void vmdq_offload_set_mac(struct vmdq_vport *vp, const u8 *mac);
 void vmdq_offload_set_vid(struct vmdq_vport *vp, u16 old_vid, u16 vid);
 void vmdq_offload_sync_mc(struct vmdq_vport *vp);
+void vmdq_offload_set_cpu(struct vmdq_vport *vp, int cpu);
 u32 vmdq_offload_pool_id(const struct vmdq_vport *vp);
 void vmdq_offload_kick(void);
 void vmdq_offload_exit(void);

@@ -34,6 +34,7 @@ rx_handler_result_t vmdq_vport_receive(struct vmdq_vport *vp,
 				       struct sk_buff *skb)
 {
 	struct net_device *dev = vp->dev;
+	unsigned int len = skb->len + ETH_HLEN;
 
 	if (unlikely(!(dev->flags & IFF_UP))) {
 		dev_dstats_rx_dropped(dev);
@@ -41,7 +42,7 @@ rx_handler_result_t vmdq_vport_receive(struct vmdq_vport *vp,
 		kfree_skb(skb);
 		return RX_HANDLER_CONSUMED;
 	}
-	if (unlikely(!vmdq_limit_skb(&vp->rx_limit, skb, skb->len + ETH_HLEN))) {
+	if (unlikely(!vmdq_limit_skb(&vp->rx_limit, skb, len))) {
 		dev_dstats_rx_dropped(dev);
 		vmdq_count(vp, VMDQ_STAT_DROP_RATE_RX);
 		kfree_skb(skb);
@@ -53,8 +54,10 @@ rx_handler_result_t vmdq_vport_receive(struct vmdq_vport *vp,
 		skb_scrub_packet(skb, true);
 	skb->dev = dev;
 	skb->pkt_type = PACKET_HOST;
-	dev_dstats_rx_add(dev, skb->len + ETH_HLEN);
 	vmdq_count(vp, VMDQ_STAT_RX_CLASSIFIED);
+	if (vmdq_rxq_enqueue(vp, skb, len))
+		return RX_HANDLER_CONSUMED;
+	dev_dstats_rx_add(dev, len);
 	/* The receive loop runs again, as for a frame @dev received. */
 	return RX_HANDLER_ANOTHER;
 }
@@ -72,14 +75,20 @@ static void vmdq_vport_loopback(struct vmdq_vport *to, struct sk_buff *skb)
 		return;
 	}
 	__vlan_hwaccel_clear_tag(skb);
-	if (dev_forward_skb(dev, skb) == NET_RX_SUCCESS) {
-		dev_dstats_rx_add(dev, len);
-		vmdq_count(to, VMDQ_STAT_RX_LOOPBACK);
-	} else {
+	/* Scrubbed, pulled and typed as a received frame (freed if not). */
+	if (__dev_forward_skb(dev, skb)) {
 		dev_dstats_rx_dropped(dev);
 		if (!(dev->flags & IFF_UP))
 			vmdq_count(to, VMDQ_STAT_DROP_DOWN);
+		return;
 	}
+	vmdq_count(to, VMDQ_STAT_RX_LOOPBACK);
+	if (vmdq_rxq_enqueue(to, skb, len))
+		return;
+	if (netif_rx(skb) == NET_RX_SUCCESS)
+		dev_dstats_rx_add(dev, len);
+	else
+		dev_dstats_rx_dropped(dev);
 }
 
 /*
@@ -170,6 +179,7 @@ static void vmdq_vport_uninit(struct net_device *dev)
 	struct vmdq_vport *vp = netdev_priv(dev);
 	struct vmdq_uplink *up = vp->uplink;
 
+	vmdq_rxq_set(vp, -1);
 	if (!up)
 		return;
 	vp->uplink = NULL;

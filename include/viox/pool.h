@@ -98,6 +98,8 @@ struct viox_pool_ops {
 	 * call it from the vport's ndo_set_rx_mode (the list is locked).
 	 */
 	void (*sync_mc)(struct viox_pool *pool);
+	/* Steer the pool's interrupt (and so its NAPI) to @cpu; -1: any. */
+	void (*set_cpu)(struct viox_pool *pool, int cpu);
 	netdev_tx_t (*xmit)(struct viox_pool *pool, struct sk_buff *skb);
 	void (*get_stats)(struct viox_pool *pool, struct viox_pool_stats *st);
 	/* Stop the queues, drop the filters, give the pool back. */
@@ -153,6 +155,11 @@ static inline void viox_pool_vlan_del(struct viox_pool *pool, u16 vid)
 static inline void viox_pool_sync_mc(struct viox_pool *pool)
 {
 	pool->ops->sync_mc(pool);
+}
+
+static inline void viox_pool_set_cpu(struct viox_pool *pool, int cpu)
+{
+	pool->ops->set_cpu(pool, cpu);
 }
 
 static inline netdev_tx_t viox_pool_xmit(struct viox_pool *pool,

@@ -35,6 +35,8 @@ extern int show_stats;
 
 int print_color_string(enum output_type t, enum color_attr color,
 		       const char *key, const char *fmt, const char *value);
+int print_color_int(enum output_type t, enum color_attr color,
+		    const char *key, const char *fmt, int value);
 int print_color_uint(enum output_type t, enum color_attr color,
 		     const char *key, const char *fmt, unsigned int value);
 int print_color_u64(enum output_type t, enum color_attr color,
@@ -48,6 +50,7 @@ int addattr_l(struct nlmsghdr *n, int maxlen, int type, const void *data,
 	      int alen);
 int addattr8(struct nlmsghdr *n, int maxlen, int type, __u8 data);
 int addattr16(struct nlmsghdr *n, int maxlen, int type, __u16 data);
+int addattr32(struct nlmsghdr *n, int maxlen, int type, __u32 data);
 int addattr64(struct nlmsghdr *n, int maxlen, int type, __u64 data);
 int parse_rtattr_flags(struct rtattr *tb[], int max, struct rtattr *rta,
 		       int len, unsigned short flags);
@@ -55,5 +58,6 @@ int ll_addr_a2n(char *lladdr, int len, const char *arg);
 const char *ll_addr_n2a(const unsigned char *addr, int alen, int type,
 			char *buf, int blen);
 int get_u16(__u16 *val, const char *arg, int base);
+int get_s32(__s32 *val, const char *arg, int base);
 
 #endif /* _VIOX_IPROUTE2_H */

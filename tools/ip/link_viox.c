@@ -2,7 +2,8 @@
 /*
  * iproute2 plugin for viox vports: `ip link add link UPLINK name NAME type
  * viox [mac MAC] [vlan VID] [spoofchk on|off] [mode netdev|tap] [offload
- * on|off] [tx_rate RATE] [tx_pps N] [rx_rate RATE] [rx_pps N]`, `ip link set NAME type viox
+ * on|off] [rx_cpu CPU|none] [tx_rate RATE] [tx_pps N] [rx_rate RATE]
+ * [rx_pps N]`, `ip link set NAME type viox
  * ...`, and what `ip -d [-s] link show` prints of them.
  *
  * ip looks for link_<kind>.so in its library directory (IP_LIB_DIR, by
@@ -29,6 +30,7 @@ static void viox_print_help(struct link_util *lu, int argc, char **argv,
 	fprintf(f,
 		"Usage: ... viox [ mac ADDRESS ] [ vlan VID ] [ spoofchk { on | off } ]\n"
 		"                [ mode { netdev | tap } ] [ offload { on | off } ]\n"
+		"                [ rx_cpu { CPU | none } ]\n"
 		"                [ tx_rate RATE ] [ tx_pps N ] [ rx_rate RATE ] [ rx_pps N ]\n"
 		"\n"
 		"ADDRESS: the vport's unicast MAC (random if none is given)\n"
@@ -38,6 +40,8 @@ static void viox_print_help(struct link_util *lu, int argc, char **argv,
 		"      its frames for its tap device /dev/vioxtapN only (at creation)\n"
 		"offload: take a pool of the uplink's NIC (viox_igb) when one is free,\n"
 		"      else the software classifier (default on)\n"
+		"rx_cpu: the CPU its own receive queue runs on (and its NIC pool's\n"
+		"      interrupt); none: it receives on the CPU that classified (default)\n"
 		"RATE: bits/s the VM may send or receive, a number with bit, kbit, mbit\n"
 		"      or gbit (none: bit); N: packets/s; 0 for no limit (the default)\n");
 }
@@ -137,6 +141,13 @@ static int viox_parse_opt(struct link_util *lu, int argc, char **argv,
 				return viox_bad(lu, "offload", argv[1]);
 			addattr8(n, VIOX_REQ_MAX, IFLA_VIOX_OFFLOAD,
 				 !strcmp(argv[1], "on"));
+		} else if (!strcmp(*argv, "rx_cpu")) {
+			__s32 cpu = -1;
+
+			if (strcmp(argv[1], "none") &&
+			    (get_s32(&cpu, argv[1], 0) || cpu < 0))
+				return viox_bad(lu, "rx_cpu", argv[1]);
+			addattr32(n, VIOX_REQ_MAX, IFLA_VIOX_RX_CPU, cpu);
 		} else if (!strcmp(*argv, "mode")) {
 			__u8 mode;
 
@@ -168,6 +179,7 @@ static const char *const viox_stat_names[IFLA_VIOX_STAT_MAX + 1] = {
 	[IFLA_VIOX_STAT_DROP_RATE_RX]	  = "drop_rate_rx",
 	[IFLA_VIOX_STAT_RX_CLASSIFIED]	  = "rx_classified",
 	[IFLA_VIOX_STAT_RX_POOL]	  = "rx_pool",
+	[IFLA_VIOX_STAT_DROP_QUEUE_FULL]  = "drop_queue_full",
 };
 
 static void viox_print_stats(struct rtattr *nest)
@@ -227,6 +239,13 @@ static void viox_print_opt(struct link_util *lu, FILE *f, struct rtattr *tb[])
 	if (tb[IFLA_VIOX_POOL] && RTA_PAYLOAD(tb[IFLA_VIOX_POOL]) >= 4)
 		print_color_uint(PRINT_ANY, COLOR_NONE, "pool", "pool %u ",
 				 *(__u32 *)RTA_DATA(tb[IFLA_VIOX_POOL]));
+	if (tb[IFLA_VIOX_RX_CPU] && RTA_PAYLOAD(tb[IFLA_VIOX_RX_CPU]) >= 4) {
+		__s32 cpu = *(__s32 *)RTA_DATA(tb[IFLA_VIOX_RX_CPU]);
+
+		/* Text shows a CPU set; JSON -1 for none. */
+		print_color_int(cpu >= 0 ? PRINT_ANY : PRINT_JSON, COLOR_NONE,
+				"rx_cpu", "rx_cpu %d ", cpu);
+	}
 	for (i = 0; i < ARRAY_SIZE(viox_limits); i++) {
 		struct rtattr *a = tb[viox_limits[i].attr];
 		unsigned long long v;

@@ -23,6 +23,7 @@ enum {
 	IFLA_VIOX_PAD,
 	IFLA_VIOX_OFFLOAD,	/* u8: 1 (default), take a NIC pool when one is free */
 	IFLA_VIOX_POOL,		/* u32: the NIC pool it is in, if any (read only) */
+	IFLA_VIOX_RX_CPU,	/* s32: the CPU its receive queue runs on, -1 none */
 	__IFLA_VIOX_MAX
 };
 
@@ -54,6 +55,7 @@ enum {
 	IFLA_VIOX_STAT_DROP_RATE_RX,	/* over the vport's RX rate limits */
 	IFLA_VIOX_STAT_RX_CLASSIFIED,	/* unicast the software classifier steered */
 	IFLA_VIOX_STAT_RX_POOL,		/* frames its NIC pool delivered */
+	IFLA_VIOX_STAT_DROP_QUEUE_FULL,	/* its receive queue was full */
 	__IFLA_VIOX_STAT_MAX
 };
 

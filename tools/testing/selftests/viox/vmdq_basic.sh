@@ -199,6 +199,7 @@ check_bad_input() {
 	refused "not an Ethernet device" link lo name vx type viox &&
 	refused "cannot be an uplink" link v1 name vx type viox &&
 	refused "invalid vlan" link up0 name vx type viox vlan 4095 &&
+	refused "no CPU 4096 on this host" link up0 name vx type viox rx_cpu 4096 &&
 	refused "the uplink's own" link up0 name vx type viox \
 		mac "$(ip -n $H -j link show up0 | jq -r '.[0].address')" &&
 	refused_set "vport v1" up0 address $M1 &&
@@ -292,6 +293,56 @@ check_multicast() {
 	expect "v4 (not joined)" "$h4" 0
 }
 ktap_check "a multicast frame reaches the vports that joined its group" check_multicast
+
+# Where v1's frames are received: with rx_cpu, on that CPU whichever CPU
+# the uplink took them on; with none, on the uplink's. A connected UDP
+# socket in the VM says which (SO_INCOMING_CPU); the wire sends from a
+# CPU it is pinned to, and the veth hands frames over on that CPU.
+rx_cpus_seen() { # SENDER-CPU: the CPUs v1's socket saw 10 datagrams on
+	rm -f "$listen_dir"/udp*
+	ip netns exec vq-vm1 /usr/bin/python3 -I -S -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("10.0.0.1", 5555))
+s.connect(("10.0.0.254", 6666))
+s.settimeout(10)
+open(sys.argv[1], "w").close()
+cpus = set()
+for _ in range(10):
+	s.recv(64)
+	cpus.add(s.getsockopt(socket.SOL_SOCKET, 49))	# SO_INCOMING_CPU
+print(" ".join(map(str, sorted(cpus))))
+' "$listen_dir/udp.ready" > "$listen_dir/udp.out" &
+	local pid=$!
+	listener_started udp >&2 || return 1
+	ip netns exec $W taskset -c "$1" /usr/bin/python3 -I -S -c '
+import socket, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("10.0.0.254", 6666))
+for _ in range(10):
+	s.sendto(b"x", ("10.0.0.1", 5555))
+	time.sleep(0.02)
+'
+	wait $pid
+	cat "$listen_dir/udp.out"
+}
+check_rx_cpu() {
+	ip -n vq-vm1 link set v1 type viox rx_cpu 1 &&
+	expect "rx_cpu in ip -d -j" \
+		"$(ip -n vq-vm1 -d -j link show v1 | jq '.[0].linkinfo.info_data.rx_cpu')" 1 &&
+	expect "CPUs, rx_cpu 1, sent on 0" "$(rx_cpus_seen 0)" 1 &&
+	ip -n vq-vm1 link set v1 type viox rx_cpu 0 &&
+	expect "CPUs, rx_cpu 0, sent on 1" "$(rx_cpus_seen 1)" 0 &&
+	ip -n vq-vm1 link set v1 type viox rx_cpu none &&
+	expect "rx_cpu in ip -d -j" \
+		"$(ip -n vq-vm1 -d -j link show v1 | jq '.[0].linkinfo.info_data.rx_cpu')" -1 &&
+	expect "CPUs, no rx_cpu, sent on 1" "$(rx_cpus_seen 1)" 1
+}
+if [ "$(nproc)" -ge 2 ]; then
+	ktap_check "a vport with rx_cpu receives on that CPU, without on the uplink's" check_rx_cpu
+else
+	ktap_skip "a vport with rx_cpu receives on that CPU" "one CPU only"
+fi
 
 check_spoofing() {
 	local s1 s2

@@ -145,6 +145,57 @@ ktap_check "the NIC delivers to pooled vports: the software classifier counts no
 	check_nic_delivers
 ktap_check "VLAN 10 reaches its access vport in a pool, untagged" pings_once 2 3
 
+# A pooled vport's receive CPU: its pool's interrupt goes there, and so
+# does what it receives (a connected UDP socket says where it was).
+pool_irqs() { # POOL CPU: the pool's interrupts on CPU so far
+	awk -v n="$pf-pool$1" -v c=$(($2 + 2)) '$NF == n { print $c }' /proc/interrupts
+}
+udp_cpus() { # N: the CPUs vport N's socket saw 10 datagrams from the wire on
+	local ready=/tmp/vq-udp.ready
+	rm -f "$ready"
+	in_vm "$1" /usr/bin/python3 -I -S -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind((sys.argv[2], 5555))
+s.connect((sys.argv[3], 6666))
+s.settimeout(10)
+open(sys.argv[1], "w").close()
+cpus = set()
+for _ in range(10):
+	s.recv(64)
+	cpus.add(s.getsockopt(socket.SOL_SOCKET, 49))	# SO_INCOMING_CPU
+print(" ".join(map(str, sorted(cpus))))
+' "$ready" "$(addr "$1")" "$IGB_WIRE_IP" > /tmp/vq-udp.out &
+	local pid=$! i
+	for i in $(seq 50); do [ -e "$ready" ] && break; sleep 0.1; done
+	ip netns exec $W /usr/bin/python3 -I -S -c '
+import socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind((sys.argv[1], 6666))
+for _ in range(10):
+	s.sendto(b"x", (sys.argv[2], 5555))
+	time.sleep(0.02)
+' "$IGB_WIRE_IP" "$(addr "$1")"
+	wait $pid
+	cat /tmp/vq-udp.out
+}
+check_pool_rx_cpu() { # CPU: vport 3 (pool 5) set to receive there
+	local before
+	ip -n oq3 link set v3 type viox rx_cpu "$1" || return 1
+	before=$(pool_irqs 5 "$1")
+	expect "CPUs v3 received on" "$(udp_cpus 3)" "$1" || return 1
+	[ "$(pool_irqs 5 "$1")" -gt "$before" ] && return 0
+	echo "pool 5's interrupts on CPU $1: $before, then $(pool_irqs 5 "$1")"
+	return 1
+}
+if [ "$(nproc)" -ge 2 ]; then
+	ktap_check "rx_cpu 1: a pooled vport's interrupt and frames on CPU 1" check_pool_rx_cpu 1
+	ktap_check "rx_cpu 0: on CPU 0" check_pool_rx_cpu 0
+else
+	ktap_skip "a pooled vport's rx_cpu" "one CPU only"
+fi
+ip -n oq3 link set v3 type viox rx_cpu none
+
 vm_to_vm() { # FROM TO: replies once
 	local out
 	out=$(in_vm "$1" ping -c 3 -i 0.1 -W 2 "$(addr "$2")") || return 1
