@@ -231,10 +231,26 @@ ktap_check "5 broadcasts from a pooled vport: 5 to each other vport, none back" 
 	check_bcast_from 1
 ktap_check "5 broadcasts from the software vport: the same" check_bcast_from 8
 
-# A vport leaving its pool makes room for one in software.
+# A vport leaving its pool makes room for one in software; each move is
+# an RTM_NEWLINK in the vport's namespace.
+ip -n oq8 -d monitor link > /tmp/vq-monitor 2>&1 &
+monitor=$!
 offload_off() { ip -n oq1 link set v1 type viox offload off && wait_pools "$1"; }
 ktap_check "offload off: v1 leaves pool 7 and v8 takes it" \
 	offload_off "none 6 5 4 3 2 1 7"
+notified() {
+	local i
+	for i in $(seq 20); do
+		grep -q "offload on pool 7" /tmp/vq-monitor && return 0
+		sleep 0.1
+	done
+	echo "ip monitor in v8's namespace saw:"
+	cat /tmp/vq-monitor
+	return 1
+}
+ktap_check "v8's move into pool 7 is a link notification" notified
+kill $monitor 2>/dev/null
+wait $monitor 2>/dev/null
 ktap_check "ip -d shows offload off" \
 	sh -c "ip -n oq1 -d link show v1 | grep -q 'offload off'"
 offload_on_full() {
