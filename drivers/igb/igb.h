@@ -199,6 +199,7 @@ struct vigb_pool {
 	struct vigb_ring tx;
 	struct vigb_ring rx;
 	bool running;		/* queues up; read by xmit under the txq lock */
+	bool orphan;		/* revoked from a holder that kept it: off the device */
 	int cpu;		/* where its interrupt goes; -1: anywhere */
 	u8 mac[ETH_ALEN];
 	unsigned long vlans[BITS_TO_LONGS(VLAN_N_VID)];
@@ -217,6 +218,7 @@ enum vigb_state {
 	VIGB_DOWN,		/* rings are not running */
 	VIGB_RESETTING,		/* a reset is in progress: the mailbox waits */
 	VIGB_REMOVING,
+	VIGB_FAILED,		/* the last full reset failed: no new pools */
 };
 
 struct vigb_adapter {

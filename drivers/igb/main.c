@@ -172,12 +172,13 @@ static void vigb_remove(struct pci_dev *pdev)
 	cancel_delayed_work_sync(&ad->watchdog);
 	cancel_delayed_work_sync(&ad->mbx_work);
 	cancel_work_sync(&ad->reset_task);
-	cancel_work_sync(&ad->pools_lost_work);
 	/* Holders fall back before their uplink goes (viox/pool.h). */
 	rtnl_lock();
 	vigb_pools_revoke(ad, ad->reserved_pools, VIOX_POOL_REVOKE_REMOVE);
 	rtnl_unlock();
 	unregister_netdev(dev);
+	/* No reset (ethtool's, under RTNL) can lose pools from here. */
+	cancel_work_sync(&ad->pools_lost_work);
 	vigb_wr32(ad, VIGB_IMC, ~0u);
 	vigb_wr32(ad, VIGB_EIMC, ~0u);
 	vigb_irq_release_misc(ad);

@@ -414,7 +414,8 @@ void vigb_watchdog(struct work_struct *work)
 static void vigb_pools_lose(struct vigb_adapter *ad, unsigned long pools)
 {
 	ASSERT_RTNL();
-	if (!pools)
+	/* Going away: the removal revokes them, and cancels the work after. */
+	if (!pools || test_bit(VIGB_REMOVING, &ad->state))
 		return;
 	ad->pools_lost |= pools;
 	schedule_work(&ad->pools_lost_work);
@@ -432,6 +433,8 @@ int vigb_full_reset(struct vigb_adapter *ad)
 	int err;
 
 	ASSERT_RTNL();
+	if (test_bit(VIGB_REMOVING, &ad->state))
+		return -ENODEV;
 	if (running)
 		vigb_down(ad);
 	vigb_pools_stop(ad);
@@ -445,10 +448,12 @@ int vigb_full_reset(struct vigb_adapter *ad)
 		 * VFs hear nothing until it is reset again or unbound, and
 		 * the pools go back to their holders' software paths.
 		 */
+		set_bit(VIGB_FAILED, &ad->state);
 		vigb_pools_lose(ad, ad->reserved_pools);
 		clear_bit(VIGB_RESETTING, &ad->state);
 		return err;
 	}
+	clear_bit(VIGB_FAILED, &ad->state);
 	ad->link_up = false;
 	vigb_irq_enable_misc(ad);
 	vigb_vfs_stats_baseline(ad);

@@ -19,7 +19,10 @@ static struct vigb_pool *to_vigb_pool(struct viox_pool *pool)
 	return container_of(pool, struct vigb_pool, pub);
 }
 
-/* Drop the pool's filters and hand it back; the queues are stopped. */
+/*
+ * Drop the pool's filters and give its number back; the queues are
+ * stopped. The caller frees @pl.
+ */
 static void vigb_pool_unreserve(struct vigb_adapter *ad, struct vigb_pool *pl)
 {
 	unsigned int p = pl->pub.id, vid;
@@ -47,11 +50,13 @@ static void vigb_pool_unreserve(struct vigb_adapter *ad, struct vigb_pool *pl)
 	 */
 	if (!ad->num_vfs && !ad->reserved_pools &&
 	    !test_bit(VIGB_REMOVING, &ad->state) &&
-	    !test_bit(VIGB_RESETTING, &ad->state))
-		vigb_reinit(ad);
-	else
+	    !test_bit(VIGB_RESETTING, &ad->state) &&
+	    !test_bit(VIGB_FAILED, &ad->state)) {
+		if (vigb_reinit(ad))
+			netdev_err(ad->netdev, "did not come back on RSS after its last pool\n");
+	} else {
 		vigb_update_vlan_filtering(ad);
-	kfree(pl);
+	}
 }
 
 struct viox_pool *viox_igb_pool_reserve(struct net_device *uplink,
@@ -78,6 +83,10 @@ struct viox_pool *viox_igb_pool_reserve(struct net_device *uplink,
 	if (test_bit(VIGB_REMOVING, &ad->state)) {
 		NL_SET_ERR_MSG_MOD(extack, "the PF is going away");
 		return ERR_PTR(-ENODEV);
+	}
+	if (test_bit(VIGB_FAILED, &ad->state)) {
+		NL_SET_ERR_MSG_MOD(extack, "the device failed its last reset");
+		return ERR_PTR(-ENETDOWN);
 	}
 	/* Pool p needs vector 1 + p; pools are handed out from the top. */
 	for (p = VIGB_POOLS - 1; p > ad->num_vfs; p--)
@@ -140,6 +149,7 @@ struct viox_pool *viox_igb_pool_reserve(struct net_device *uplink,
 
 err_unreserve:
 	vigb_pool_unreserve(ad, pl);
+	kfree(pl);
 	return ERR_PTR(err);
 }
 EXPORT_SYMBOL_GPL(viox_igb_pool_reserve);
@@ -150,10 +160,16 @@ static void vigb_pool_release(struct viox_pool *pool)
 	struct vigb_adapter *ad = pl->ad;
 
 	ASSERT_RTNL();
+	/* Off the device already, which may itself be gone. */
+	if (pl->orphan) {
+		kfree(pl);
+		return;
+	}
 	netdev_info(ad->netdev, "pool %u released by %s\n", pool->id,
 		    pool->vport->name);
 	vigb_pool_stop(ad, pl);
 	vigb_pool_unreserve(ad, pl);
+	kfree(pl);
 }
 
 static const char *const vigb_revoke_why[] = {
@@ -188,10 +204,16 @@ void vigb_pools_revoke(struct vigb_adapter *ad, unsigned long mask,
 		pl->pub.holder->revoke(&pl->pub, why);
 		if (!test_bit(p, &ad->reserved_pools))
 			continue;
-		netdev_warn(ad->netdev, "pool %u: %s kept it: released\n", p,
-			    pl->pub.vport->name);
+		/*
+		 * A holder that breaks the contract still holds the pool:
+		 * freeing it would leave that a dangling pointer. It comes
+		 * off the device, and its memory waits for the release.
+		 */
+		WARN(1, "%s: pool %u: %s kept it when revoked\n",
+		     netdev_name(ad->netdev), p, pl->pub.vport->name);
 		vigb_pool_stop(ad, pl);
 		vigb_pool_unreserve(ad, pl);
+		pl->orphan = true;
 	}
 }
 

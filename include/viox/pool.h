@@ -31,9 +31,13 @@
  * away, a device reset failed, VFs being created need it) it calls the
  * holder's ->revoke under RTNL, and the holder stops using the pool and
  * releases it before returning: its frames then take the holder's
- * fallback (software) path. When pools may have become free again (VFs
- * removed, a reset recovered) the provider raises NETDEV_CHANGE on the
- * uplink, where a holder that fell back may try again.
+ * fallback (software) path. A holder that does not is warned about; its
+ * pool leaves the device, and releasing it later only frees it. When
+ * pools may have become free again (VFs removed, a reset recovered) the
+ * provider raises NETDEV_CHANGE on the uplink, where a holder that fell
+ * back may try again. Since the first pool and the last one reset the PF
+ * (and NETDEV_CHANGE follows its carrier), a holder must not retry after
+ * a failed set-up on that alone.
  *
  * Every operation but ->sync_mc and ->xmit sleeps and needs the RTNL.
  *
@@ -128,7 +132,8 @@ struct viox_pool {
  * Return: the pool, or ERR_PTR(-EOPNOTSUPP) when @uplink is not a viox_igb
  * PF or has too few interrupt vectors, ERR_PTR(-ENOSPC) when every pool is
  * in use by VFs, the PF or other ports, ERR_PTR(-ENODEV) when the PF is
- * going away.
+ * going away, ERR_PTR(-ENETDOWN) when its last reset failed (until one
+ * succeeds). Other errors are the pool's set-up failing.
  */
 struct viox_pool *viox_igb_pool_reserve(struct net_device *uplink,
 					struct net_device *vport,
