@@ -60,15 +60,13 @@ static void vmdq_link_set_limits(struct vmdq_vport *vp, struct nlattr *data[])
 static void vmdq_link_set_offload(struct vmdq_vport *vp, bool on,
 				  struct netlink_ext_ack *extack)
 {
-	if (vp->offload == on)
-		return;
+	/* Said again, it is a retry after a failed set-up. */
+	vp->offload_failed = false;
 	WRITE_ONCE(vp->offload, on);
-	if (!on) {
-		vmdq_offload_detach(vp, false);
-		vmdq_offload_kick();
-	} else if (!vmdq_offload_attach(vp, extack) && vmdq_offloaded(vp)) {
+	if (!on)
+		vmdq_offload_detach(vp);
+	else if (!vmdq_offload_attach(vp, extack) && vmdq_offloaded(vp))
 		netdev_state_change(vp->dev);
-	}
 }
 
 /* A receive CPU: -1 for none, else one the kernel may ever run. */
@@ -233,6 +231,7 @@ static int vmdq_link_newlink(struct net *src_net, struct net_device *dev,
 	vp->uplink = up;
 	up->nr_vports++;
 	list_add_tail(&vp->uplink_node, &up->vports);
+	vmdq_offload_rekeyed(vp, true);
 	netif_stacked_transfer_operstate(lower, dev);
 	linkwatch_fire_event(dev);
 	return 0;
@@ -263,6 +262,8 @@ static void vmdq_link_dellink(struct net_device *dev, struct list_head *head)
 	list_del(&vp->uplink_node);
 	netdev_upper_dev_unlink(vp->lower, dev);
 	unregister_netdevice_queue(dev, head);
+	/* A vport that shared its MAC may have it alone now. */
+	vmdq_offload_kick();
 }
 
 static int vmdq_link_changelink(struct net_device *dev, struct nlattr *tb[],
@@ -314,6 +315,7 @@ static int vmdq_link_changelink(struct net_device *dev, struct nlattr *tb[],
 				return err;
 			}
 			vmdq_offload_set_vid(vp, old_vid, vid);
+			vmdq_offload_rekeyed(vp, false);
 			if (old_vid)
 				vlan_vid_del(vp->lower, htons(ETH_P_8021Q), old_vid);
 		}

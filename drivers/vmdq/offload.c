@@ -7,7 +7,17 @@
  * alone. Without a pool, or once the provider takes it back, the vport
  * runs in software. Everything a vport is configured with is the vport's,
  * so it moves between the two whole. Transmission stays on the uplink
- * (its qdisc and queues) either way; the NIC loops frames for pools back.
+ * (its qdisc and queues) either way; frames between vports are delivered
+ * in software, and the NIC's loopback copies of them are dropped.
+ *
+ * A vport keeps its pool while it is down: the first pool and the last
+ * one lay the NIC out anew (a PF reset), which a tenant toggling its
+ * vport must not cause. It gives it back when it is deleted, when offload
+ * is turned off, when another vport takes its MAC on another VLAN (the
+ * NIC filters an address for one pool or for the PF, not both) and when
+ * the provider revokes it. A vport whose pool could not be set up stays
+ * in software until its MAC, VLAN or offload setting changes: retrying
+ * would reset the PF each time.
  */
 #include <linux/if_vlan.h>
 #include <linux/module.h>
@@ -24,6 +34,7 @@ static struct sk_buff *vmdq_pool_rx(struct viox_pool *pool, struct sk_buff *skb)
 	struct vmdq_vport *vp = netdev_priv(pool->vport);
 	struct net_device *dev = vp->dev;
 	const struct ethhdr *eth = eth_hdr(skb);
+	bool from_vport;
 	u16 vid = 0;
 
 	if (skb_vlan_tag_present(skb))
@@ -31,13 +42,22 @@ static struct sk_buff *vmdq_pool_rx(struct viox_pool *pool, struct sk_buff *skb)
 	/*
 	 * The pool's filters are wider than the vport: untagged frames to an
 	 * access port, the multicast groups of everyone on the NIC, and the
-	 * vport's own broadcast looped back by the NIC.
+	 * vports' broadcast and multicast looped back by the NIC (they had
+	 * their copies in software). An allmulti vport has the groups it
+	 * joined from here and the others from the uplink (uplink.c). A
+	 * pool on its way out delivers nothing: the vport is being moved.
 	 */
 	if (vid != READ_ONCE(vp->key.vid) ||
 	    skb->pkt_type == PACKET_OTHERHOST ||
-	    ether_addr_equal(eth->h_source, dev->dev_addr) ||
+	    rcu_access_pointer(vp->pool) != pool ||
 	    (skb->pkt_type == PACKET_MULTICAST &&
-	     !vmdq_vport_wants(vp, eth->h_dest)))
+	     !(vmdq_vport_allmulti(vp) ? vmdq_vport_joined(vp, eth->h_dest) :
+					 vmdq_vport_wants(vp, eth->h_dest))))
+		goto drop;
+	rcu_read_lock();
+	from_vport = vmdq_table_lookup(&vp->uplink->table, eth->h_source, vid);
+	rcu_read_unlock();
+	if (from_vport)
 		goto drop;
 	if (unlikely(!(dev->flags & IFF_UP))) {
 		vmdq_count(vp, VMDQ_STAT_DROP_DOWN);
@@ -81,10 +101,7 @@ static void vmdq_pool_revoke(struct viox_pool *pool,
 
 	netdev_info(vp->dev, "pool %u taken back (%s)\n", pool->id,
 		    vmdq_revoke_why[why]);
-	vmdq_offload_detach(vp, false);
-	/* Fewer VFs than pools: one may still be free. */
-	if (why == VIOX_POOL_REVOKE_VFS)
-		vmdq_offload_kick();
+	vmdq_offload_detach(vp);
 }
 
 /* A vport transmits on its uplink: the NIC loops back what is for pools. */
@@ -94,13 +111,67 @@ static const struct viox_pool_holder_ops vmdq_pool_holder = {
 	.revoke	= vmdq_pool_revoke,
 };
 
+/*
+ * The uplink has no pool for anyone now (none, all taken, going away,
+ * failed): no other vport of it need ask.
+ */
+static bool vmdq_offload_uplink_err(int err)
+{
+	return err == -ENOSPC || err == -EOPNOTSUPP || err == -ENODEV ||
+	       err == -ENETDOWN;
+}
+
+/* Another vport of the uplink has the MAC, on another VLAN. RTNL. */
+static bool vmdq_offload_mac_shared(const struct vmdq_vport *vp)
+{
+	const struct vmdq_vport *other;
+
+	list_for_each_entry(other, &vp->uplink->vports, uplink_node)
+		if (other != vp && ether_addr_equal(other->key.mac, vp->key.mac))
+			return true;
+	return false;
+}
+
+/*
+ * Why @vp may not have a pool now, though it wants one: -EBUSY with the
+ * reason, or 0.
+ */
+static int vmdq_offload_refused(const struct vmdq_vport *vp,
+				struct netlink_ext_ack *extack)
+{
+	if (vp->offload_failed) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "its pool could not be set up: in software until its MAC, VLAN or offload changes");
+		return -EBUSY;
+	}
+	if (vmdq_offload_mac_shared(vp)) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "another vport has its MAC on another VLAN: in software");
+		return -EBUSY;
+	}
+	return 0;
+}
+
+/* Its pool's set-up failed: in software until its MAC, VLAN or offload changes. */
+static void vmdq_offload_failed(struct vmdq_vport *vp, int err)
+{
+	vp->offload_failed = true;
+	netdev_warn(vp->dev, "no pool of %s: %d; in software until its MAC, VLAN or offload changes\n",
+		    vp->lower->name, err);
+}
+
 /**
  * vmdq_offload_attach - put an up vport into a pool of its uplink's NIC
  * @vp: the vport
  * @extack: why it stays in software, if it does
  *
- * RTNL held. Return: 0 in a pool (or not wanting one), else why it stays
- * in software (-EOPNOTSUPP: the uplink has no pools; -ENOSPC: all taken).
+ * RTNL held. Return: 0 in a pool (or not wanting one); -EBUSY, this vport
+ * may not have one now (its MAC is shared, or the NIC refused its MAC or
+ * VLAN: then it does not try again until its MAC, VLAN or offload setting
+ * changes); else the uplink had no pool to give: -EOPNOTSUPP, it has
+ * none; -ENOSPC, all taken; -ENODEV or -ENETDOWN, the NIC is going away
+ * or failed; another error, the reservation failed (this vport does not
+ * try again either).
  */
 int vmdq_offload_attach(struct vmdq_vport *vp, struct netlink_ext_ack *extack)
 {
@@ -118,10 +189,16 @@ int vmdq_offload_attach(struct vmdq_vport *vp, struct netlink_ext_ack *extack)
 		NL_SET_ERR_MSG_MOD(extack, "no NIC pool provider is loaded");
 		return -EOPNOTSUPP;
 	}
+	err = vmdq_offload_refused(vp, extack);
+	if (err)
+		goto put;
 	pool = reserve(lower, dev, &vmdq_pool_holder, extack);
 	if (IS_ERR(pool)) {
-		symbol_put(viox_igb_pool_reserve);
-		return PTR_ERR(pool);
+		err = PTR_ERR(pool);
+		/* The uplink's state, not this vport's: no mark. */
+		if (!vmdq_offload_uplink_err(err))
+			vmdq_offload_failed(vp, err);
+		goto put;
 	}
 	/* The NIC gives an address one filter: the pool's, not the PF's. */
 	dev_uc_del(lower, dev->dev_addr);
@@ -130,11 +207,13 @@ int vmdq_offload_attach(struct vmdq_vport *vp, struct netlink_ext_ack *extack)
 		err = viox_pool_vlan_add(pool, vp->key.vid, extack);
 	if (err) {
 		viox_pool_release(pool);
-		symbol_put(viox_igb_pool_reserve);
 		if (dev_uc_add(lower, dev->dev_addr))
 			netdev_warn(dev, "%s does not take its MAC back: it receives no unicast\n",
 				    lower->name);
-		return err;
+		/* The NIC refused this vport's MAC or VLAN: others may fit. */
+		vmdq_offload_failed(vp, err);
+		err = -EBUSY;
+		goto put;
 	}
 	rcu_assign_pointer(vp->pool, pool);
 	viox_pool_set_cpu(pool, vmdq_rxq_cpu(vp));
@@ -143,16 +222,19 @@ int vmdq_offload_attach(struct vmdq_vport *vp, struct netlink_ext_ack *extack)
 	netif_addr_unlock_bh(dev);
 	netdev_info(dev, "in pool %u of %s\n", pool->id, lower->name);
 	return 0;
+
+put:
+	symbol_put(viox_igb_pool_reserve);
+	return err;
 }
 
 /**
  * vmdq_offload_detach - give a vport's pool back; it goes on in software
  * @vp: the vport
- * @stopping: from its ndo_stop: it leaves the uplink's unicast list alone
  *
- * RTNL held.
+ * RTNL held. Another vport may take the pool.
  */
-void vmdq_offload_detach(struct vmdq_vport *vp, bool stopping)
+void vmdq_offload_detach(struct vmdq_vport *vp)
 {
 	struct viox_pool *pool = rtnl_dereference(vp->pool);
 	struct net_device *dev = vp->dev;
@@ -161,18 +243,41 @@ void vmdq_offload_detach(struct vmdq_vport *vp, bool stopping)
 	if (!pool)
 		return;
 	RCU_INIT_POINTER(vp->pool, NULL);
-	/* No set_rx_mode may still sync into it. */
+	/* No set_rx_mode may still sync into it, no NAPI deliver from it. */
 	synchronize_net();
 	id = pool->id;
 	viox_pool_release(pool);
 	symbol_put(viox_igb_pool_reserve);
 	netdev_info(dev, "left pool %u: in software\n", id);
-	if (stopping)
-		return;
-	if (dev_uc_add(vp->lower, dev->dev_addr))
+	vmdq_offload_kick();
+	/* Up, its MAC is the uplink's to receive again (open adds it else). */
+	if ((dev->flags & IFF_UP) && dev_uc_add(vp->lower, dev->dev_addr))
 		netdev_warn(dev, "%s does not take its MAC back: it receives no unicast\n",
 			    vp->lower->name);
-	netdev_state_change(dev);
+	if (dev->reg_state == NETREG_REGISTERED)
+		netdev_state_change(dev);
+}
+
+/*
+ * The vport's key changed (@mac_changed: its MAC), or it was made: a
+ * pooled vport whose MAC it now shares gives its pool up, and vports
+ * waiting may try for a pool again.
+ */
+void vmdq_offload_rekeyed(struct vmdq_vport *vp, bool mac_changed)
+{
+	struct vmdq_vport *other;
+
+	ASSERT_RTNL();
+	if (mac_changed) {
+		list_for_each_entry(other, &vp->uplink->vports, uplink_node)
+			if (other != vp && vmdq_offloaded(other) &&
+			    ether_addr_equal(other->key.mac, vp->key.mac))
+				vmdq_offload_detach(other);
+		if (vmdq_offloaded(vp) && vmdq_offload_mac_shared(vp))
+			vmdq_offload_detach(vp);
+	}
+	/* Its old MAC may be another's alone now; it may fit a pool. */
+	vmdq_offload_kick();
 }
 
 /* A new MAC for the pool's filter; where the NIC refuses it, no pool. */
@@ -180,8 +285,11 @@ void vmdq_offload_set_mac(struct vmdq_vport *vp, const u8 *mac)
 {
 	struct viox_pool *pool = rtnl_dereference(vp->pool);
 
-	if (pool && viox_pool_set_mac(pool, mac, NULL))
-		vmdq_offload_detach(vp, false);
+	vp->offload_failed = false;	/* a new MAC: worth another try */
+	if (pool && viox_pool_set_mac(pool, mac, NULL)) {
+		vmdq_offload_detach(vp);
+		vp->offload_failed = true;
+	}
 }
 
 /* A new access VLAN for the pool's filter; where the NIC has no room, no pool. */
@@ -189,10 +297,12 @@ void vmdq_offload_set_vid(struct vmdq_vport *vp, u16 old_vid, u16 vid)
 {
 	struct viox_pool *pool = rtnl_dereference(vp->pool);
 
+	vp->offload_failed = false;	/* a new VLAN: worth another try */
 	if (!pool)
 		return;
 	if (vid && viox_pool_vlan_add(pool, vid, NULL)) {
-		vmdq_offload_detach(vp, false);
+		vmdq_offload_detach(vp);
+		vp->offload_failed = true;
 		return;
 	}
 	if (old_vid)
@@ -236,22 +346,27 @@ u32 vmdq_offload_pool_id(const struct vmdq_vport *vp)
 
 /*
  * Up vports left in software try again, in the order they were made,
- * until their uplink has no pool to give.
+ * until their uplink has no pool to give. One that may not have a pool
+ * (its set-up failed, its MAC is shared) is passed over.
  */
 static void vmdq_offload_retry(struct work_struct *work)
 {
 	struct vmdq_uplink *up;
 	struct vmdq_vport *vp;
+	int err;
 
 	rtnl_lock();
 	list_for_each_entry(up, &vmdq_uplinks, node) {
 		list_for_each_entry(vp, &up->vports, uplink_node) {
-			if (!vp->offload || vmdq_offloaded(vp) ||
-			    !(vp->dev->flags & IFF_UP))
+			if (!vp->offload || vp->offload_failed ||
+			    vmdq_offloaded(vp) || !(vp->dev->flags & IFF_UP))
 				continue;
-			if (vmdq_offload_attach(vp, NULL))
+			err = vmdq_offload_attach(vp, NULL);
+			if (!err)
+				netdev_state_change(vp->dev);
+			/* Each reservation may reset the PF: one failure stops the pass. */
+			else if (err != -EBUSY)
 				break;
-			netdev_state_change(vp->dev);
 		}
 	}
 	rtnl_unlock();

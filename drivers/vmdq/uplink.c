@@ -83,21 +83,35 @@ void vmdq_replicate(struct vmdq_uplink *up, struct sk_buff *skb, u16 vid,
 	bool bcast = is_broadcast_ether_addr(dest);
 	struct vmdq_vport *vp;
 	struct vmdq_vlan *vl;
+	bool nic_delivers;
 
 	rcu_read_lock();
 	vl = vmdq_table_vlan(&up->table, vid);
 	if (!vl)
 		goto out;
+	/*
+	 * What pools get from the NIC: the wire's frames, and looped back
+	 * from the uplink's transmit, a vport's sent with a source MAC that
+	 * is no vport's (spoofchk off). Those of vports' own MACs the pools
+	 * drop: they have them from here.
+	 */
+	nic_delivers = !from ||
+		       !vmdq_table_lookup(&up->table, skb->data + ETH_ALEN, vid);
 	list_for_each_entry_rcu(vp, &vl->vports, vlan_node) {
 		struct net_device *dev = vp->dev;
 		struct sk_buff *nskb;
 		unsigned int len;
 
 		/*
-		 * A vport in a NIC pool has its copy from the NIC: from the
-		 * wire, and looped back from the uplink's transmit.
+		 * A pooled vport has broadcast and the groups it joined from
+		 * the NIC, where the NIC delivers; an allmulti one the other
+		 * groups from here.
 		 */
-		if (vp == from || !(dev->flags & IFF_UP) || vmdq_offloaded(vp))
+		if (vp == from || !(dev->flags & IFF_UP))
+			continue;
+		if (nic_delivers && vmdq_offloaded(vp) &&
+		    (bcast || !vmdq_vport_allmulti(vp) ||
+		     vmdq_vport_joined(vp, dest)))
 			continue;
 		if (!bcast && !vmdq_vport_wants(vp, dest))
 			continue;
@@ -181,7 +195,8 @@ static rx_handler_result_t vmdq_handle_frame(struct sk_buff **pskb)
 	}
 
 	vp = vmdq_table_lookup(&up->table, dest, vid);
-	if (!vp)
+	/* In a pool, the NIC delivers its unicast: this is no second copy. */
+	if (!vp || vmdq_offloaded(vp))
 		return RX_HANDLER_PASS;
 	skb = skb_share_check(skb, GFP_ATOMIC);
 	*pskb = skb;

@@ -114,6 +114,7 @@ struct vmdq_vport {
 	struct list_head uplink_node;
 	bool spoofchk;
 	bool offload;			/* RTNL: take a NIC pool when one is free */
+	bool offload_failed;		/* RTNL: its pool's set-up failed */
 	u8 mode;			/* VIOX_VPORT_MODE_*, fixed */
 	/*
 	 * Its NIC pool (offload.c), if it has one: the NIC steers its
@@ -157,7 +158,14 @@ extern const struct net_device_ops vmdq_vport_ops;
 bool vmdq_is_vport(const struct net_device *dev);
 bool vmdq_vport_admin(const struct vmdq_vport *vp);
 void vmdq_vport_setup(struct net_device *dev);
+bool vmdq_vport_joined(const struct vmdq_vport *vp, const u8 *mc);
 bool vmdq_vport_wants(const struct vmdq_vport *vp, const u8 *mc);
+
+static inline bool vmdq_vport_allmulti(const struct vmdq_vport *vp)
+{
+	return READ_ONCE(vp->dev->flags) & IFF_ALLMULTI;
+}
+
 rx_handler_result_t vmdq_vport_receive(struct vmdq_vport *vp,
 				       struct sk_buff *skb);
 
@@ -201,7 +209,8 @@ int vmdq_rxq_cpu(const struct vmdq_vport *vp);
 
 /* offload.c */
 int vmdq_offload_attach(struct vmdq_vport *vp, struct netlink_ext_ack *extack);
-void vmdq_offload_detach(struct vmdq_vport *vp, bool stopping);
+void vmdq_offload_detach(struct vmdq_vport *vp);
+void vmdq_offload_rekeyed(struct vmdq_vport *vp, bool mac_changed);
 void vmdq_offload_set_mac(struct vmdq_vport *vp, const u8 *mac);
 void vmdq_offload_set_vid(struct vmdq_vport *vp, u16 old_vid, u16 vid);
 void vmdq_offload_sync_mc(struct vmdq_vport *vp);

@@ -22,11 +22,16 @@ static unsigned int vmdq_mc_hash(const u8 *addr)
 		       VMDQ_MC_FILTER_BITS);
 }
 
+bool vmdq_vport_joined(const struct vmdq_vport *vp, const u8 *mc)
+{
+	return test_bit(vmdq_mc_hash(mc), vp->mc_filter);
+}
+
 bool vmdq_vport_wants(const struct vmdq_vport *vp, const u8 *mc)
 {
 	if (READ_ONCE(vp->dev->flags) & (IFF_ALLMULTI | IFF_PROMISC))
 		return true;
-	return test_bit(vmdq_mc_hash(mc), vp->mc_filter);
+	return vmdq_vport_joined(vp, mc);
 }
 
 /* A unicast frame the classifier found for @vp, tag still on. */
@@ -179,6 +184,8 @@ static void vmdq_vport_uninit(struct net_device *dev)
 	struct vmdq_vport *vp = netdev_priv(dev);
 	struct vmdq_uplink *up = vp->uplink;
 
+	/* Its pool first: the pool's receive path uses its queue and uplink. */
+	vmdq_offload_detach(vp);
 	vmdq_rxq_set(vp, -1);
 	if (!up)
 		return;
@@ -202,13 +209,17 @@ static int vmdq_vport_open(struct net_device *dev)
 	struct net_device *lower = vp->lower;
 	int err;
 
-	err = dev_uc_add(lower, dev->dev_addr);
-	if (err)
-		return err;
+	/* In a pool (kept while down), its MAC is the pool's filter. */
+	if (!vmdq_offloaded(vp)) {
+		err = dev_uc_add(lower, dev->dev_addr);
+		if (err)
+			return err;
+	}
 	if (dev->flags & IFF_ALLMULTI) {
 		err = dev_set_allmulti(lower, 1);
 		if (err) {
-			dev_uc_del(lower, dev->dev_addr);
+			if (!vmdq_offloaded(vp))
+				dev_uc_del(lower, dev->dev_addr);
 			return err;
 		}
 	}
@@ -216,22 +227,16 @@ static int vmdq_vport_open(struct net_device *dev)
 	return 0;
 }
 
+/* Its pool, if any, stays: see offload.c. */
 static int vmdq_vport_stop(struct net_device *dev)
 {
 	struct vmdq_vport *vp = netdev_priv(dev);
 	struct net_device *lower = vp->lower;
-	bool offloaded = vmdq_offloaded(vp);
 
-	/* Its pool, if any, is free for another vport. */
-	if (offloaded) {
-		vmdq_offload_detach(vp, true);
-		vmdq_offload_kick();
-	}
 	dev_mc_unsync(lower, dev);
 	if (dev->flags & IFF_ALLMULTI)
 		dev_set_allmulti(lower, -1);
-	/* In a pool, its MAC was the pool's filter, not the uplink's. */
-	if (!offloaded)
+	if (!vmdq_offloaded(vp))
 		dev_uc_del(lower, dev->dev_addr);
 	netif_carrier_off(dev);
 	return 0;
@@ -297,8 +302,7 @@ static int vmdq_vport_set_mac(struct net_device *dev, void *p)
 		return err;
 	}
 	/* In a pool, the pool's filter moves (or the vport leaves it). */
-	if (dev->flags & IFF_UP)
-		vmdq_offload_set_mac(vp, sa->sa_data);
+	vmdq_offload_set_mac(vp, sa->sa_data);
 	if ((dev->flags & IFF_UP) && !vmdq_offloaded(vp)) {
 		err = dev_uc_add(lower, sa->sa_data);
 		if (err) {
@@ -309,6 +313,7 @@ static int vmdq_vport_set_mac(struct net_device *dev, void *p)
 		dev_uc_del(lower, dev->dev_addr);
 	}
 	eth_commit_mac_addr_change(dev, p);
+	vmdq_offload_rekeyed(vp, true);
 	return 0;
 }
 

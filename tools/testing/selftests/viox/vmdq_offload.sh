@@ -33,6 +33,8 @@ N=8			# vports: seven pools for them (the PF keeps one), one more
 cleanup() {
 	local i
 	for i in $(seq $N); do ip netns del "oq$i" 2>/dev/null; done
+	ip link del v0 2>/dev/null
+	ip link del v9 2>/dev/null
 	ip -n $W link del wv10 2>/dev/null
 }
 trap cleanup EXIT
@@ -48,9 +50,10 @@ rx() { in_vm "$1" cat "/sys/class/net/v$1/statistics/rx_packets"; }
 vstat() { # N NAME: one of vport N's own counters
 	ip -n "oq$1" -s -d link show "v$1" | grep -o "$2 [0-9]*" | cut -d' ' -f2
 }
-pool_of() { # N: vport N's pool, or "none"
-	ip -n "oq$1" -d -j link show "v$1" |
-		/usr/bin/python3 -I -S -c 'import json,sys; print(json.load(sys.stdin)[0]["linkinfo"]["info_data"].get("pool", "none"))'
+pool_of() { # N: vport N's pool, or "none" (no python: it is polled)
+	local pool
+	pool=$(ip -n "oq$1" -d link show "v$1" | grep -o ' offload on pool [0-9]*')
+	echo "${pool:- none}" | awk '{ print $NF }'
 }
 pools() { # the pool of each vport, in order
 	local i out=''
@@ -63,12 +66,11 @@ expect() { # WHAT GOT WANT
 	return 1
 }
 wait_pools() { # WANT: pools() becomes WANT within 10 s
-	local i
-	for i in $(seq 50); do
-		[ "$(pools)" = "$1" ] && return 0
+	local end=$((SECONDS + 10))
+	until [ "$(pools)" = "$1" ]; do
+		[ $SECONDS -lt $end ] || { expect pools "$(pools)" "$1"; return; }
 		sleep 0.2
 	done
-	expect pools "$(pools)" "$1"
 }
 # Echo replies from the wire, each once: no pool and no classifier copy
 # delivers a frame twice.
@@ -100,6 +102,38 @@ rx_delta() { # BEFORE AFTER
 	for i in "${!a[@]}"; do out+="$((a[i] - b[i])) "; done
 	echo "${out% }"
 }
+
+# A vport whose pool cannot be set up (the PF has its MAC: an fdb entry)
+# stays in software and does not try again: its first pool and the
+# release reset the PF, and the PF's carrier coming back is no reason to.
+FDB_MAC=02:00:00:00:72:f0
+kmsg_mark
+bridge fdb add $FDB_MAC dev "$pf" self permanent
+ip link add link "$pf" name v0 type viox mac $FDB_MAC
+ip link set v0 up
+tries_v0() { kmsg_since | grep -c "pool [0-9] reserved for v0"; }
+one_try() {
+	local i
+	for i in $(seq 20); do
+		kmsg_since | grep -q "v0: no pool of $pf: -98; in software" && break
+		sleep 0.2
+	done
+	wait_carrier "$pf"
+	sleep 2		# long enough for the PF's carrier to bring a retry
+	expect "v0's reservations" "$(tries_v0)" 1 &&
+		expect "v0's pool" "$(ip -d link show v0 | grep -c ' pool ')" 0
+}
+ktap_check "a vport whose pool the NIC refuses tries once and stays in software" one_try
+asks_again() {
+	ip link set v0 type viox offload on 2>&1 |
+		grep -q 'Warning: .*PF, a VF or another pool has this address' ||
+		{ echo "no warning with the reason"; return 1; }
+	expect "v0's reservations" "$(tries_v0)" 2
+}
+ktap_check "offload on asks again, once, with the reason" asks_again
+ip link del v0
+bridge fdb del $FDB_MAC dev "$pf" self
+wait_carrier "$pf"
 
 wire_mac=$(ip netns exec $W cat "/sys/class/net/$wire/address")
 for i in $(seq $N); do
@@ -274,6 +308,39 @@ echo 0 > "$numvfs"
 ktap_check "with the VFs gone, the vports in software take pools again" \
 	wait_pools "3 6 5 4 2 1 none 7"
 ktap_check "and reach the wire" all_reach_wire
+
+# Down and up again, a vport keeps its pool: no PF reset for a tenant to
+# cause, and no pool changes hands.
+down_up_keeps_pool() {
+	local changes pool
+	changes=$(cat "/sys/class/net/$pf/carrier_changes")
+	in_vm 4 ip link set v4 down
+	pool=$(pool_of 4)
+	in_vm 4 ip link set v4 up
+	expect "v4's pool while down" "$pool" 4 || return 1
+	wait_carrier v4 oq4
+	expect "pools" "$(pools)" "3 6 5 4 2 1 none 7" &&
+		expect "the PF's carrier changes" \
+			"$(cat "/sys/class/net/$pf/carrier_changes")" "$changes" &&
+		pings_once 4 2
+}
+ktap_check "a vport down and up keeps its pool, the PF untouched" down_up_keeps_pool
+
+# Two vports with one MAC on two VLANs: the NIC filters an address for
+# one pool or the PF, so both run in software and the freed pool goes
+# to a vport waiting for one.
+ip link add link "$pf" name v9 type viox mac "$(mac 3)" vlan 20
+ktap_check "a vport taking a pooled vport's MAC on another VLAN moves it to software" \
+	wait_pools "3 6 none 4 2 1 5 7"
+ktap_check "where it still reaches the wire" pings_once 3 2
+ip -n oq7 link set v7 type viox offload off
+stays_shared() { sleep 1; expect "v3's pool" "$(pool_of 3)" none; }
+ktap_check "a vport with a shared MAC does not take a free pool" stays_shared
+ip link del v9
+ktap_check "alone with its MAC again, it takes the free pool" \
+	wait_pools "3 6 5 4 2 1 none 7"
+ip -n oq7 link set v7 type viox offload on 2>/dev/null
+ktap_check "and reaches the wire from it" pings_once 3 2
 
 ethtool --reset "$pf" all >/dev/null
 wait_carrier "$pf"
