@@ -7,6 +7,7 @@
 #include <linux/if_arp.h>
 #include <linux/if_vlan.h>
 #include <net/rtnetlink.h>
+#include <uapi/linux/viox.h>
 #include <viox/compat.h>
 
 #include "vmdq.h"
@@ -234,6 +235,7 @@ static int vmdq_link_newlink(struct net *src_net, struct net_device *dev,
 	vmdq_offload_rekeyed(vp, true);
 	netif_stacked_transfer_operstate(lower, dev);
 	linkwatch_fire_event(dev);
+	vmdq_nl_notify(vp, VIOX_CMD_VPORT_ADD_NTF);
 	return 0;
 
 unlink:
@@ -256,6 +258,7 @@ static void vmdq_link_dellink(struct net_device *dev, struct list_head *head)
 {
 	struct vmdq_vport *vp = netdev_priv(dev);
 
+	vmdq_nl_notify(vp, VIOX_CMD_VPORT_DEL_NTF);
 	/* No new frame finds it; the ones in flight are waited for before uninit. */
 	vmdq_table_remove(&vp->uplink->table, vp);
 	vmdq_tap_detach(vp);
@@ -409,7 +412,7 @@ static struct net *vmdq_link_get_link_net(const struct net_device *dev)
 	return dev_net(vp->lower);
 }
 
-static struct rtnl_link_ops vmdq_link_ops = {
+struct rtnl_link_ops vmdq_link_ops = {
 	.kind		= VIOX_LINK_KIND,
 	.priv_size	= sizeof(struct vmdq_vport),
 	.setup		= vmdq_vport_setup,

@@ -22,6 +22,7 @@
 #include <linux/if_vlan.h>
 #include <linux/module.h>
 #include <linux/rtnetlink.h>
+#include <uapi/linux/viox.h>
 
 #include "vmdq.h"
 
@@ -221,6 +222,7 @@ int vmdq_offload_attach(struct vmdq_vport *vp, struct netlink_ext_ack *extack)
 	viox_pool_sync_mc(pool);
 	netif_addr_unlock_bh(dev);
 	netdev_info(dev, "in pool %u of %s\n", pool->id, lower->name);
+	vmdq_nl_notify(vp, VIOX_CMD_VPORT_CHANGE_NTF);
 	return 0;
 
 put:
@@ -254,8 +256,10 @@ void vmdq_offload_detach(struct vmdq_vport *vp)
 	if ((dev->flags & IFF_UP) && dev_uc_add(vp->lower, dev->dev_addr))
 		netdev_warn(dev, "%s does not take its MAC back: it receives no unicast\n",
 			    vp->lower->name);
-	if (dev->reg_state == NETREG_REGISTERED)
+	if (dev->reg_state == NETREG_REGISTERED) {
 		netdev_state_change(dev);
+		vmdq_nl_notify(vp, VIOX_CMD_VPORT_CHANGE_NTF);
+	}
 }
 
 /*

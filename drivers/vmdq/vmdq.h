@@ -225,8 +225,12 @@ static inline bool vmdq_offloaded(const struct vmdq_vport *vp)
 }
 
 /* link.c */
+extern struct rtnl_link_ops vmdq_link_ops;
 int vmdq_link_register(void);
 void vmdq_link_unregister(void);
 void vmdq_uplink_gone(struct net_device *dev);
+
+/* netlink.c */
+void vmdq_nl_notify(struct vmdq_vport *vp, u8 cmd);
 
 #endif /* _VIOX_VMDQ_H */

@@ -15,6 +15,28 @@ static const struct nla_policy viox_dev_get_nl_policy[VIOX_A_DEV_ID + 1] = {
 	[VIOX_A_DEV_ID] = { .type = NLA_U32, },
 };
 
+/* VIOX_CMD_VPORT_NEW - do */
+static const struct nla_policy viox_vport_new_nl_policy[VIOX_A_VPORT_RX_CPU + 1] = {
+	[VIOX_A_VPORT_UPLINK] = { .type = NLA_U32, },
+	[VIOX_A_VPORT_NAME] = { .type = NLA_NUL_STRING, .len = 15, },
+	[VIOX_A_VPORT_MAC] = NLA_POLICY_EXACT_LEN(6),
+	[VIOX_A_VPORT_VLAN] = NLA_POLICY_MAX(NLA_U16, 4094),
+	[VIOX_A_VPORT_MODE] = NLA_POLICY_MAX(NLA_U8, 1),
+	[VIOX_A_VPORT_SPOOFCHK] = NLA_POLICY_MAX(NLA_U8, 1),
+	[VIOX_A_VPORT_OFFLOAD] = NLA_POLICY_MAX(NLA_U8, 1),
+	[VIOX_A_VPORT_RX_CPU] = { .type = NLA_S32, },
+};
+
+/* VIOX_CMD_VPORT_DEL - do */
+static const struct nla_policy viox_vport_del_nl_policy[VIOX_A_VPORT_IFINDEX + 1] = {
+	[VIOX_A_VPORT_IFINDEX] = { .type = NLA_U32, },
+};
+
+/* VIOX_CMD_VPORT_GET - do */
+static const struct nla_policy viox_vport_get_nl_policy[VIOX_A_VPORT_IFINDEX + 1] = {
+	[VIOX_A_VPORT_IFINDEX] = { .type = NLA_U32, },
+};
+
 /* Ops table for viox */
 static const struct genl_split_ops viox_nl_ops[] = {
 	{
@@ -29,6 +51,36 @@ static const struct genl_split_ops viox_nl_ops[] = {
 		.dumpit	= viox_nl_dev_get_dumpit,
 		.flags	= GENL_CMD_CAP_DUMP,
 	},
+	{
+		.cmd		= VIOX_CMD_VPORT_NEW,
+		.doit		= viox_nl_vport_new_doit,
+		.policy		= viox_vport_new_nl_policy,
+		.maxattr	= VIOX_A_VPORT_RX_CPU,
+		.flags		= GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= VIOX_CMD_VPORT_DEL,
+		.doit		= viox_nl_vport_del_doit,
+		.policy		= viox_vport_del_nl_policy,
+		.maxattr	= VIOX_A_VPORT_IFINDEX,
+		.flags		= GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= VIOX_CMD_VPORT_GET,
+		.doit		= viox_nl_vport_get_doit,
+		.policy		= viox_vport_get_nl_policy,
+		.maxattr	= VIOX_A_VPORT_IFINDEX,
+		.flags		= GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd	= VIOX_CMD_VPORT_GET,
+		.dumpit	= viox_nl_vport_get_dumpit,
+		.flags	= GENL_CMD_CAP_DUMP,
+	},
+};
+
+static const struct genl_multicast_group viox_nl_mcgrps[] = {
+	[VIOX_NLGRP_VPORT] = { "vport", },
 };
 
 struct genl_family viox_nl_family __ro_after_init = {
@@ -39,4 +91,6 @@ struct genl_family viox_nl_family __ro_after_init = {
 	.module		= THIS_MODULE,
 	.split_ops	= viox_nl_ops,
 	.n_split_ops	= ARRAY_SIZE(viox_nl_ops),
+	.mcgrps		= viox_nl_mcgrps,
+	.n_mcgrps	= ARRAY_SIZE(viox_nl_mcgrps),
 };

@@ -13,6 +13,14 @@
 
 int viox_nl_dev_get_doit(struct sk_buff *skb, struct genl_info *info);
 int viox_nl_dev_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
+int viox_nl_vport_new_doit(struct sk_buff *skb, struct genl_info *info);
+int viox_nl_vport_del_doit(struct sk_buff *skb, struct genl_info *info);
+int viox_nl_vport_get_doit(struct sk_buff *skb, struct genl_info *info);
+int viox_nl_vport_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
+
+enum {
+	VIOX_NLGRP_VPORT,
+};
 
 extern struct genl_family viox_nl_family;
 

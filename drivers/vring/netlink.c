@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The viox generic netlink family (Documentation/netlink/specs/viox.yaml):
- * devices and their vq counters. Policies and op tables are generated into
+ * devices and their vq counters, and the vport commands viox_vmdq serves
+ * (include/viox/vport_nl.h). Policies and op tables are generated into
  * netlink-gen.c; this file fills the replies.
  *
  * Replies are filled under the registry lock from what can be read without
@@ -11,9 +12,11 @@
  * with CAP_NET_ADMIN over it.
  */
 #include <linux/cred.h>
+#include <linux/kmod.h>
 #include <linux/pid.h>
 #include <net/genetlink.h>
 #include <net/sock.h>
+#include <viox/vport_nl.h>
 
 #include "internal.h"
 #include "netlink-gen.h"
@@ -157,3 +160,102 @@ int viox_nl_dev_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	/* A full skb ends this part of the dump; the next one resumes. */
 	return r == -EMSGSIZE && skb->len ? skb->len : r;
 }
+
+/*
+ * viox_vmdq's vport handlers, with a reference on it; NULL while it is not
+ * loaded. Only an admin's vport-new loads it: no vport exists without it.
+ */
+static const struct viox_vport_nl_ops *vport_ops_get(bool load)
+{
+	const struct viox_vport_nl_ops *ops = symbol_get(viox_vmdq_nl_ops);
+
+	if (!ops && load && !request_module("viox_vmdq"))
+		ops = symbol_get(viox_vmdq_nl_ops);
+	return ops;
+}
+
+static void vport_ops_put(void)
+{
+	symbol_put(viox_vmdq_nl_ops);
+}
+
+int viox_nl_vport_new_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	const struct viox_vport_nl_ops *ops;
+	int r;
+
+	if (!netlink_ns_capable(skb, genl_info_net(info)->user_ns, CAP_NET_ADMIN))
+		return -EPERM;
+	ops = vport_ops_get(true);
+	if (!ops) {
+		NL_SET_ERR_MSG(info->extack, "viox_vmdq cannot be loaded");
+		return -EOPNOTSUPP;
+	}
+	r = ops->new(skb, info);
+	vport_ops_put();
+	return r;
+}
+
+int viox_nl_vport_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	const struct viox_vport_nl_ops *ops = vport_ops_get(false);
+	int r;
+
+	if (!ops) {
+		NL_SET_ERR_MSG(info->extack, "no vport with this ifindex");
+		return -ENODEV;
+	}
+	r = ops->del(skb, info);
+	vport_ops_put();
+	return r;
+}
+
+int viox_nl_vport_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	const struct viox_vport_nl_ops *ops = vport_ops_get(false);
+	int r;
+
+	if (!ops) {
+		NL_SET_ERR_MSG(info->extack, "no vport with this ifindex");
+		return -ENODEV;
+	}
+	r = ops->get(skb, info);
+	vport_ops_put();
+	return r;
+}
+
+int viox_nl_vport_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	const struct viox_vport_nl_ops *ops = vport_ops_get(false);
+	int r;
+
+	/* Its state is in cb->ctx, so it may resume with the module reloaded. */
+	if (!ops)
+		return 0;
+	r = ops->dump(skb, cb);
+	vport_ops_put();
+	return r;
+}
+
+void viox_nl_vport_notify(struct net *net, struct net_device *vport, u8 cmd,
+			  viox_vport_nl_fill_t fill)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	ASSERT_RTNL();
+	if (!genl_has_listeners(&viox_nl_family, net, VIOX_NLGRP_VPORT))
+		return;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return;
+	hdr = genlmsg_put(msg, 0, 0, &viox_nl_family, 0, cmd);
+	if (!hdr || fill(msg, vport, net)) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast_netns(&viox_nl_family, net, msg, 0, VIOX_NLGRP_VPORT,
+				GFP_KERNEL);
+}
+EXPORT_SYMBOL_GPL(viox_nl_vport_notify);
