@@ -1,0 +1,89 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# viox_vmdq at scale: what making, deleting and receiving through a vport
+# cost with 64 vports on the uplink and with 4096 (the peer is the same
+# operation on the small uplink). 64 vports are made in one ip batch and
+# deleted with one `ip link del group`; RX is pktgen on the veth's peer
+# blasting 64-byte frames at the first of them. Medians of rounds.
+set -u
+rounds=${VIOX_BENCH_ROUNDS:-5}
+export IP_LIB_DIR=$VIOX_TOP/tools/ip
+modprobe veth
+modprobe pktgen
+batch=$(mktemp)
+cleanup() { ip link del vs-up 2>/dev/null; rm -f "$batch"; }
+trap cleanup EXIT
+cleanup
+ip link add vs-up type veth peer name vs-wire || exit 1
+for d in vs-up vs-wire; do
+	sysctl -qw "net.ipv6.conf.$d.disable_ipv6=1"
+	ip link set "$d" up
+done
+
+mac() { printf '02:00:00:%02x:%02x:%02x' $(($1 >> 16)) $((($1 >> 8) & 255)) $(($1 & 255)); }
+now_us() { echo $(($(date +%s%N) / 1000)); }
+made() { # FIRST COUNT GROUP -> microseconds per vport
+	local i t0
+	for i in $(seq "$1" $(($1 + $2 - 1))); do
+		echo "link add link vs-up name vs$i group $3 type viox mac $(mac "$i")"
+	done > "$batch"
+	t0=$(now_us)
+	ip -batch "$batch" || exit 1
+	echo $((($(now_us) - t0) / $2))
+}
+deleted() { # GROUP COUNT -> microseconds per vport
+	local t0
+	t0=$(now_us)
+	ip link del group "$1" || exit 1
+	echo $((($(now_us) - t0) / $2))
+}
+pg() { echo "$2" > "/proc/net/pktgen/$1"; }
+rx_pps() { # I: frames/s vport I takes in from pktgen on the wire
+	local before after
+	ip link set "vs$1" up
+	pg kpktgend_0 rem_device_all
+	pg kpktgend_0 "add_device vs-wire"
+	pg vs-wire "count 0"
+	pg vs-wire "pkt_size 64"
+	pg vs-wire "delay 0"
+	pg vs-wire "dst_mac $(mac "$1")"
+	before=$(cat "/sys/class/net/vs$1/statistics/rx_packets")
+	pg pgctrl start &
+	sleep 2
+	after=$(cat "/sys/class/net/vs$1/statistics/rx_packets")
+	pg pgctrl stop
+	wait
+	echo $(((after - before) / 2))
+}
+
+row() { # NAME METRIC UNIT VIOX PEER PEER_VALUE HIGHER_IS_BETTER
+	printf '{"bench": "%s", "metric": "%s", "unit": "%s", "viox": %s, "peer": "%s", "peer_value": %s, "higher_is_better": %s}\n' \
+		"$@"
+}
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+spread() { printf '%s\n' "$@" | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { print lo "-" hi }'; }
+
+declare -A mk=() del=() rx=()
+measure() { # LABEL: 64 vports made on top of what is there, RX, deleted
+	local r
+	for ((r = 0; r < rounds; r++)); do
+		mk[$1]+="$(made 0 64 1) "
+		rx[$1]+="$(rx_pps 0) "
+		del[$1]+="$(deleted 1 64) "
+	done
+}
+measure small
+made 64 4032 2 >/dev/null
+measure big
+
+name="viox_vmdq 4096 vports on an uplink"
+# shellcheck disable=SC2086
+{
+	row "$name" "make a vport" "us" "$(median ${mk[big]})" "at 64 vports" "$(median ${mk[small]})" false
+	row "$name" "delete a vport" "us" "$(median ${del[big]})" "at 64 vports" "$(median ${del[small]})" false
+	row "$name" "RX 64 B to one vport" "pps" "$(median ${rx[big]})" "at 64 vports" "$(median ${rx[small]})" true
+	echo "$name: spread over $rounds rounds (64 vports, then 4096):" \
+		"make $(spread ${mk[small]}) / $(spread ${mk[big]}) us," \
+		"delete $(spread ${del[small]}) / $(spread ${del[big]}) us," \
+		"RX $(spread ${rx[small]}) / $(spread ${rx[big]}) pps" >&2
+}
