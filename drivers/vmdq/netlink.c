@@ -206,12 +206,16 @@ struct vmdq_nl_dump_ctx {
 	unsigned long done;	/* vports of this namespace already sent */
 };
 
-/* The vports of every uplink in the requester's namespace. */
+/*
+ * The vports of every uplink in the requester's namespace; those moved
+ * into another namespace (a tenant's) for its admins only.
+ */
 static int vmdq_nl_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct vmdq_nl_dump_ctx *ctx = (void *)cb->ctx;
 	const struct genl_info *info = genl_info_dump(cb);
 	struct net *net = sock_net(skb->sk);
+	bool admin = netlink_ns_capable(cb->skb, net->user_ns, CAP_NET_ADMIN);
 	unsigned long seen = 0;
 	struct vmdq_uplink *up;
 	struct vmdq_vport *vp;
@@ -223,6 +227,8 @@ static int vmdq_nl_dump(struct sk_buff *skb, struct netlink_callback *cb)
 		if (!net_eq(dev_net(up->dev), net))
 			continue;
 		list_for_each_entry(vp, &up->vports, uplink_node) {
+			if (!admin && !net_eq(dev_net(vp->dev), net))
+				continue;
 			if (seen++ < ctx->done)
 				continue;
 			err = vmdq_nl_put(skb, vp->dev, net, info);

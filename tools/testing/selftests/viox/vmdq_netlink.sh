@@ -97,6 +97,14 @@ netns_moved() {
 		grep -qx True
 }
 ktap_check "a vport in another namespace is listed with its link-netnsid" netns_moved
+nobody() { in_host setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
+nobody_dump() {
+	nobody /usr/bin/python3 "$VIOX_KSRC/tools/net/ynl/cli.py" \
+		--spec "$VIOX_TOP/Documentation/netlink/specs/viox.yaml" --no-schema \
+		--output-json --dump vport-get > "$work/nobody.json" &&
+		expect_eq "$(json 'sorted(v["name"] for v in d)' < "$work/nobody.json")" "['nv1']"
+}
+ktap_check "nobody's dump leaves out the vport in another namespace" nobody_dump
 
 refused() { # ERRNO-TEXT EXTACK-TEXT JSON: vport-new refused, saying why
 	local out
@@ -114,7 +122,6 @@ ktap_check "VLAN 4095: refused by the policy" \
 	refused "Numerical result out of range" "out of range" "{\"uplink\": $uplink, \"vlan\": 4095}"
 ktap_check "no uplink: refused" \
 	refused "Invalid argument" "" "{\"mac\": \"020000007303\"}"
-nobody() { in_host setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
 unprivileged() {
 	local out
 	out=$(nobody /usr/bin/python3 "$VIOX_KSRC/tools/net/ynl/cli.py" \
