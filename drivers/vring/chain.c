@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Turning guest descriptors into iovecs, with the checks both ring layouts
- * share: every address inside the memory table, readable before writable,
- * no total length past 4 GiB.
+ * Turning guest descriptors into iovecs (pages, for vDPA), with the checks
+ * both ring layouts share: every address inside the memory table (mapped
+ * for the device's access, for vDPA), readable before writable, no total
+ * length past 4 GiB.
  */
 #include <linux/uaccess.h>
 #include <linux/vhost_iotlb.h>
@@ -77,8 +78,12 @@ int viox_chain_add(struct viox_vq *vq, struct viox_chain *chain,
 		viox_vq_break(vq, "chain longer than 4 GiB");
 		return -EINVAL;
 	}
-	n = chain_translate(vq, addr, len, chain->iov + used,
-			    chain->iov_max - used);
+	if (vq->kmem)
+		n = viox_kmem_translate(vq->umem, addr, len, write,
+					chain->bvec + used, chain->iov_max - used);
+	else
+		n = chain_translate(vq, addr, len, chain->iov + used,
+				    chain->iov_max - used);
 	if (n == -ENOBUFS) {
 		viox_vq_break(vq, "chain needs too many segments");
 		return n;
@@ -114,6 +119,8 @@ int viox_read_guest(struct viox_vq *vq, u64 gpa, void *buf, size_t len)
 	struct iovec iov[4];
 	int i, n;
 
+	if (vq->kmem)
+		return viox_kmem_read(vq->umem, gpa, buf, len);
 	n = viox_umem_translate(vq->umem, gpa, len, iov, ARRAY_SIZE(iov));
 	if (n < 0)
 		return -EFAULT;

@@ -4,6 +4,7 @@
 #define _VIOX_VRING_INTERNAL_H
 
 #include <kunit/visibility.h>
+#include <linux/uaccess.h>
 #include <viox/vring.h>
 
 struct vhost_memory_region;
@@ -66,7 +67,9 @@ struct pid *viox_dev_swap_owner(struct viox_dev *dev, struct pid *owner);
 
 /* worker.c; the worker is shown to the KUnit suites, which run batches. */
 struct viox_worker {
+	/* A vhost_task forked from the owner, or a kthread for a vDPA device. */
 	struct vhost_task *task;
+	struct task_struct *kthread;
 	struct llist_head list;
 	/* Orders queueing against the owner's death. */
 	spinlock_t lock;
@@ -82,11 +85,94 @@ bool viox_worker_run(void *data);
 bool viox_worker_has_work(struct viox_dev *dev);
 void viox_worker_destroy(struct viox_dev *dev);
 
+/*
+ * Ring access for both kinds of vq: @off bytes into @area, through the
+ * owner's addresses (vhost) or the kernel mapping of the area's pages
+ * (vDPA). 16- and 32-bit fields the driver shares are read and written
+ * once, as the user accessors do.
+ */
+static __always_inline void __user *ring_uarea(const struct viox_vq *vq,
+					       enum viox_ring_area area)
+{
+	return area == VIOX_AREA_DESC ? vq->desc :
+	       area == VIOX_AREA_DRIVER ? vq->avail : vq->used;
+}
+
+static __always_inline void *ring_karea(const struct viox_vq *vq,
+					enum viox_ring_area area, size_t off)
+{
+	return vq->kring.map[area] + off;
+}
+
+static __always_inline int ring_read(struct viox_vq *vq,
+				     enum viox_ring_area area, size_t off,
+				     void *buf, size_t len)
+{
+	if (vq->kmem) {
+		memcpy(buf, ring_karea(vq, area, off), len);
+		return 0;
+	}
+	return copy_from_user(buf, ring_uarea(vq, area) + off, len) ? -EFAULT : 0;
+}
+
+static __always_inline int ring_write(struct viox_vq *vq,
+				      enum viox_ring_area area, size_t off,
+				      const void *buf, size_t len)
+{
+	if (vq->kmem) {
+		memcpy(ring_karea(vq, area, off), buf, len);
+		return 0;
+	}
+	return copy_to_user(ring_uarea(vq, area) + off, buf, len) ? -EFAULT : 0;
+}
+
+/* A 16- or 32-bit field (@size) at @off into @area, into @x. */
+static __always_inline int ring_get(struct viox_vq *vq,
+				    enum viox_ring_area area, size_t off,
+				    void *x, size_t size)
+{
+	void __user *u = ring_uarea(vq, area) + off;
+	void *k = ring_karea(vq, area, off);
+
+	BUILD_BUG_ON(size != 2 && size != 4);
+	if (vq->kmem) {
+		if (size == 2)
+			*(u16 *)x = READ_ONCE(*(u16 *)k);
+		else
+			*(u32 *)x = READ_ONCE(*(u32 *)k);
+		return 0;
+	}
+	if (size == 2)
+		return get_user(*(u16 *)x, (u16 __user *)u);
+	return get_user(*(u32 *)x, (u32 __user *)u);
+}
+
+static __always_inline int ring_put(struct viox_vq *vq,
+				    enum viox_ring_area area, size_t off,
+				    const void *x, size_t size)
+{
+	void __user *u = ring_uarea(vq, area) + off;
+	void *k = ring_karea(vq, area, off);
+
+	BUILD_BUG_ON(size != 2 && size != 4);
+	if (vq->kmem) {
+		if (size == 2)
+			WRITE_ONCE(*(u16 *)k, *(const u16 *)x);
+		else
+			WRITE_ONCE(*(u32 *)k, *(const u32 *)x);
+		return 0;
+	}
+	if (size == 2)
+		return put_user(*(const u16 *)x, (u16 __user *)u);
+	return put_user(*(const u32 *)x, (u32 __user *)u);
+}
+
+/* kmem.c */
+int viox_kmem_translate(struct vhost_iotlb *iotlb, u64 addr, u32 len,
+			bool write, struct bio_vec *bvec, unsigned int max);
+
 /* vq.c */
 void viox_vq_init(struct viox_dev *dev, struct viox_vq *vq, unsigned int idx);
-void viox_vq_reset(struct viox_vq *vq);
-void viox_vq_set_features(struct viox_vq *vq, u64 features);
-long viox_vq_set_num(struct viox_vq *vq, unsigned int num);
 long viox_vq_set_addr(struct viox_vq *vq, const struct vhost_vring_addr *a);
 bool viox_vq_log_used_ok(const struct viox_vq *vq, void __user *log_base);
 

@@ -26,8 +26,17 @@ static bool desc_is_avail(u16 flags, bool wrap)
 	return !!(flags & AVAIL_BIT) == wrap && !!(flags & USED_BIT) != wrap;
 }
 
+/* Where descriptor @i's field @f lies in the ring. */
+#define DESC_OFF(i, f)	((size_t)(i) * sizeof(struct vring_packed_desc) + \
+			 offsetof(struct vring_packed_desc, f))
+
 static bool packed_access_ok(struct viox_vq *vq)
 {
+	/* Pages were checked when they were mapped. */
+	if (vq->kmem)
+		return vq->kring.map[VIOX_AREA_DESC] &&
+		       vq->kring.map[VIOX_AREA_DRIVER] &&
+		       vq->kring.map[VIOX_AREA_DEVICE];
 	return access_ok(vq->desc, vq->num * sizeof(struct vring_packed_desc)) &&
 	       IS_ALIGNED((unsigned long)vq->avail, 4) &&
 	       access_ok(vq->avail, sizeof(struct vring_packed_desc_event)) &&
@@ -53,7 +62,7 @@ static int log_desc(struct viox_vq *vq, unsigned int idx)
 
 static int write_device_event(struct viox_vq *vq, __le32 ev)
 {
-	if (put_user(ev, (__le32 __user *)vq->used))
+	if (ring_put(vq, VIOX_AREA_DEVICE, 0, &ev, sizeof(ev)))
 		return -EFAULT;
 	return viox_log_used(vq, 0, sizeof(ev));
 }
@@ -80,6 +89,20 @@ static int read_desc(struct viox_vq *vq, unsigned int i, bool wrap,
 {
 	struct vring_packed_desc __user *p = ring(vq) + i;
 
+	if (vq->kmem) {
+		struct vring_packed_desc *k = ring_karea(vq, VIOX_AREA_DESC,
+							 DESC_OFF(i, addr));
+
+		d->flags = READ_ONCE(k->flags);
+		if (!desc_is_avail(le16_to_cpu(d->flags), wrap))
+			return 0;
+		/* Flags before the fields they hand over. */
+		smp_rmb();
+		d->addr = READ_ONCE(k->addr);
+		d->len = READ_ONCE(k->len);
+		d->id = READ_ONCE(k->id);
+		return 1;
+	}
 	if (!user_read_access_begin(p, sizeof(*p)))
 		goto fault;
 	unsafe_get_user(d->flags, &p->flags, efault);
@@ -194,6 +217,45 @@ static void packed_unget_chain(struct viox_vq *vq, const struct viox_chain *chai
 	vq->last_avail_idx -= chain->ndesc;
 }
 
+/*
+ * Mark descriptor @i used for @e: id and len, then @flags if @set_flags
+ * (not for the batch's first, whose flags the caller writes last).
+ */
+static int put_used_desc(struct viox_vq *vq, unsigned int i,
+			 const struct viox_used_elem *e, __le16 flags,
+			 bool set_flags)
+{
+	struct vring_packed_desc __user *d = ring(vq) + i;
+
+	if (vq->kmem) {
+		struct vring_packed_desc *k = ring_karea(vq, VIOX_AREA_DESC,
+							 DESC_OFF(i, addr));
+
+		WRITE_ONCE(k->id, cpu_to_le16(e->id));
+		WRITE_ONCE(k->len, cpu_to_le32(e->len));
+		if (set_flags) {
+			/* id and len before the flags that hand them over. */
+			smp_wmb();
+			WRITE_ONCE(k->flags, flags);
+		}
+		return 0;
+	}
+	if (!user_write_access_begin(d, sizeof(*d)))
+		return -EFAULT;
+	unsafe_put_user(cpu_to_le16(e->id), &d->id, efault);
+	unsafe_put_user(cpu_to_le32(e->len), &d->len, efault);
+	if (set_flags) {
+		/* id and len before the flags that hand them over. */
+		smp_wmb();
+		unsafe_put_user(flags, &d->flags, efault);
+	}
+	user_write_access_end();
+	return 0;
+efault:
+	user_write_access_end();
+	return -EFAULT;
+}
+
 static int packed_add_used(struct viox_vq *vq, const struct viox_used_elem *used,
 			   unsigned int n)
 {
@@ -202,27 +264,18 @@ static int packed_add_used(struct viox_vq *vq, const struct viox_used_elem *used
 	__le16 first_flags = 0;
 
 	for (k = 0; k < n; k++) {
-		struct vring_packed_desc __user *d = ring(vq) + i;
 		u16 flags = wrap ? AVAIL_BIT | USED_BIT : 0;
 
 		if (used[k].len)
 			flags |= VRING_DESC_F_WRITE;
-		if (!user_write_access_begin(d, sizeof(*d)))
-			goto fault;
-		unsafe_put_user(cpu_to_le16(used[k].id), &d->id, efault);
-		unsafe_put_user(cpu_to_le32(used[k].len), &d->len, efault);
 		/*
 		 * The first element's flags go last: the driver reads nothing
 		 * past it until they flip, so the batch appears at once.
 		 */
-		if (k) {
-			/* id and len before the flags that hand them over. */
-			smp_wmb();
-			unsafe_put_user(cpu_to_le16(flags), &d->flags, efault);
-		} else {
+		if (!k)
 			first_flags = cpu_to_le16(flags);
-		}
-		user_write_access_end();
+		if (put_used_desc(vq, i, &used[k], cpu_to_le16(flags), k))
+			goto fault;
 		added += used[k].ndesc;
 		i += used[k].ndesc;
 		if (i >= vq->num) {
@@ -233,7 +286,8 @@ static int packed_add_used(struct viox_vq *vq, const struct viox_used_elem *used
 	if (n) {
 		/* The whole batch before the flags that expose it. */
 		smp_wmb();
-		if (put_user(first_flags, &ring(vq)[first].flags))
+		if (ring_put(vq, VIOX_AREA_DESC, DESC_OFF(first, flags),
+			     &first_flags, sizeof(first_flags)))
 			goto fault;
 	}
 	vq->used_since_signal += added;
@@ -250,8 +304,6 @@ static int packed_add_used(struct viox_vq *vq, const struct viox_used_elem *used
 			i -= vq->num;
 	}
 	return 0;
-efault:
-	user_write_access_end();
 fault:
 	viox_vq_break(vq, "cannot write the descriptor ring");
 	return -EFAULT;
@@ -266,7 +318,7 @@ static bool packed_need_signal(struct viox_vq *vq)
 	vq->used_since_signal = 0;
 	/* The used flags are published before the driver's wishes are read. */
 	smp_mb();
-	if (get_user(ev, (__le32 __user *)vq->avail))
+	if (ring_get(vq, VIOX_AREA_DRIVER, 0, &ev, sizeof(ev)))
 		return true;
 	off_wrap = le32_to_cpu(ev) & 0xffff;
 	flags = le32_to_cpu(ev) >> 16;
@@ -286,7 +338,8 @@ static bool packed_avail_empty(struct viox_vq *vq)
 {
 	__le16 flags;
 
-	if (get_user(flags, &ring(vq)[vq->last_avail_idx].flags))
+	if (ring_get(vq, VIOX_AREA_DESC, DESC_OFF(vq->last_avail_idx, flags),
+		     &flags, sizeof(flags)))
 		return false;
 	return !desc_is_avail(le16_to_cpu(flags), vq->avail_wrap);
 }

@@ -17,47 +17,44 @@ static __virtio16 from_u16(const struct viox_vq *vq, u16 v)
 	return __cpu_to_virtio16(vq->is_le, v);
 }
 
-static struct vring_avail __user *avail_ring(const struct viox_vq *vq)
-{
-	return vq->avail;
-}
-
-static struct vring_used __user *used_ring(const struct viox_vq *vq)
-{
-	return vq->used;
-}
-
+/* Offsets into the driver (avail) and device (used) areas. */
+#define AVAIL_IDX		offsetof(struct vring_avail, idx)
+#define AVAIL_FLAGS		offsetof(struct vring_avail, flags)
+#define AVAIL_SLOT(i)		offsetof(struct vring_avail, ring[i])
+#define USED_IDX		offsetof(struct vring_used, idx)
+#define USED_FLAGS		offsetof(struct vring_used, flags)
+#define USED_SLOT(i)		offsetof(struct vring_used, ring[i])
 /* used_event lives after the avail ring, avail_event after the used ring. */
-static __virtio16 __user *used_event(const struct viox_vq *vq)
-{
-	return &avail_ring(vq)->ring[vq->num];
-}
-
-static __virtio16 __user *avail_event(const struct viox_vq *vq)
-{
-	return (__virtio16 __user *)&used_ring(vq)->ring[vq->num];
-}
+#define USED_EVENT(vq)		AVAIL_SLOT((vq)->num)
+#define AVAIL_EVENT(vq)		USED_SLOT((vq)->num)
 
 static bool split_access_ok(struct viox_vq *vq)
 {
 	size_t n = vq->num;
 
+	/* Pages were checked when they were mapped. */
+	if (vq->kmem)
+		return vq->kring.map[VIOX_AREA_DESC] &&
+		       vq->kring.map[VIOX_AREA_DRIVER] &&
+		       vq->kring.map[VIOX_AREA_DEVICE];
 	return access_ok(vq->desc, n * sizeof(struct vring_desc)) &&
 	       access_ok(vq->avail, struct_size_t(struct vring_avail, ring, n + 1)) &&
 	       access_ok(vq->used, struct_size_t(struct vring_used, ring, n) +
 			 sizeof(__virtio16));
 }
 
-static int put_used_u16(struct viox_vq *vq, __virtio16 __user *p, u16 v)
+static int put_used_u16(struct viox_vq *vq, size_t off, u16 v)
 {
-	if (put_user(from_u16(vq, v), p))
+	__virtio16 x = from_u16(vq, v);
+
+	if (ring_put(vq, VIOX_AREA_DEVICE, off, &x, sizeof(x)))
 		return -EFAULT;
-	return viox_log_used(vq, (void __user *)p - vq->used, sizeof(*p));
+	return viox_log_used(vq, off, sizeof(__virtio16));
 }
 
 static int update_used_flags(struct viox_vq *vq)
 {
-	return put_used_u16(vq, &used_ring(vq)->flags, vq->used_flags);
+	return put_used_u16(vq, USED_FLAGS, vq->used_flags);
 }
 
 static int split_start(struct viox_vq *vq)
@@ -68,7 +65,7 @@ static int split_start(struct viox_vq *vq)
 	r = update_used_flags(vq);
 	if (r)
 		return r;
-	if (get_user(idx, &used_ring(vq)->idx))
+	if (ring_get(vq, VIOX_AREA_DEVICE, USED_IDX, &idx, sizeof(idx)))
 		return -EFAULT;
 	vq->last_used_idx = to_u16(vq, idx);
 	vq->signalled_used_valid = false;
@@ -82,7 +79,7 @@ static int fetch_avail_idx(struct viox_vq *vq)
 	__virtio16 idx;
 	u16 n;
 
-	if (get_user(idx, &avail_ring(vq)->idx)) {
+	if (ring_get(vq, VIOX_AREA_DRIVER, AVAIL_IDX, &idx, sizeof(idx))) {
 		viox_vq_break(vq, "cannot read the avail index");
 		return -EFAULT;
 	}
@@ -146,6 +143,10 @@ static int read_desc(struct viox_vq *vq, unsigned int i, struct vring_desc *d)
 {
 	struct vring_desc __user *p = (struct vring_desc __user *)vq->desc + i;
 
+	if (vq->kmem) {
+		memcpy(d, ring_karea(vq, VIOX_AREA_DESC, i * sizeof(*d)), sizeof(*d));
+		return 0;
+	}
 	if (!user_read_access_begin(p, sizeof(*p)))
 		return -EFAULT;
 	unsafe_get_user(d->addr, &p->addr, efault);
@@ -174,8 +175,8 @@ static int read_avail_head(struct viox_vq *vq, u16 *head)
 		n = min3((unsigned int)(u16)(vq->avail_idx - vq->last_avail_idx),
 			 vq->num - slot, (unsigned int)VIOX_AVAIL_CACHE);
 		vq->avail_cache_len = 0;
-		if (copy_from_user(vq->avail_cache, &avail_ring(vq)->ring[slot],
-				   n * sizeof(vq->avail_cache[0])))
+		if (ring_read(vq, VIOX_AREA_DRIVER, AVAIL_SLOT(slot),
+			      vq->avail_cache, n * sizeof(vq->avail_cache[0])))
 			return -EFAULT;
 		vq->avail_cache_idx = vq->last_avail_idx;
 		vq->avail_cache_len = n;
@@ -259,7 +260,6 @@ static void split_unget_chain(struct viox_vq *vq, const struct viox_chain *chain
 static int split_add_used(struct viox_vq *vq, const struct viox_used_elem *used,
 			  unsigned int n)
 {
-	struct vring_used __user *ring = used_ring(vq);
 	struct vring_used_elem e[SPLIT_USED_CHUNK];
 	u16 old = vq->last_used_idx, next = old + n;
 	unsigned int k = 0, i, run, slot;
@@ -273,11 +273,12 @@ static int split_add_used(struct viox_vq *vq, const struct viox_used_elem *used,
 			e[i].id = __cpu_to_virtio32(vq->is_le, used[k + i].id);
 			e[i].len = __cpu_to_virtio32(vq->is_le, used[k + i].len);
 		}
-		if (copy_to_user(&ring->ring[slot], e, run * sizeof(e[0]))) {
+		if (ring_write(vq, VIOX_AREA_DEVICE, USED_SLOT(slot), e,
+			       run * sizeof(e[0]))) {
 			viox_vq_break(vq, "cannot write the used ring");
 			return -EFAULT;
 		}
-		r = viox_log_used(vq, offsetof(struct vring_used, ring[slot]),
+		r = viox_log_used(vq, USED_SLOT(slot),
 				  run * sizeof(e[0]));
 		if (r)
 			return r;
@@ -285,7 +286,7 @@ static int split_add_used(struct viox_vq *vq, const struct viox_used_elem *used,
 	}
 	/* The entries must be visible before the index that publishes them. */
 	smp_wmb();
-	r = put_used_u16(vq, &ring->idx, next);
+	r = put_used_u16(vq, USED_IDX, next);
 	if (r) {
 		viox_vq_break(vq, "cannot write the used index");
 		return r;
@@ -309,7 +310,7 @@ static bool split_need_signal(struct viox_vq *vq)
 	    vq->avail_idx == vq->last_avail_idx)
 		return true;
 	if (!viox_vq_has_feature(vq, VIRTIO_RING_F_EVENT_IDX)) {
-		if (get_user(flags, &avail_ring(vq)->flags))
+		if (ring_get(vq, VIOX_AREA_DRIVER, AVAIL_FLAGS, &flags, sizeof(flags)))
 			return true;
 		return !(to_u16(vq, flags) & VRING_AVAIL_F_NO_INTERRUPT);
 	}
@@ -320,7 +321,7 @@ static bool split_need_signal(struct viox_vq *vq)
 	vq->signalled_used_valid = true;
 	if (!valid)
 		return true;
-	if (get_user(event, used_event(vq)))
+	if (ring_get(vq, VIOX_AREA_DRIVER, USED_EVENT(vq), &event, sizeof(event)))
 		return true;
 	return vring_need_event(to_u16(vq, event), new, old);
 }
@@ -342,7 +343,7 @@ static bool split_enable_notify(struct viox_vq *vq)
 		return false;
 	vq->used_flags &= ~VRING_USED_F_NO_NOTIFY;
 	if (viox_vq_has_feature(vq, VIRTIO_RING_F_EVENT_IDX))
-		r = put_used_u16(vq, avail_event(vq), vq->avail_idx);
+		r = put_used_u16(vq, AVAIL_EVENT(vq), vq->avail_idx);
 	else
 		r = update_used_flags(vq);
 	if (r) {

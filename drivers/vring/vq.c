@@ -131,7 +131,10 @@ void viox_vq_init(struct viox_dev *dev, struct viox_vq *vq, unsigned int idx)
 	viox_vq_reset(vq);
 }
 
-/* Back to the state of a freshly opened device; files are released first. */
+/*
+ * Back to the state of a freshly opened device; files are released first.
+ * Whether the vq's memory is pages (kmem) is the backend's and stays.
+ */
 void viox_vq_reset(struct viox_vq *vq)
 {
 	vq->num = 0;
@@ -156,8 +159,13 @@ void viox_vq_reset(struct viox_vq *vq)
 	vq->umem = NULL;
 	vq->umem_hit = NULL;
 	vq->private_data = NULL;
+	viox_vq_unmap_rings(vq);
+	memset(vq->kring.iova, 0, sizeof(vq->kring.iova));
+	vq->call_fn = NULL;
+	vq->call_data = NULL;
 	viox_vq_set_features(vq, 0);
 }
+EXPORT_SYMBOL_GPL(viox_vq_reset);
 
 /* Features fix the ring layout and, for legacy devices, the byte order. */
 void viox_vq_set_features(struct viox_vq *vq, u64 features)
@@ -168,7 +176,7 @@ void viox_vq_set_features(struct viox_vq *vq, u64 features)
 	vq->is_le = features & BIT_ULL(VIRTIO_F_VERSION_1) ||
 		    virtio_legacy_is_little_endian();
 }
-EXPORT_SYMBOL_IF_KUNIT(viox_vq_set_features);
+EXPORT_SYMBOL_GPL(viox_vq_set_features);
 
 /*
  * The bitmap covers the used ring's guest pages if @vq logs its used ring
@@ -189,7 +197,37 @@ long viox_vq_set_num(struct viox_vq *vq, unsigned int num)
 	vq->avail_cache_len = 0;
 	return 0;
 }
-EXPORT_SYMBOL_IF_KUNIT(viox_vq_set_num);
+EXPORT_SYMBOL_GPL(viox_vq_set_num);
+
+/**
+ * viox_vq_set_base() - where a stopped vq resumes (VHOST_SET_VRING_BASE's
+ * encoding for the negotiated layout)
+ * @vq: the vq, mutex held, not running
+ * @base: the position
+ *
+ * Return: 0 or -EINVAL.
+ */
+int viox_vq_set_base(struct viox_vq *vq, u32 base)
+{
+	int r = vq->ops->set_base(vq, base);
+
+	if (!r)
+		vq->broken = false;
+	return r;
+}
+EXPORT_SYMBOL_GPL(viox_vq_set_base);
+
+/**
+ * viox_vq_get_base() - where a vq stands, in the same encoding
+ * @vq: the vq, mutex held
+ *
+ * Return: the position.
+ */
+u32 viox_vq_get_base(struct viox_vq *vq)
+{
+	return vq->ops->get_base(vq);
+}
+EXPORT_SYMBOL_GPL(viox_vq_get_base);
 
 long viox_vq_set_addr(struct viox_vq *vq, const struct vhost_vring_addr *a)
 {
@@ -373,7 +411,7 @@ EXPORT_SYMBOL_GPL(viox_vring_ioctl);
  */
 int viox_vq_start(struct viox_vq *vq)
 {
-	if (!vq->num || !vq->desc || !vq->avail || !vq->used)
+	if (!vq->num || (!vq->kmem && (!vq->desc || !vq->avail || !vq->used)))
 		return -EINVAL;
 	if (!vq->ops->rings_ok(vq))
 		return -EFAULT;
@@ -407,7 +445,8 @@ EXPORT_SYMBOL_GPL(viox_vq_break);
 /**
  * viox_vq_get_chain() - take the next available buffer
  * @vq: the vq, mutex held, in the owner's mm
- * @chain: where to put it; the caller sets iov, iov_max, log and log_max
+ * @chain: where to put it; the caller sets iov (bvec on a kmem vq),
+ *	iov_max, log and log_max
  *
  * Return: 1 with @chain filled, 0 if the ring is empty, or a negative errno
  * if the ring is invalid (the vq is then broken).
@@ -455,12 +494,30 @@ EXPORT_SYMBOL_GPL(viox_vq_add_used);
  */
 void viox_vq_signal(struct viox_vq *vq)
 {
-	if (vq->call_ctx && vq->ops->need_signal(vq)) {
+	if (!vq->call_ctx && !vq->call_fn)
+		return;
+	if (!vq->ops->need_signal(vq))
+		return;
+	if (vq->call_ctx)
 		eventfd_signal(vq->call_ctx);
-		viox_vq_count(vq, VIOX_VQ_INTERRUPTS, 1);
-	}
+	else
+		vq->call_fn(vq->call_data);
+	viox_vq_count(vq, VIOX_VQ_INTERRUPTS, 1);
 }
 EXPORT_SYMBOL_GPL(viox_vq_signal);
+
+/**
+ * viox_vq_kick() - the driver made buffers available (a vDPA kick)
+ * @vq: the vq; any context
+ *
+ * Counted as the vq's kicks, like an eventfd kick.
+ */
+void viox_vq_kick(struct viox_vq *vq)
+{
+	atomic64_inc(&vq->poll.wakeups);
+	viox_work_queue(vq->dev, &vq->poll.work);
+}
+EXPORT_SYMBOL_GPL(viox_vq_kick);
 
 /**
  * viox_vq_busy_poll() - spin for new work before sleeping on notifications

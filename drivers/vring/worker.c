@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The device worker: a vhost_task forked from the owner, so it runs in the
- * owner's mm and is charged to the owner's cgroups, and dies with it.
+ * owner's mm and is charged to the owner's cgroups, and dies with it; or,
+ * for a vDPA device, which has no owner mm, a kthread.
  */
 #include <kunit/visibility.h>
+#include <linux/kthread.h>
 #include <linux/slab.h>
 #include <linux/types.h>
 #include <linux/sched/vhost_task.h>
@@ -83,7 +85,10 @@ bool viox_work_queue(struct viox_dev *dev, struct viox_work *work)
 	if (!w->killed) {
 		llist_add(&work->node, &w->list);
 		/* Under the lock: a live worker cannot exit under us. */
-		vhost_task_wake(w->task);
+		if (w->task)
+			vhost_task_wake(w->task);
+		else
+			wake_up_process(w->kthread);
 		queued = true;
 	}
 	spin_unlock_irqrestore(&w->lock, flags);
@@ -155,6 +160,70 @@ void viox_worker_destroy(struct viox_dev *dev)
 	if (!w)
 		return;
 	WRITE_ONCE(dev->worker, NULL);
-	vhost_task_stop(w->task);
+	if (w->task)
+		vhost_task_stop(w->task);
+	else
+		kthread_stop(w->kthread);
 	kfree(w);
 }
+
+/* A vDPA device's worker: the same batches, until it is stopped. */
+static int viox_kthread_fn(void *data)
+{
+	struct viox_worker *w = data;
+
+	for (;;) {
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (kthread_should_stop()) {
+			__set_current_state(TASK_RUNNING);
+			return 0;
+		}
+		if (!viox_worker_run(w))
+			schedule();
+	}
+}
+
+/**
+ * viox_dev_start_kthread() - give a device with no owner (vDPA) a worker
+ * @dev: the device, without a worker
+ * @name: the worker's name
+ *
+ * vDPA devices are driven from the kernel (virtio_vdpa) or through pages a
+ * VMM pinned (vhost_vdpa): the worker needs no user mm.
+ *
+ * Return: 0 or a negative errno.
+ */
+int viox_dev_start_kthread(struct viox_dev *dev, const char *name)
+{
+	struct viox_worker *w;
+
+	if (dev->worker)
+		return -EBUSY;
+	w = kzalloc(sizeof(*w), GFP_KERNEL);
+	if (!w)
+		return -ENOMEM;
+	spin_lock_init(&w->lock);
+	init_llist_head(&w->list);
+	w->kthread = kthread_create(viox_kthread_fn, w, "%s", name);
+	if (IS_ERR(w->kthread)) {
+		int r = PTR_ERR(w->kthread);
+
+		kfree(w);
+		return r;
+	}
+	wake_up_process(w->kthread);
+	WRITE_ONCE(dev->worker, w);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(viox_dev_start_kthread);
+
+/**
+ * viox_dev_stop_worker() - run what is queued, then stop the worker
+ * @dev: the device; every source of work (kicks, completions) has stopped
+ */
+void viox_dev_stop_worker(struct viox_dev *dev)
+{
+	viox_dev_flush(dev);
+	viox_worker_destroy(dev);
+}
+EXPORT_SYMBOL_GPL(viox_dev_stop_worker);

@@ -13,6 +13,7 @@
 #ifndef _VIOX_VRING_H
 #define _VIOX_VRING_H
 
+#include <linux/bvec.h>
 #include <linux/eventfd.h>
 #include <linux/llist.h>
 #include <linux/mutex.h>
@@ -51,9 +52,11 @@ struct viox_log_range {
 };
 
 /**
- * struct viox_chain - one available buffer, translated into iovecs
- * @iov: caller's array; readable (out) segments first, then writable (in)
- * @iov_max: capacity of @iov
+ * struct viox_chain - one available buffer, translated into segments
+ * @iov: caller's array; readable (out) segments first, then writable (in):
+ *	owner addresses on a vq whose memory is the owner's (vhost)
+ * @bvec: the same as pages, on a vq whose memory is pages (vDPA)
+ * @iov_max: capacity of @iov or @bvec
  * @log: caller's array for the writable ranges' guest addresses, or NULL
  * @log_max: capacity of @log
  * @id: what viox_vq_add_used() must echo: split head index or packed id
@@ -66,7 +69,10 @@ struct viox_log_range {
  * @nbufs: descriptors with a buffer so far (the core's chain-length check)
  */
 struct viox_chain {
-	struct iovec *iov;
+	union {
+		struct iovec *iov;
+		struct bio_vec *bvec;
+	};
 	unsigned int iov_max;
 	struct viox_log_range *log;
 	unsigned int log_max;
@@ -119,6 +125,30 @@ struct viox_vq_stats {
 
 struct viox_ring_ops;
 
+/* A ring's three areas: split desc/avail/used, packed ring/driver/device. */
+enum viox_ring_area {
+	VIOX_AREA_DESC,
+	VIOX_AREA_DRIVER,
+	VIOX_AREA_DEVICE,
+	VIOX_NR_AREAS
+};
+
+/**
+ * struct viox_kring - a vq whose rings and buffers are pages (vDPA)
+ * @iova: each area's address in the device's I/O address space
+ * @map: each area mapped into the kernel, from viox_vq_map_rings()
+ * @refs: whether to hold references on the areas' pages while mapped
+ *	(pages a user pinned and may unpin before the device hears of it)
+ * @held: whether the present mapping holds them
+ */
+struct viox_kring {
+	u64 iova[VIOX_NR_AREAS];
+	void *map[VIOX_NR_AREAS];
+	unsigned int npages[VIOX_NR_AREAS];
+	bool refs;
+	bool held;
+};
+
 /**
  * struct viox_vq - one virtqueue
  *
@@ -144,8 +174,18 @@ struct viox_vq {
 	void __user *log_base;
 	struct eventfd_ctx *log_ctx;
 
+	/*
+	 * Set for a vq whose memory is pages (vDPA): @umem then maps I/O
+	 * addresses to physical ones, not guest to owner addresses.
+	 */
+	bool kmem;
+	struct viox_kring kring;
+
 	struct file *kick;
 	struct eventfd_ctx *call_ctx;
+	/* A vDPA driver's interrupt, used when there is no @call_ctx. */
+	void (*call_fn)(void *data);
+	void *call_data;
 	struct eventfd_ctx *error_ctx;
 	struct viox_poll poll;
 
@@ -239,6 +279,8 @@ void viox_devs_sum(enum viox_dev_type type, unsigned int vq_index,
 void viox_vq_stats_read(const struct viox_vq *vq, u64 v[VIOX_VQ_NR_STATS]);
 
 bool viox_work_queue(struct viox_dev *dev, struct viox_work *work);
+int viox_dev_start_kthread(struct viox_dev *dev, const char *name);
+void viox_dev_stop_worker(struct viox_dev *dev);
 void viox_work_init(struct viox_work *work, viox_work_fn_t fn);
 void viox_dev_flush(struct viox_dev *dev);
 
@@ -259,6 +301,17 @@ bool viox_vq_avail_empty(struct viox_vq *vq);
 bool viox_vq_busy_poll(struct viox_vq *vq,
 		       bool (*ready)(struct viox_vq *vq, void *arg), void *arg);
 void viox_vq_break(struct viox_vq *vq, const char *why);
+/* For a vDPA transport, which sets a vq up through config ops. */
+void viox_vq_reset(struct viox_vq *vq);
+void viox_vq_set_features(struct viox_vq *vq, u64 features);
+long viox_vq_set_num(struct viox_vq *vq, unsigned int num);
+int viox_vq_set_base(struct viox_vq *vq, u32 base);
+u32 viox_vq_get_base(struct viox_vq *vq);
+void viox_vq_kick(struct viox_vq *vq);
+int viox_vq_map_rings(struct viox_vq *vq);
+void viox_vq_unmap_rings(struct viox_vq *vq);
+int viox_kmem_read(struct vhost_iotlb *iotlb, u64 addr, void *buf,
+		   size_t len);
 int viox_vq_log_write(struct viox_vq *vq, const struct viox_log_range *log,
 		      unsigned int nlog, u64 len);
 
