@@ -37,6 +37,27 @@ static const struct nla_policy viox_vport_get_nl_policy[VIOX_A_VPORT_IFINDEX + 1
 	[VIOX_A_VPORT_IFINDEX] = { .type = NLA_U32, },
 };
 
+/* VIOX_CMD_BLK_NEW - do */
+static const struct nla_policy viox_blk_new_nl_policy[VIOX_A_BLK_FEATURES + 1] = {
+	[VIOX_A_BLK_NAME] = { .type = NLA_NUL_STRING, .len = 31, },
+	[VIOX_A_BLK_PATH] = { .type = NLA_NUL_STRING, .len = 4095, },
+	[VIOX_A_BLK_READ_ONLY] = NLA_POLICY_MAX(NLA_U8, 1),
+	[VIOX_A_BLK_CACHE] = NLA_POLICY_MAX(NLA_U32, 1),
+	[VIOX_A_BLK_SERIAL] = { .type = NLA_NUL_STRING, .len = 20, },
+	[VIOX_A_BLK_QUEUES] = NLA_POLICY_RANGE(NLA_U32, 1, 16),
+	[VIOX_A_BLK_FEATURES] = { .type = NLA_UINT, },
+};
+
+/* VIOX_CMD_BLK_DEL - do */
+static const struct nla_policy viox_blk_del_nl_policy[VIOX_A_BLK_NAME + 1] = {
+	[VIOX_A_BLK_NAME] = { .type = NLA_NUL_STRING, .len = 31, },
+};
+
+/* VIOX_CMD_BLK_GET - do */
+static const struct nla_policy viox_blk_get_nl_policy[VIOX_A_BLK_NAME + 1] = {
+	[VIOX_A_BLK_NAME] = { .type = NLA_NUL_STRING, .len = 31, },
+};
+
 /* Ops table for viox */
 static const struct genl_split_ops viox_nl_ops[] = {
 	{
@@ -76,6 +97,32 @@ static const struct genl_split_ops viox_nl_ops[] = {
 		.cmd	= VIOX_CMD_VPORT_GET,
 		.dumpit	= viox_nl_vport_get_dumpit,
 		.flags	= GENL_CMD_CAP_DUMP,
+	},
+	{
+		.cmd		= VIOX_CMD_BLK_NEW,
+		.doit		= viox_nl_blk_new_doit,
+		.policy		= viox_blk_new_nl_policy,
+		.maxattr	= VIOX_A_BLK_FEATURES,
+		.flags		= GENL_ADMIN_PERM | GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= VIOX_CMD_BLK_DEL,
+		.doit		= viox_nl_blk_del_doit,
+		.policy		= viox_blk_del_nl_policy,
+		.maxattr	= VIOX_A_BLK_NAME,
+		.flags		= GENL_ADMIN_PERM | GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= VIOX_CMD_BLK_GET,
+		.doit		= viox_nl_blk_get_doit,
+		.policy		= viox_blk_get_nl_policy,
+		.maxattr	= VIOX_A_BLK_NAME,
+		.flags		= GENL_ADMIN_PERM | GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd	= VIOX_CMD_BLK_GET,
+		.dumpit	= viox_nl_blk_get_dumpit,
+		.flags	= GENL_ADMIN_PERM | GENL_CMD_CAP_DUMP,
 	},
 };
 

@@ -17,6 +17,10 @@ int viox_nl_vport_new_doit(struct sk_buff *skb, struct genl_info *info);
 int viox_nl_vport_del_doit(struct sk_buff *skb, struct genl_info *info);
 int viox_nl_vport_get_doit(struct sk_buff *skb, struct genl_info *info);
 int viox_nl_vport_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
+int viox_nl_blk_new_doit(struct sk_buff *skb, struct genl_info *info);
+int viox_nl_blk_del_doit(struct sk_buff *skb, struct genl_info *info);
+int viox_nl_blk_get_doit(struct sk_buff *skb, struct genl_info *info);
+int viox_nl_blk_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 
 enum {
 	VIOX_NLGRP_VPORT,

@@ -2,7 +2,8 @@
 /*
  * The viox generic netlink family (Documentation/netlink/specs/viox.yaml):
  * devices and their vq counters, and the vport commands viox_vmdq serves
- * (include/viox/vport_nl.h). Policies and op tables are generated into
+ * (include/viox/vport_nl.h) and the blk ones viox_blk does
+ * (include/viox/blk_nl.h). Policies and op tables are generated into
  * netlink-gen.c; this file fills the replies.
  *
  * Replies are filled under the registry lock from what can be read without
@@ -16,6 +17,7 @@
 #include <linux/pid.h>
 #include <net/genetlink.h>
 #include <net/sock.h>
+#include <viox/blk_nl.h>
 #include <viox/vport_nl.h>
 
 #include "internal.h"
@@ -234,6 +236,76 @@ int viox_nl_vport_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 		return 0;
 	r = ops->dump(skb, cb);
 	vport_ops_put();
+	return r;
+}
+
+/* viox_blk's handlers, with a reference on it; only blk-new loads it. */
+static const struct viox_blk_nl_ops *blk_ops_get(bool load)
+{
+	const struct viox_blk_nl_ops *ops = symbol_get(viox_blk_nl_ops);
+
+	if (!ops && load && !request_module("viox_blk"))
+		ops = symbol_get(viox_blk_nl_ops);
+	return ops;
+}
+
+static void blk_ops_put(void)
+{
+	symbol_put(viox_blk_nl_ops);
+}
+
+/* The generated policy asks blk ops for CAP_NET_ADMIN (admin-perm). */
+int viox_nl_blk_new_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	const struct viox_blk_nl_ops *ops = blk_ops_get(true);
+	int r;
+
+	if (!ops) {
+		NL_SET_ERR_MSG(info->extack, "viox_blk cannot be loaded");
+		return -EOPNOTSUPP;
+	}
+	r = ops->new(skb, info);
+	blk_ops_put();
+	return r;
+}
+
+int viox_nl_blk_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	const struct viox_blk_nl_ops *ops = blk_ops_get(false);
+	int r;
+
+	if (!ops) {
+		NL_SET_ERR_MSG(info->extack, "no viox_blk backing of this name");
+		return -ENOENT;
+	}
+	r = ops->del(skb, info);
+	blk_ops_put();
+	return r;
+}
+
+int viox_nl_blk_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	const struct viox_blk_nl_ops *ops = blk_ops_get(false);
+	int r;
+
+	if (!ops) {
+		NL_SET_ERR_MSG(info->extack, "no viox_blk backing of this name");
+		return -ENOENT;
+	}
+	r = ops->get(skb, info);
+	blk_ops_put();
+	return r;
+}
+
+int viox_nl_blk_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	const struct viox_blk_nl_ops *ops = blk_ops_get(false);
+	int r;
+
+	if (!ops)
+		return 0;
+	r = ops->dump(skb, cb);
+	blk_ops_put();
 	return r;
 }
 

@@ -34,6 +34,16 @@ enum viox_backend {
 	VIOX_BACKEND_PACKET,
 };
 
+/**
+ * enum viox_blk_cache - How a viox_blk disk treats writes: writeback (a
+ *   volatile cache the driver flushes) or writethrough (each write durable
+ *   when it completes). The driver may switch it (VIRTIO_BLK_F_CONFIG_WCE).
+ */
+enum viox_blk_cache {
+	VIOX_BLK_CACHE_WRITEBACK,
+	VIOX_BLK_CACHE_WRITETHROUGH,
+};
+
 enum {
 	VIOX_A_VQ_INDEX = 1,
 	VIOX_A_VQ_LAYOUT,
@@ -83,6 +93,22 @@ enum {
 };
 
 enum {
+	VIOX_A_BLK_NAME = 1,
+	VIOX_A_BLK_PATH,
+	VIOX_A_BLK_READ_ONLY,
+	VIOX_A_BLK_CACHE,
+	VIOX_A_BLK_SERIAL,
+	VIOX_A_BLK_QUEUES,
+	VIOX_A_BLK_FEATURES,
+	VIOX_A_BLK_CAPACITY,
+	VIOX_A_BLK_BLOCK_SIZE,
+	VIOX_A_BLK_VDPA,
+
+	__VIOX_A_BLK_MAX,
+	VIOX_A_BLK_MAX = (__VIOX_A_BLK_MAX - 1)
+};
+
+enum {
 	VIOX_CMD_DEV_GET = 1,
 	VIOX_CMD_VPORT_NEW,
 	VIOX_CMD_VPORT_DEL,
@@ -90,6 +116,9 @@ enum {
 	VIOX_CMD_VPORT_ADD_NTF,
 	VIOX_CMD_VPORT_DEL_NTF,
 	VIOX_CMD_VPORT_CHANGE_NTF,
+	VIOX_CMD_BLK_NEW,
+	VIOX_CMD_BLK_DEL,
+	VIOX_CMD_BLK_GET,
 
 	__VIOX_CMD_MAX,
 	VIOX_CMD_MAX = (__VIOX_CMD_MAX - 1)

@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * viox_blk: a virtio-blk device on the vring core, offered as a vDPA
+ * management device. virtio_vdpa makes it a host disk for the in-tree
+ * virtio_blk, vhost_vdpa hands it to an unmodified QEMU.
+ */
+#ifndef _VIOX_BLK_H
+#define _VIOX_BLK_H
+
+#include <linux/fs.h>
+#include <linux/llist.h>
+#include <linux/mutex.h>
+#include <linux/vdpa.h>
+#include <linux/vhost_iotlb.h>
+#include <uapi/linux/virtio_blk.h>
+#include <viox/vring.h>
+
+#define VIOX_BLK_MAX_QUEUES	16
+/* Largest ring offered; the driver may pick a smaller power of two. */
+#define VIOX_BLK_RING_MAX	1024
+/* Data segments per request (seg_max) and bytes per segment (size_max). */
+#define VIOX_BLK_SEG_MAX	254
+#define VIOX_BLK_SIZE_MAX	BIT(20)
+/* Ranges per discard or write-zeroes request, and sectors per range. */
+#define VIOX_BLK_DISCARD_SEG	16
+#define VIOX_BLK_DISCARD_MAX	BIT(22)
+/* Chains taken from a ring per pass before the worker moves on. */
+#define VIOX_BLK_BUDGET		64
+
+/**
+ * struct viox_blk_backing - a backing store, set over netlink by name
+ * @node: on viox_blk_backings
+ * @name: the vDPA device name it is for
+ * @path: as given
+ * @file: opened by blk-new with the requester's credentials
+ * @bdev: the block device, if @file is one
+ * @read_only: the disk refuses writes (VIRTIO_BLK_F_RO)
+ * @writethrough: the cache mode the disk starts in
+ * @direct: reads and writes may bypass the page cache (IOCB_DIRECT)
+ * @serial: GET_ID's answer, NUL-padded
+ * @queues: request queues
+ * @features: the virtio features the device may offer (0: all)
+ * @capacity: 512-byte sectors
+ * @lbs: logical block size
+ * @pbs: physical block size
+ * @discard: the store can deallocate (discard, write-zeroes with unmap)
+ * @blk: the device made of it, or NULL; under viox_blk_lock
+ */
+struct viox_blk_backing {
+	struct list_head node;
+	char name[32];
+	char *path;
+	struct file *file;
+	struct block_device *bdev;
+	bool read_only;
+	bool writethrough;
+	bool direct;
+	char serial[VIRTIO_BLK_ID_BYTES];
+	u32 queues;
+	u64 features;
+	u64 capacity;
+	u32 lbs;
+	u32 pbs;
+	bool discard;
+	struct viox_blk *blk;
+};
+
+struct viox_blk_vq {
+	struct viox_vq vq;
+	struct viox_blk *blk;
+	/* Chains are translated here, then copied into their request. */
+	struct bio_vec *bvec;
+	bool ready;
+	struct vdpa_callback cb;
+	/* Requests the backing store finished, for the worker to return. */
+	struct llist_head done;
+	struct viox_work done_work;
+	atomic_t inflight;
+};
+
+/**
+ * struct viox_blk - one vDPA block device
+ * @vdpa: first, as vdpa_alloc_device() requires
+ * @dev: the vring core's device: vqs and worker
+ * @iotlb: I/O addresses to physical ones; identity unless vhost_vdpa
+ *	maps a VMM's memory (@iotlb_pt false)
+ */
+struct viox_blk {
+	struct vdpa_device vdpa;
+	struct viox_dev dev;
+	struct viox_blk_backing *backing;
+	/* Serializes the config ops; taken before any vq's mutex. */
+	struct mutex lock;
+	struct vhost_iotlb iotlb;
+	bool iotlb_pt;
+	u8 status;
+	bool suspended;
+	bool writethrough;
+	u64 offered;
+	u64 features;
+	u32 generation;
+	unsigned int nvqs;
+	struct virtio_blk_config config;
+	struct viox_blk_vq vqs[VIOX_BLK_MAX_QUEUES];
+	struct viox_vq *vq_ptrs[VIOX_BLK_MAX_QUEUES];
+};
+
+/* main.c: the backing stores, by name */
+extern struct mutex viox_blk_lock;
+extern struct list_head viox_blk_backings;
+struct viox_blk_backing *viox_blk_backing_find(const char *name);
+
+/* backing.c */
+struct viox_blk_backing *viox_blk_backing_open(const char *name,
+					       const char *path,
+					       bool read_only,
+					       struct netlink_ext_ack *extack);
+void viox_blk_backing_free(struct viox_blk_backing *b);
+u64 viox_blk_features(const struct viox_blk_backing *b);
+void viox_blk_fill_config(const struct viox_blk_backing *b, bool writethrough,
+			  struct virtio_blk_config *config);
+
+/* vdpa.c */
+extern const struct vdpa_config_ops viox_blk_vdpa_ops;
+int viox_blk_dev_init(struct viox_blk *blk, struct viox_blk_backing *b);
+void viox_blk_dev_stop(struct viox_blk *blk);
+
+/* io.c */
+void viox_blk_handle_kick(struct viox_work *work);
+void viox_blk_handle_done(struct viox_work *work);
+void viox_blk_drain(struct viox_blk_vq *bvq);
+
+#endif /* _VIOX_BLK_H */

@@ -1,0 +1,392 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * virtio-blk requests: taken from a ring on the device's worker, checked,
+ * and sent to the backing store without a copy: reads and writes as
+ * asynchronous kiocbs over the guest's pages (direct I/O where the store
+ * allows it), completed from the store's completion context into a list
+ * the worker returns to the ring in batches.
+ */
+#include <linux/blkdev.h>
+#include <linux/falloc.h>
+#include <linux/highmem.h>
+#include <linux/slab.h>
+#include <linux/uio.h>
+#include <linux/virtio_blk.h>
+#include <linux/virtio_byteorder.h>
+
+#include "blk.h"
+
+/**
+ * struct viox_blk_req - a request taken from a ring, until it is used
+ * @iocb: the read or write sent to the backing store
+ * @bvq: its vq
+ * @node: on the vq's done list
+ * @status_page: where the status byte goes (the chain's last byte)
+ * @status_off: its offset in the page
+ * @id: the chain's id, for the used ring
+ * @ndesc: descriptors it took (packed rings)
+ * @in_len: bytes the device may write, reported as used
+ * @len: bytes the read or write must move
+ * @write: a write, which ends the file's write section when done
+ * @status: VIRTIO_BLK_S_*
+ * @bvec: the chain's segments, which the I/O may still use
+ */
+struct viox_blk_req {
+	struct kiocb iocb;
+	struct viox_blk_vq *bvq;
+	struct llist_node node;
+	struct page *status_page;
+	unsigned int status_off;
+	u16 id;
+	u16 ndesc;
+	u32 in_len;
+	size_t len;
+	bool write;
+	u8 status;
+	struct bio_vec bvec[];
+};
+
+static void req_done(struct viox_blk_req *req, u8 status)
+{
+	struct viox_blk_vq *bvq = req->bvq;
+
+	req->status = status;
+	llist_add(&req->node, &bvq->done);
+	viox_work_queue(&bvq->blk->dev, &bvq->done_work);
+}
+
+static void rw_complete(struct kiocb *iocb, long ret)
+{
+	struct viox_blk_req *req = container_of(iocb, struct viox_blk_req, iocb);
+
+	if (req->write && S_ISREG(file_inode(iocb->ki_filp)->i_mode))
+		kiocb_end_write(iocb);
+	req_done(req, ret == req->len ? VIRTIO_BLK_S_OK : VIRTIO_BLK_S_IOERR);
+}
+
+/* A read or write over @iter at @sector, finished through rw_complete(). */
+static void submit_rw(struct viox_blk *blk, struct viox_blk_req *req,
+		      struct iov_iter *iter, u64 sector)
+{
+	struct viox_blk_backing *b = blk->backing;
+	struct file *file = b->file;
+	ssize_t ret;
+
+	init_sync_kiocb(&req->iocb, file);
+	req->iocb.ki_pos = sector << SECTOR_SHIFT;
+	req->len = iov_iter_count(iter);
+	/* Direct only for what the store's alignment allows. */
+	if (b->direct && IS_ALIGNED(req->iocb.ki_pos | req->len, b->lbs) &&
+	    !(iov_iter_alignment(iter) & (b->lbs - 1))) {
+		req->iocb.ki_flags |= IOCB_DIRECT;
+		req->iocb.ki_complete = rw_complete;
+	}
+	if (req->write && READ_ONCE(blk->writethrough))
+		req->iocb.ki_flags |= IOCB_DSYNC;
+	if (req->write) {
+		if (S_ISREG(file_inode(file)->i_mode))
+			kiocb_start_write(&req->iocb);
+		ret = file->f_op->write_iter(&req->iocb, iter);
+	} else {
+		ret = file->f_op->read_iter(&req->iocb, iter);
+	}
+	if (ret != -EIOCBQUEUED)
+		rw_complete(&req->iocb, ret);
+}
+
+static int do_flush(struct viox_blk *blk)
+{
+	return vfs_fsync(blk->backing->file, 0);
+}
+
+/* Zeroes without deallocating, for stores with no ZERO_RANGE (tmpfs). */
+static int write_zero_pages(struct file *file, loff_t pos, u64 len)
+{
+	struct bio_vec bv[16];
+	struct iov_iter iter;
+	struct kiocb iocb;
+	unsigned int i;
+	ssize_t ret;
+
+	for (i = 0; i < ARRAY_SIZE(bv); i++)
+		bvec_set_page(&bv[i], ZERO_PAGE(0), PAGE_SIZE, 0);
+	while (len) {
+		size_t chunk = min_t(u64, len, ARRAY_SIZE(bv) * PAGE_SIZE);
+
+		iov_iter_bvec(&iter, ITER_SOURCE, bv, ARRAY_SIZE(bv), chunk);
+		init_sync_kiocb(&iocb, file);
+		iocb.ki_pos = pos;
+		kiocb_start_write(&iocb);
+		ret = file->f_op->write_iter(&iocb, &iter);
+		kiocb_end_write(&iocb);
+		if (ret < 0)
+			return ret;
+		if (ret != chunk)
+			return -EIO;
+		pos += chunk;
+		len -= chunk;
+	}
+	return 0;
+}
+
+/* One discard or write-zeroes range, checked by the caller. */
+static int do_range(struct viox_blk *blk, u32 type, u64 sector, u32 nr,
+		    bool unmap)
+{
+	struct viox_blk_backing *b = blk->backing;
+	loff_t pos = sector << SECTOR_SHIFT, len = (loff_t)nr << SECTOR_SHIFT;
+	int r;
+
+	if (b->bdev) {
+		if (type == VIRTIO_BLK_T_DISCARD)
+			return blkdev_issue_discard(b->bdev, sector, nr, GFP_KERNEL);
+		return blkdev_issue_zeroout(b->bdev, sector, nr, GFP_KERNEL,
+					    unmap ? 0 : BLKDEV_ZERO_NOUNMAP);
+	}
+	if (type == VIRTIO_BLK_T_DISCARD || (unmap && b->discard))
+		return vfs_fallocate(b->file, FALLOC_FL_PUNCH_HOLE |
+				     FALLOC_FL_KEEP_SIZE, pos, len);
+	r = vfs_fallocate(b->file, FALLOC_FL_ZERO_RANGE | FALLOC_FL_KEEP_SIZE,
+			  pos, len);
+	if (r != -EOPNOTSUPP)
+		return r;
+	return write_zero_pages(b->file, pos, len);
+}
+
+/* DISCARD and WRITE_ZEROES: ranges in the data the driver wrote. */
+static u8 do_ranges(struct viox_blk *blk, u32 type, struct iov_iter *data)
+{
+	struct virtio_blk_discard_write_zeroes range;
+	size_t n = iov_iter_count(data) / sizeof(range), i;
+	u64 cap = blk->backing->capacity, sector;
+	u32 nr, flags;
+
+	if (!n || n > VIOX_BLK_DISCARD_SEG ||
+	    iov_iter_count(data) % sizeof(range))
+		return VIRTIO_BLK_S_IOERR;
+	if (type == VIRTIO_BLK_T_DISCARD ?
+	    !(blk->features & BIT_ULL(VIRTIO_BLK_F_DISCARD)) :
+	    !(blk->features & BIT_ULL(VIRTIO_BLK_F_WRITE_ZEROES)))
+		return VIRTIO_BLK_S_UNSUPP;
+	for (i = 0; i < n; i++) {
+		if (copy_from_iter(&range, sizeof(range), data) != sizeof(range))
+			return VIRTIO_BLK_S_IOERR;
+		sector = le64_to_cpu(range.sector);
+		nr = le32_to_cpu(range.num_sectors);
+		flags = le32_to_cpu(range.flags);
+		if (type == VIRTIO_BLK_T_DISCARD ? flags :
+		    flags & ~VIRTIO_BLK_WRITE_ZEROES_FLAG_UNMAP)
+			return VIRTIO_BLK_S_UNSUPP;
+		if (nr > VIOX_BLK_DISCARD_MAX || sector > cap || nr > cap - sector)
+			return VIRTIO_BLK_S_IOERR;
+		if (do_range(blk, type, sector, nr,
+			     flags & VIRTIO_BLK_WRITE_ZEROES_FLAG_UNMAP))
+			return VIRTIO_BLK_S_IOERR;
+	}
+	return VIRTIO_BLK_S_OK;
+}
+
+static u8 do_get_id(struct viox_blk *blk, struct iov_iter *data)
+{
+	size_t len = min_t(size_t, iov_iter_count(data), VIRTIO_BLK_ID_BYTES);
+
+	if (copy_to_iter(blk->backing->serial, len, data) != len)
+		return VIRTIO_BLK_S_IOERR;
+	return VIRTIO_BLK_S_OK;
+}
+
+/* A range of whole sectors, inside the disk. */
+static bool rw_ok(struct viox_blk *blk, u64 sector, size_t len)
+{
+	u64 cap = blk->backing->capacity;
+
+	return IS_ALIGNED(len, SECTOR_SIZE) && sector <= cap &&
+	       len >> SECTOR_SHIFT <= cap - sector;
+}
+
+/*
+ * Start one request; its status reaches the ring through the done list,
+ * whether it finishes now or later. False if it could not be taken yet.
+ */
+static bool submit(struct viox_blk_vq *bvq, const struct viox_chain *c)
+{
+	struct viox_blk *blk = bvq->blk;
+	unsigned int nseg = c->out + c->in;
+	struct virtio_blk_outhdr hdr;
+	struct viox_blk_req *req;
+	const struct bio_vec *last;
+	struct iov_iter out, in;
+	u64 sector;
+	u32 type;
+	u8 status;
+
+	req = kmalloc(struct_size(req, bvec, nseg), GFP_KERNEL);
+	if (!req) {
+		/* Give it back: a later pass retries it. */
+		viox_vq_unget_chain(&bvq->vq, c);
+		return false;
+	}
+	memcpy(req->bvec, c->bvec, nseg * sizeof(req->bvec[0]));
+	req->bvq = bvq;
+	req->id = c->id;
+	req->ndesc = c->ndesc;
+	req->in_len = c->in_len;
+	req->len = 0;
+	req->write = false;
+	last = &req->bvec[nseg - 1];
+	req->status_page = last->bv_page +
+			   (last->bv_offset + last->bv_len - 1) / PAGE_SIZE;
+	req->status_off = (last->bv_offset + last->bv_len - 1) % PAGE_SIZE;
+	atomic_inc(&bvq->inflight);
+
+	iov_iter_bvec(&out, ITER_SOURCE, req->bvec, c->out, c->out_len);
+	iov_iter_bvec(&in, ITER_DEST, req->bvec + c->out, c->in, c->in_len);
+	iov_iter_truncate(&in, c->in_len - 1);
+	if (copy_from_iter(&hdr, sizeof(hdr), &out) != sizeof(hdr)) {
+		req_done(req, VIRTIO_BLK_S_IOERR);
+		return true;
+	}
+	type = __virtio32_to_cpu(true, hdr.type);
+	sector = __virtio64_to_cpu(true, hdr.sector);
+	if (c->nbufs > VIOX_BLK_SEG_MAX + 2) {
+		req_done(req, VIRTIO_BLK_S_IOERR);
+		return true;
+	}
+	switch (type) {
+	case VIRTIO_BLK_T_IN:
+		if (iov_iter_count(&out) || !rw_ok(blk, sector, iov_iter_count(&in)))
+			break;
+		submit_rw(blk, req, &in, sector);
+		return true;
+	case VIRTIO_BLK_T_OUT:
+		if (blk->backing->read_only) {
+			req_done(req, VIRTIO_BLK_S_IOERR);
+			return true;
+		}
+		if (!rw_ok(blk, sector, iov_iter_count(&out)))
+			break;
+		req->write = true;
+		submit_rw(blk, req, &out, sector);
+		return true;
+	case VIRTIO_BLK_T_FLUSH:
+		if (sector)
+			break;
+		req_done(req, do_flush(blk) ? VIRTIO_BLK_S_IOERR : VIRTIO_BLK_S_OK);
+		return true;
+	case VIRTIO_BLK_T_GET_ID:
+		req_done(req, do_get_id(blk, &in));
+		return true;
+	case VIRTIO_BLK_T_DISCARD:
+	case VIRTIO_BLK_T_WRITE_ZEROES:
+		if (blk->backing->read_only) {
+			req_done(req, VIRTIO_BLK_S_IOERR);
+			return true;
+		}
+		status = do_ranges(blk, type, &out);
+		req_done(req, status);
+		return true;
+	default:
+		req_done(req, VIRTIO_BLK_S_UNSUPP);
+		return true;
+	}
+	req_done(req, VIRTIO_BLK_S_IOERR);
+	return true;
+}
+
+/**
+ * viox_blk_drain() - return finished requests to the ring
+ * @bvq: the vq, mutex held
+ */
+void viox_blk_drain(struct viox_blk_vq *bvq)
+{
+	struct viox_used_elem used[VIOX_BLK_BUDGET];
+	struct viox_blk_req *req, *next;
+	struct llist_node *list;
+	unsigned int n = 0, done = 0;
+
+	list = llist_reverse_order(llist_del_all(&bvq->done));
+	llist_for_each_entry_safe(req, next, list, node) {
+		memcpy_to_page(req->status_page, req->status_off, &req->status, 1);
+		used[n].id = req->id;
+		used[n].len = req->in_len;
+		used[n].ndesc = req->ndesc;
+		viox_vq_count(&bvq->vq, VIOX_VQ_PACKETS, 1);
+		if (req->status != VIRTIO_BLK_S_OK)
+			viox_vq_count(&bvq->vq, VIOX_VQ_DROPS_ERROR, 1);
+		else
+			viox_vq_count(&bvq->vq, VIOX_VQ_BYTES, req->len);
+		kfree(req);
+		done++;
+		if (++n == ARRAY_SIZE(used)) {
+			viox_vq_add_used(&bvq->vq, used, n);
+			n = 0;
+		}
+	}
+	if (n)
+		viox_vq_add_used(&bvq->vq, used, n);
+	if (done) {
+		viox_vq_signal(&bvq->vq);
+		if (atomic_sub_and_test(done, &bvq->inflight))
+			wake_up_var(&bvq->inflight);
+	}
+}
+
+/* Finished requests, queued by their completion. */
+void viox_blk_handle_done(struct viox_work *work)
+{
+	struct viox_blk_vq *bvq = container_of(work, struct viox_blk_vq, done_work);
+
+	mutex_lock(&bvq->vq.mutex);
+	viox_blk_drain(bvq);
+	mutex_unlock(&bvq->vq.mutex);
+}
+
+/* The driver kicked: take what it made available, a budget per pass. */
+void viox_blk_handle_kick(struct viox_work *work)
+{
+	struct viox_vq *vq = viox_work_to_vq(work);
+	struct viox_blk_vq *bvq = container_of(vq, struct viox_blk_vq, vq);
+	struct viox_chain c = {
+		.bvec = bvq->bvec, .iov_max = VIOX_MAX_IOV,
+	};
+	struct blk_plug plug;
+	unsigned int n = 0;
+	int r;
+
+	mutex_lock(&vq->mutex);
+	if (!vq->private_data)
+		goto out;
+	blk_start_plug(&plug);
+	viox_vq_disable_notify(vq);
+	for (;;) {
+		r = viox_vq_get_chain(vq, &c);
+		if (r < 0)
+			break;
+		if (!r) {
+			if (viox_vq_enable_notify(vq)) {
+				viox_vq_disable_notify(vq);
+				continue;
+			}
+			break;
+		}
+		/* Nowhere to put a status: the driver broke the ring's rules. */
+		if (!c.in_len) {
+			viox_vq_break(vq, "request without a writable status byte");
+			break;
+		}
+		if (!submit(bvq, &c)) {
+			/* Out of memory: the chain waits for the next pass. */
+			viox_work_queue(vq->dev, work);
+			break;
+		}
+		if (++n == VIOX_BLK_BUDGET) {
+			/* Let the device's other vqs have the worker. */
+			viox_work_queue(vq->dev, work);
+			break;
+		}
+	}
+	blk_finish_plug(&plug);
+	viox_blk_drain(bvq);
+out:
+	mutex_unlock(&vq->mutex);
+}

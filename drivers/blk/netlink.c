@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The blk commands of the viox netlink family (include/viox/blk_nl.h):
+ * backing stores by vDPA device name. The policy (admin-perm) has already
+ * asked for CAP_NET_ADMIN.
+ */
+#include <linux/slab.h>
+#include <net/genetlink.h>
+#include <viox/blk_nl.h>
+
+#include <uapi/linux/viox.h>
+#include "blk.h"
+
+static int blk_fill(struct sk_buff *skb, const struct viox_blk_backing *b)
+{
+	char serial[VIRTIO_BLK_ID_BYTES + 1] = {};
+
+	memcpy(serial, b->serial, sizeof(b->serial));
+	if (nla_put_string(skb, VIOX_A_BLK_NAME, b->name) ||
+	    nla_put_string(skb, VIOX_A_BLK_PATH, b->path) ||
+	    nla_put_u8(skb, VIOX_A_BLK_READ_ONLY, b->read_only) ||
+	    nla_put_u32(skb, VIOX_A_BLK_CACHE, b->writethrough ?
+			VIOX_BLK_CACHE_WRITETHROUGH : VIOX_BLK_CACHE_WRITEBACK) ||
+	    nla_put_string(skb, VIOX_A_BLK_SERIAL, serial) ||
+	    nla_put_u32(skb, VIOX_A_BLK_QUEUES, b->queues) ||
+	    nla_put_uint(skb, VIOX_A_BLK_FEATURES, viox_blk_features(b)) ||
+	    nla_put_uint(skb, VIOX_A_BLK_CAPACITY, b->capacity) ||
+	    nla_put_u32(skb, VIOX_A_BLK_BLOCK_SIZE, b->lbs) ||
+	    nla_put_u8(skb, VIOX_A_BLK_VDPA, !!b->blk))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* A reply of one backing; viox_blk_lock held. */
+static int blk_reply(const struct viox_blk_backing *b, struct genl_info *info)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_iput(msg, info);
+	if (!hdr || blk_fill(msg, b)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+static int blk_nl_new(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr **a = info->attrs;
+	struct viox_blk_backing *b;
+	char name[32];
+	int r;
+
+	if (GENL_REQ_ATTR_CHECK(info, VIOX_A_BLK_NAME) ||
+	    GENL_REQ_ATTR_CHECK(info, VIOX_A_BLK_PATH))
+		return -EINVAL;
+	nla_strscpy(name, a[VIOX_A_BLK_NAME], sizeof(name));
+	if (!name[0]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[VIOX_A_BLK_NAME], "empty name");
+		return -EINVAL;
+	}
+	mutex_lock(&viox_blk_lock);
+	if (viox_blk_backing_find(name)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[VIOX_A_BLK_NAME],
+				    "a backing of this name exists");
+		r = -EEXIST;
+		goto out;
+	}
+	b = viox_blk_backing_open(name, nla_data(a[VIOX_A_BLK_PATH]),
+				  a[VIOX_A_BLK_READ_ONLY] &&
+				  nla_get_u8(a[VIOX_A_BLK_READ_ONLY]),
+				  info->extack);
+	if (IS_ERR(b)) {
+		r = PTR_ERR(b);
+		goto out;
+	}
+	if (a[VIOX_A_BLK_CACHE])
+		b->writethrough = nla_get_u32(a[VIOX_A_BLK_CACHE]) ==
+				  VIOX_BLK_CACHE_WRITETHROUGH;
+	if (a[VIOX_A_BLK_SERIAL]) {
+		char serial[VIRTIO_BLK_ID_BYTES + 1];
+
+		nla_strscpy(serial, a[VIOX_A_BLK_SERIAL], sizeof(serial));
+		memcpy(b->serial, serial, strlen(serial));
+	}
+	if (a[VIOX_A_BLK_QUEUES])
+		b->queues = nla_get_u32(a[VIOX_A_BLK_QUEUES]);
+	if (a[VIOX_A_BLK_FEATURES])
+		b->features = nla_get_uint(a[VIOX_A_BLK_FEATURES]);
+	list_add_tail(&b->node, &viox_blk_backings);
+	r = blk_reply(b, info);
+out:
+	mutex_unlock(&viox_blk_lock);
+	return r;
+}
+
+static struct viox_blk_backing *blk_nl_find(struct genl_info *info)
+{
+	struct viox_blk_backing *b;
+	char name[32];
+
+	if (GENL_REQ_ATTR_CHECK(info, VIOX_A_BLK_NAME))
+		return ERR_PTR(-EINVAL);
+	nla_strscpy(name, info->attrs[VIOX_A_BLK_NAME], sizeof(name));
+	b = viox_blk_backing_find(name);
+	if (!b) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[VIOX_A_BLK_NAME],
+				    "no viox_blk backing of this name");
+		return ERR_PTR(-ENOENT);
+	}
+	return b;
+}
+
+static int blk_nl_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct viox_blk_backing *b;
+	int r = 0;
+
+	mutex_lock(&viox_blk_lock);
+	b = blk_nl_find(info);
+	if (IS_ERR(b)) {
+		r = PTR_ERR(b);
+	} else if (b->blk) {
+		NL_SET_ERR_MSG(info->extack,
+			       "its vDPA device exists: vdpa dev del it first");
+		r = -EBUSY;
+	} else {
+		list_del(&b->node);
+		viox_blk_backing_free(b);
+	}
+	mutex_unlock(&viox_blk_lock);
+	return r;
+}
+
+static int blk_nl_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct viox_blk_backing *b;
+	int r;
+
+	mutex_lock(&viox_blk_lock);
+	b = blk_nl_find(info);
+	r = IS_ERR(b) ? PTR_ERR(b) : blk_reply(b, info);
+	mutex_unlock(&viox_blk_lock);
+	return r;
+}
+
+struct blk_nl_dump_ctx {
+	unsigned long done;
+};
+
+static int blk_nl_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct blk_nl_dump_ctx *ctx = (void *)cb->ctx;
+	const struct genl_info *info = genl_info_dump(cb);
+	struct viox_blk_backing *b;
+	unsigned long seen = 0;
+	void *hdr;
+	int r = 0;
+
+	mutex_lock(&viox_blk_lock);
+	list_for_each_entry(b, &viox_blk_backings, node) {
+		if (seen++ < ctx->done)
+			continue;
+		hdr = genlmsg_iput(skb, info);
+		if (!hdr) {
+			r = -EMSGSIZE;
+			break;
+		}
+		if (blk_fill(skb, b)) {
+			genlmsg_cancel(skb, hdr);
+			r = -EMSGSIZE;
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		ctx->done++;
+	}
+	mutex_unlock(&viox_blk_lock);
+	return r == -EMSGSIZE && skb->len ? skb->len : r;
+}
+
+const struct viox_blk_nl_ops viox_blk_nl_ops = {
+	.new = blk_nl_new,
+	.del = blk_nl_del,
+	.get = blk_nl_get,
+	.dump = blk_nl_dump,
+};
+EXPORT_SYMBOL_GPL(viox_blk_nl_ops);

@@ -1,0 +1,615 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The vDPA config ops: how virtio_vdpa and vhost_vdpa set up, start, stop
+ * and reset a viox_blk device. Everything but kick_vq runs in process
+ * context and is serialized by blk->lock; a vq runs when the driver made
+ * it ready, set DRIVER_OK and has not suspended the device.
+ */
+#include <linux/slab.h>
+#include <linux/vhost_types.h>
+#include <linux/virtio_config.h>
+#include <linux/virtio_ids.h>
+#include <uapi/linux/vdpa.h>
+
+#include "blk.h"
+
+/* More entries than vhost_vdpa itself allows, so a VMM's map always fits. */
+#define VIOX_BLK_IOTLB_LIMIT	4096
+
+static struct viox_blk *to_blk(struct vdpa_device *vdpa)
+{
+	return container_of(vdpa, struct viox_blk, vdpa);
+}
+
+/* Identity: what virtio_vdpa's DMA addresses (physical ones) need. */
+static int iotlb_passthrough(struct viox_blk *blk)
+{
+	vhost_iotlb_reset(&blk->iotlb);
+	blk->iotlb_pt = true;
+	return vhost_iotlb_add_range(&blk->iotlb, 0, ULONG_MAX, 0, VHOST_MAP_RW);
+}
+
+static bool vq_should_run(struct viox_blk *blk, struct viox_blk_vq *bvq)
+{
+	return bvq->ready && (blk->status & VIRTIO_CONFIG_S_DRIVER_OK) &&
+	       !blk->suspended;
+}
+
+static void vq_start(struct viox_blk *blk, struct viox_blk_vq *bvq)
+{
+	struct viox_vq *vq = &bvq->vq;
+	int r;
+
+	mutex_lock(&vq->mutex);
+	if (vq->private_data) {
+		mutex_unlock(&vq->mutex);
+		return;
+	}
+	vq->umem = &blk->iotlb;
+	vq->kring.refs = !blk->iotlb_pt;
+	r = viox_vq_map_rings(vq);
+	if (!r)
+		r = viox_vq_start(vq);
+	if (r) {
+		viox_vq_unmap_rings(vq);
+		viox_vq_break(vq, "rings not in the device's address space");
+	} else {
+		vq->private_data = bvq;
+	}
+	mutex_unlock(&vq->mutex);
+	/* Kicks that came while it was stopped were not kept. */
+	if (!r)
+		viox_vq_kick(vq);
+}
+
+/*
+ * Stop taking requests and return every one in flight to the ring, so
+ * the ring state read after this accounts for all of them.
+ */
+static void vq_stop(struct viox_blk *blk, struct viox_blk_vq *bvq)
+{
+	struct viox_vq *vq = &bvq->vq;
+
+	mutex_lock(&vq->mutex);
+	vq->private_data = NULL;
+	mutex_unlock(&vq->mutex);
+	wait_var_event(&bvq->inflight, !atomic_read(&bvq->inflight));
+	viox_dev_flush(&blk->dev);
+	mutex_lock(&vq->mutex);
+	viox_blk_drain(bvq);
+	viox_vq_unmap_rings(vq);
+	mutex_unlock(&vq->mutex);
+}
+
+static void vq_update(struct viox_blk *blk, struct viox_blk_vq *bvq)
+{
+	if (vq_should_run(blk, bvq))
+		vq_start(blk, bvq);
+	else if (READ_ONCE(bvq->vq.private_data))
+		vq_stop(blk, bvq);
+}
+
+static void vqs_update(struct viox_blk *blk)
+{
+	unsigned int i;
+
+	for (i = 0; i < blk->nvqs; i++)
+		vq_update(blk, &blk->vqs[i]);
+}
+
+static struct viox_blk_vq *get_vq(struct viox_blk *blk, u16 idx)
+{
+	if (idx >= blk->nvqs)
+		return NULL;
+	return &blk->vqs[array_index_nospec(idx, blk->nvqs)];
+}
+
+static int blk_set_vq_address(struct vdpa_device *vdpa, u16 idx, u64 desc,
+			      u64 driver, u64 device)
+{
+	struct viox_blk *blk = to_blk(vdpa);
+	struct viox_blk_vq *bvq = get_vq(blk, idx);
+	int r = -EBUSY;
+
+	if (!bvq)
+		return -EINVAL;
+	mutex_lock(&bvq->vq.mutex);
+	if (!bvq->vq.private_data) {
+		bvq->vq.kring.iova[VIOX_AREA_DESC] = desc;
+		bvq->vq.kring.iova[VIOX_AREA_DRIVER] = driver;
+		bvq->vq.kring.iova[VIOX_AREA_DEVICE] = device;
+		r = 0;
+	}
+	mutex_unlock(&bvq->vq.mutex);
+	return r;
+}
+
+static void blk_set_vq_num(struct vdpa_device *vdpa, u16 idx, u32 num)
+{
+	struct viox_blk *blk = to_blk(vdpa);
+	struct viox_blk_vq *bvq = get_vq(blk, idx);
+
+	if (!bvq)
+		return;
+	mutex_lock(&bvq->vq.mutex);
+	if (!bvq->vq.private_data && viox_vq_set_num(&bvq->vq, num))
+		dev_warn_ratelimited(&vdpa->dev, "vq %u: ring size %u refused\n",
+				     idx, num);
+	mutex_unlock(&bvq->vq.mutex);
+}
+
+/* Any context: virtio_blk kicks from its queue_rq. */
+static void blk_kick_vq(struct vdpa_device *vdpa, u16 idx)
+{
+	struct viox_blk *blk = to_blk(vdpa);
+	struct viox_blk_vq *bvq = get_vq(blk, idx);
+
+	if (bvq && READ_ONCE(bvq->vq.private_data))
+		viox_vq_kick(&bvq->vq);
+}
+
+/* The driver's interrupt handler expects bottom halves off, as from an irq. */
+static void blk_vq_call(void *data)
+{
+	struct viox_blk_vq *bvq = data;
+
+	local_bh_disable();
+	bvq->cb.callback(bvq->cb.private);
+	local_bh_enable();
+}
+
+static void blk_set_vq_cb(struct vdpa_device *vdpa, u16 idx,
+			  struct vdpa_callback *cb)
+{
+	struct viox_blk *blk = to_blk(vdpa);
+	struct viox_blk_vq *bvq = get_vq(blk, idx);
+
+	if (!bvq)
+		return;
+	mutex_lock(&bvq->vq.mutex);
+	bvq->cb.callback = cb->callback;
+	bvq->cb.private = cb->private;
+	bvq->vq.call_fn = cb->callback ? blk_vq_call : NULL;
+	bvq->vq.call_data = bvq;
+	mutex_unlock(&bvq->vq.mutex);
+}
+
+static void blk_set_vq_ready(struct vdpa_device *vdpa, u16 idx, bool ready)
+{
+	struct viox_blk *blk = to_blk(vdpa);
+	struct viox_blk_vq *bvq = get_vq(blk, idx);
+
+	if (!bvq)
+		return;
+	mutex_lock(&blk->lock);
+	bvq->ready = ready;
+	vq_update(blk, bvq);
+	mutex_unlock(&blk->lock);
+}
+
+static bool blk_get_vq_ready(struct vdpa_device *vdpa, u16 idx)
+{
+	struct viox_blk *blk = to_blk(vdpa);
+	struct viox_blk_vq *bvq = get_vq(blk, idx);
+
+	return bvq && READ_ONCE(bvq->ready);
+}
+
+static bool blk_packed(const struct viox_blk *blk)
+{
+	return blk->features & BIT_ULL(VIRTIO_F_RING_PACKED);
+}
+
+static int blk_set_vq_state(struct vdpa_device *vdpa, u16 idx,
+			    const struct vdpa_vq_state *state)
+{
+	struct viox_blk *blk = to_blk(vdpa);
+	struct viox_blk_vq *bvq = get_vq(blk, idx);
+	struct viox_vq *vq;
+	u32 base;
+	int r = -EBUSY;
+
+	if (!bvq)
+		return -EINVAL;
+	vq = &bvq->vq;
+	if (blk_packed(blk)) {
+		const struct vdpa_vq_state_packed *p = &state->packed;
+
+		base = (p->last_avail_idx & 0x7fff) |
+		       (u32)p->last_avail_counter << 15 |
+		       (u32)(p->last_used_idx & 0x7fff) << 16 |
+		       (u32)p->last_used_counter << 31;
+	} else {
+		base = state->split.avail_index;
+	}
+	mutex_lock(&vq->mutex);
+	if (!vq->private_data)
+		r = viox_vq_set_base(vq, base);
+	mutex_unlock(&vq->mutex);
+	return r;
+}
+
+static int blk_get_vq_state(struct vdpa_device *vdpa, u16 idx,
+			    struct vdpa_vq_state *state)
+{
+	struct viox_blk *blk = to_blk(vdpa);
+	struct viox_blk_vq *bvq = get_vq(blk, idx);
+	struct viox_vq *vq;
+	u32 base;
+
+	if (!bvq)
+		return -EINVAL;
+	vq = &bvq->vq;
+	mutex_lock(&vq->mutex);
+	base = viox_vq_get_base(vq);
+	mutex_unlock(&vq->mutex);
+	if (blk_packed(blk)) {
+		state->packed.last_avail_idx = base & 0x7fff;
+		state->packed.last_avail_counter = !!(base & BIT(15));
+		state->packed.last_used_idx = (base >> 16) & 0x7fff;
+		state->packed.last_used_counter = !!(base & BIT(31));
+	} else {
+		state->split.avail_index = base;
+	}
+	return 0;
+}
+
+static u32 blk_get_vq_align(struct vdpa_device *vdpa)
+{
+	return PAGE_SIZE;
+}
+
+static u64 blk_get_device_features(struct vdpa_device *vdpa)
+{
+	return to_blk(vdpa)->offered;
+}
+
+static int blk_set_driver_features(struct vdpa_device *vdpa, u64 features)
+{
+	struct viox_blk *blk = to_blk(vdpa);
+	unsigned int i;
+	int r = 0;
+
+	/* Only modern drivers: config space and rings are little-endian. */
+	if (features & ~blk->offered ||
+	    !(features & BIT_ULL(VIRTIO_F_VERSION_1)) ||
+	    !(features & BIT_ULL(VIRTIO_F_ACCESS_PLATFORM)))
+		return -EINVAL;
+	mutex_lock(&blk->lock);
+	if (blk->status & VIRTIO_CONFIG_S_FEATURES_OK) {
+		r = blk->features == features ? 0 : -EBUSY;
+		goto out;
+	}
+	blk->features = features;
+	for (i = 0; i < blk->nvqs; i++) {
+		mutex_lock(&blk->vqs[i].vq.mutex);
+		viox_vq_set_features(&blk->vqs[i].vq, features);
+		mutex_unlock(&blk->vqs[i].vq.mutex);
+	}
+out:
+	mutex_unlock(&blk->lock);
+	return r;
+}
+
+static u64 blk_get_driver_features(struct vdpa_device *vdpa)
+{
+	return to_blk(vdpa)->features;
+}
+
+static void blk_set_config_cb(struct vdpa_device *vdpa,
+			      struct vdpa_callback *cb)
+{
+	/* The config never changes under a driver: nothing to tell it. */
+}
+
+static u16 blk_get_vq_num_max(struct vdpa_device *vdpa)
+{
+	return VIOX_BLK_RING_MAX;
+}
+
+static u16 blk_get_vq_num_min(struct vdpa_device *vdpa)
+{
+	return 1;
+}
+
+static u32 blk_get_device_id(struct vdpa_device *vdpa)
+{
+	return VIRTIO_ID_BLOCK;
+}
+
+static u32 blk_get_vendor_id(struct vdpa_device *vdpa)
+{
+	return 0;
+}
+
+static u8 blk_get_status(struct vdpa_device *vdpa)
+{
+	return READ_ONCE(to_blk(vdpa)->status);
+}
+
+static void blk_set_status(struct vdpa_device *vdpa, u8 status)
+{
+	struct viox_blk *blk = to_blk(vdpa);
+
+	mutex_lock(&blk->lock);
+	WRITE_ONCE(blk->status, status);
+	vqs_update(blk);
+	mutex_unlock(&blk->lock);
+}
+
+static int blk_reset(struct vdpa_device *vdpa)
+{
+	struct viox_blk *blk = to_blk(vdpa);
+	unsigned int i;
+
+	mutex_lock(&blk->lock);
+	WRITE_ONCE(blk->status, 0);
+	blk->suspended = false;
+	for (i = 0; i < blk->nvqs; i++) {
+		struct viox_blk_vq *bvq = &blk->vqs[i];
+
+		bvq->ready = false;
+		vq_update(blk, bvq);
+		mutex_lock(&bvq->vq.mutex);
+		viox_vq_reset(&bvq->vq);
+		bvq->cb.callback = NULL;
+		bvq->cb.private = NULL;
+		mutex_unlock(&bvq->vq.mutex);
+	}
+	blk->features = 0;
+	WRITE_ONCE(blk->writethrough, blk->backing->writethrough);
+	viox_blk_fill_config(blk->backing, blk->writethrough, &blk->config);
+	blk->generation++;
+	mutex_unlock(&blk->lock);
+	return 0;
+}
+
+static int blk_suspend(struct vdpa_device *vdpa)
+{
+	struct viox_blk *blk = to_blk(vdpa);
+
+	mutex_lock(&blk->lock);
+	blk->suspended = true;
+	vqs_update(blk);
+	mutex_unlock(&blk->lock);
+	return 0;
+}
+
+static int blk_resume(struct vdpa_device *vdpa)
+{
+	struct viox_blk *blk = to_blk(vdpa);
+
+	mutex_lock(&blk->lock);
+	blk->suspended = false;
+	vqs_update(blk);
+	mutex_unlock(&blk->lock);
+	return 0;
+}
+
+static size_t blk_get_config_size(struct vdpa_device *vdpa)
+{
+	return sizeof(struct virtio_blk_config);
+}
+
+static void blk_get_config(struct vdpa_device *vdpa, unsigned int offset,
+			   void *buf, unsigned int len)
+{
+	struct viox_blk *blk = to_blk(vdpa);
+
+	if (offset > sizeof(blk->config) || len > sizeof(blk->config) - offset) {
+		memset(buf, 0, len);
+		return;
+	}
+	mutex_lock(&blk->lock);
+	memcpy(buf, (u8 *)&blk->config + offset, len);
+	mutex_unlock(&blk->lock);
+}
+
+/* Only the cache mode is writable (VIRTIO_BLK_F_CONFIG_WCE). */
+static void blk_set_config(struct vdpa_device *vdpa, unsigned int offset,
+			   const void *buf, unsigned int len)
+{
+	struct viox_blk *blk = to_blk(vdpa);
+	const unsigned int wce = offsetof(struct virtio_blk_config, wce);
+
+	if (offset > wce || len > sizeof(blk->config) - offset ||
+	    offset + len <= wce)
+		return;
+	mutex_lock(&blk->lock);
+	if (blk->features & BIT_ULL(VIRTIO_BLK_F_CONFIG_WCE)) {
+		blk->config.wce = !!((const u8 *)buf)[wce - offset];
+		WRITE_ONCE(blk->writethrough, !blk->config.wce);
+		blk->generation++;
+	}
+	mutex_unlock(&blk->lock);
+}
+
+static u32 blk_get_generation(struct vdpa_device *vdpa)
+{
+	return READ_ONCE(to_blk(vdpa)->generation);
+}
+
+/*
+ * A VMM's memory from vhost_vdpa: copied, never kept, and every running
+ * vq's rings mapped again from it, with the vqs held still meanwhile.
+ */
+static int blk_set_map(struct vdpa_device *vdpa, unsigned int asid,
+		       struct vhost_iotlb *iotlb)
+{
+	struct viox_blk *blk = to_blk(vdpa);
+	struct vhost_iotlb_map *map;
+	unsigned int i;
+	int r = 0;
+
+	if (asid)
+		return -EINVAL;
+	mutex_lock(&blk->lock);
+	for (i = 0; i < blk->nvqs; i++)
+		mutex_lock_nested(&blk->vqs[i].vq.mutex, i);
+	vhost_iotlb_reset(&blk->iotlb);
+	blk->iotlb_pt = false;
+	for (map = vhost_iotlb_itree_first(iotlb, 0, U64_MAX); map;
+	     map = vhost_iotlb_itree_next(map, 0, U64_MAX)) {
+		r = vhost_iotlb_add_range(&blk->iotlb, map->start, map->last,
+					  map->addr, map->perm);
+		if (r) {
+			vhost_iotlb_reset(&blk->iotlb);
+			break;
+		}
+	}
+	for (i = 0; i < blk->nvqs; i++) {
+		struct viox_vq *vq = &blk->vqs[i].vq;
+
+		vq->umem_hit = NULL;
+		if (!vq->private_data)
+			continue;
+		vq->kring.refs = true;
+		if (viox_vq_map_rings(vq))
+			viox_vq_break(vq, "rings unmapped while running");
+	}
+	for (i = blk->nvqs; i-- > 0;)
+		mutex_unlock(&blk->vqs[i].vq.mutex);
+	mutex_unlock(&blk->lock);
+	return r;
+}
+
+static int blk_reset_map(struct vdpa_device *vdpa, unsigned int asid)
+{
+	struct viox_blk *blk = to_blk(vdpa);
+	int r = 0;
+
+	if (asid)
+		return -EINVAL;
+	mutex_lock(&blk->lock);
+	if (!blk->iotlb_pt) {
+		unsigned int i;
+
+		for (i = 0; i < blk->nvqs; i++)
+			mutex_lock_nested(&blk->vqs[i].vq.mutex, i);
+		r = iotlb_passthrough(blk);
+		for (i = 0; i < blk->nvqs; i++) {
+			struct viox_vq *vq = &blk->vqs[i].vq;
+
+			if (vq->private_data) {
+				vq->kring.refs = false;
+				if (viox_vq_map_rings(vq))
+					viox_vq_break(vq, "rings unmapped while running");
+			}
+		}
+		for (i = blk->nvqs; i-- > 0;)
+			mutex_unlock(&blk->vqs[i].vq.mutex);
+	}
+	mutex_unlock(&blk->lock);
+	return r;
+}
+
+static void blk_free(struct vdpa_device *vdpa)
+{
+	struct viox_blk *blk = to_blk(vdpa);
+	unsigned int i;
+
+	/* Stopped already unless set-up failed half-way. */
+	viox_dev_stop_worker(&blk->dev);
+	for (i = 0; i < VIOX_BLK_MAX_QUEUES; i++)
+		kvfree(blk->vqs[i].bvec);
+	vhost_iotlb_reset(&blk->iotlb);
+}
+
+const struct vdpa_config_ops viox_blk_vdpa_ops = {
+	.set_vq_address		= blk_set_vq_address,
+	.set_vq_num		= blk_set_vq_num,
+	.kick_vq		= blk_kick_vq,
+	.set_vq_cb		= blk_set_vq_cb,
+	.set_vq_ready		= blk_set_vq_ready,
+	.get_vq_ready		= blk_get_vq_ready,
+	.set_vq_state		= blk_set_vq_state,
+	.get_vq_state		= blk_get_vq_state,
+	.get_vq_align		= blk_get_vq_align,
+	.get_device_features	= blk_get_device_features,
+	.set_driver_features	= blk_set_driver_features,
+	.get_driver_features	= blk_get_driver_features,
+	.set_config_cb		= blk_set_config_cb,
+	.get_vq_num_max		= blk_get_vq_num_max,
+	.get_vq_num_min		= blk_get_vq_num_min,
+	.get_device_id		= blk_get_device_id,
+	.get_vendor_id		= blk_get_vendor_id,
+	.get_status		= blk_get_status,
+	.set_status		= blk_set_status,
+	.reset			= blk_reset,
+	.suspend		= blk_suspend,
+	.resume			= blk_resume,
+	.get_config_size	= blk_get_config_size,
+	.get_config		= blk_get_config,
+	.set_config		= blk_set_config,
+	.get_generation		= blk_get_generation,
+	.set_map		= blk_set_map,
+	.reset_map		= blk_reset_map,
+	.free			= blk_free,
+};
+
+/**
+ * viox_blk_dev_init() - set up a device allocated by vdpa_alloc_device()
+ * @blk: the device
+ * @b: its backing store
+ *
+ * Return: 0 or a negative errno; the caller puts the device on error.
+ */
+int viox_blk_dev_init(struct viox_blk *blk, struct viox_blk_backing *b)
+{
+	struct device *dev = &blk->vdpa.dev;
+	char name[TASK_COMM_LEN];
+	unsigned int i;
+	int r;
+
+	mutex_init(&blk->lock);
+	vhost_iotlb_init(&blk->iotlb, VIOX_BLK_IOTLB_LIMIT, 0);
+	r = iotlb_passthrough(blk);
+	if (r)
+		return r;
+	/* virtio_vdpa maps through the DMA API onto this device: direct. */
+	dev->dma_mask = &dev->coherent_dma_mask;
+	r = dma_set_mask_and_coherent(dev, DMA_BIT_MASK(64));
+	if (r)
+		return r;
+	blk->vdpa.dma_dev = dev;
+	blk->backing = b;
+	blk->nvqs = b->queues;
+	blk->offered = viox_blk_features(b);
+	blk->writethrough = b->writethrough;
+	viox_blk_fill_config(b, blk->writethrough, &blk->config);
+	for (i = 0; i < blk->nvqs; i++) {
+		struct viox_blk_vq *bvq = &blk->vqs[i];
+
+		bvq->blk = blk;
+		bvq->vq.handle_kick = viox_blk_handle_kick;
+		bvq->vq.kmem = true;
+		bvq->bvec = kvmalloc_array(VIOX_MAX_IOV, sizeof(*bvq->bvec),
+					   GFP_KERNEL);
+		if (!bvq->bvec)
+			return -ENOMEM;
+		init_llist_head(&bvq->done);
+		viox_work_init(&bvq->done_work, viox_blk_handle_done);
+		atomic_set(&bvq->inflight, 0);
+		blk->vq_ptrs[i] = &bvq->vq;
+	}
+	viox_dev_init(&blk->dev, dev_name(dev), blk->vq_ptrs, blk->nvqs);
+	snprintf(name, sizeof(name), "viox-%s", dev_name(dev));
+	return viox_dev_start_kthread(&blk->dev, name);
+}
+
+/**
+ * viox_blk_dev_stop() - before unregistering: nothing runs afterwards
+ * @blk: the device, whose driver has been removed (which resets it)
+ */
+void viox_blk_dev_stop(struct viox_blk *blk)
+{
+	unsigned int i;
+
+	mutex_lock(&blk->lock);
+	for (i = 0; i < blk->nvqs; i++) {
+		blk->vqs[i].ready = false;
+		vq_update(blk, &blk->vqs[i]);
+	}
+	mutex_unlock(&blk->lock);
+	viox_dev_stop_worker(&blk->dev);
+}
