@@ -14,6 +14,24 @@
 
 #include "blk.h"
 
+/*
+ * Direct I/O with the alignment the store reports (a file on a 4Kn disk
+ * needs 4 KiB, not its 512-byte sectors); none where it reports none.
+ */
+static void backing_dio_align(struct viox_blk_backing *b)
+{
+	struct kstat st;
+
+	if (!(b->file->f_mode & FMODE_CAN_ODIRECT) ||
+	    vfs_getattr(&b->file->f_path, &st, STATX_DIOALIGN,
+			AT_STATX_SYNC_AS_STAT) ||
+	    !(st.result_mask & STATX_DIOALIGN) || !st.dio_offset_align ||
+	    !is_power_of_2(st.dio_offset_align) || !is_power_of_2(st.dio_mem_align))
+		return;
+	b->dio_pos_align = st.dio_offset_align;
+	b->dio_mem_align = st.dio_mem_align;
+}
+
 /**
  * viox_blk_backing_open() - open a backing store and read its properties
  * @name: the vDPA device name it is for
@@ -80,7 +98,7 @@ struct viox_blk_backing *viox_blk_backing_open(const char *name,
 		NL_SET_ERR_MSG(extack, "backing is not writable");
 		goto err;
 	}
-	b->direct = b->file->f_mode & FMODE_CAN_ODIRECT;
+	backing_dio_align(b);
 	b->queues = 1;
 	return b;
 err:

@@ -36,7 +36,9 @@
  * @bdev: the block device, if @file is one
  * @read_only: the disk refuses writes (VIRTIO_BLK_F_RO)
  * @writethrough: the cache mode the disk starts in
- * @direct: reads and writes may bypass the page cache (IOCB_DIRECT)
+ * @dio_pos_align: offsets and lengths of direct I/O (IOCB_DIRECT) are
+ *	multiples of it; 0: no direct I/O (the page cache)
+ * @dio_mem_align: and so are its memory addresses
  * @serial: GET_ID's answer, NUL-padded
  * @queues: request queues
  * @features: the virtio features the device may offer (0: all)
@@ -54,7 +56,8 @@ struct viox_blk_backing {
 	struct block_device *bdev;
 	bool read_only;
 	bool writethrough;
-	bool direct;
+	u32 dio_pos_align;
+	u32 dio_mem_align;
 	char serial[VIRTIO_BLK_ID_BYTES];
 	u32 queues;
 	u64 features;
@@ -119,6 +122,11 @@ void viox_blk_backing_free(struct viox_blk_backing *b);
 u64 viox_blk_features(const struct viox_blk_backing *b);
 void viox_blk_fill_config(const struct viox_blk_backing *b, bool writethrough,
 			  struct virtio_blk_config *config);
+
+/* map.c */
+void viox_blk_map_clear(struct viox_blk *blk);
+int viox_blk_map_identity(struct viox_blk *blk);
+int viox_blk_map_copy(struct viox_blk *blk, struct vhost_iotlb *from);
 
 /* vdpa.c */
 extern const struct vdpa_config_ops viox_blk_vdpa_ops;

@@ -9,6 +9,7 @@
 #include <linux/blkdev.h>
 #include <linux/falloc.h>
 #include <linux/highmem.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/uio.h>
 #include <linux/virtio_blk.h>
@@ -46,13 +47,20 @@ struct viox_blk_req {
 	struct bio_vec bvec[];
 };
 
+/*
+ * Once on the done list the request may be returned and the device torn
+ * down: the RCU read section keeps the device until the worker is told
+ * (viox_blk_dev_stop() waits for it).
+ */
 static void req_done(struct viox_blk_req *req, u8 status)
 {
 	struct viox_blk_vq *bvq = req->bvq;
 
 	req->status = status;
+	rcu_read_lock();
 	llist_add(&req->node, &bvq->done);
 	viox_work_queue(&bvq->blk->dev, &bvq->done_work);
+	rcu_read_unlock();
 }
 
 static void rw_complete(struct kiocb *iocb, long ret)
@@ -76,12 +84,15 @@ static void submit_rw(struct viox_blk *blk, struct viox_blk_req *req,
 	req->iocb.ki_pos = sector << SECTOR_SHIFT;
 	req->len = iov_iter_count(iter);
 	/* Direct only for what the store's alignment allows. */
-	if (b->direct && IS_ALIGNED(req->iocb.ki_pos | req->len, b->lbs) &&
-	    !(iov_iter_alignment(iter) & (b->lbs - 1))) {
+	if (b->dio_pos_align &&
+	    IS_ALIGNED(req->iocb.ki_pos | req->len, b->dio_pos_align) &&
+	    iov_iter_is_aligned(iter, b->dio_mem_align - 1, b->dio_pos_align - 1)) {
 		req->iocb.ki_flags |= IOCB_DIRECT;
 		req->iocb.ki_complete = rw_complete;
 	}
-	if (req->write && READ_ONCE(blk->writethrough))
+	/* A driver that cannot flush gets a write-through cache (virtio 5.2.5). */
+	if (req->write && (READ_ONCE(blk->writethrough) ||
+			   !(blk->features & BIT_ULL(VIRTIO_BLK_F_FLUSH))))
 		req->iocb.ki_flags |= IOCB_DSYNC;
 	if (req->write) {
 		if (S_ISREG(file_inode(file)->i_mode))
@@ -216,6 +227,7 @@ static bool submit(struct viox_blk_vq *bvq, const struct viox_chain *c)
 	struct viox_blk_req *req;
 	const struct bio_vec *last;
 	struct iov_iter out, in;
+	size_t end;
 	u64 sector;
 	u32 type;
 	u8 status;
@@ -234,9 +246,9 @@ static bool submit(struct viox_blk_vq *bvq, const struct viox_chain *c)
 	req->len = 0;
 	req->write = false;
 	last = &req->bvec[nseg - 1];
-	req->status_page = last->bv_page +
-			   (last->bv_offset + last->bv_len - 1) / PAGE_SIZE;
-	req->status_off = (last->bv_offset + last->bv_len - 1) % PAGE_SIZE;
+	end = (size_t)last->bv_offset + last->bv_len - 1;
+	req->status_page = nth_page(last->bv_page, end / PAGE_SIZE);
+	req->status_off = end % PAGE_SIZE;
 	atomic_inc(&bvq->inflight);
 
 	iov_iter_bvec(&out, ITER_SOURCE, req->bvec, c->out, c->out_len);
@@ -350,9 +362,11 @@ void viox_blk_handle_kick(struct viox_work *work)
 		.bvec = bvq->bvec, .iov_max = VIOX_MAX_IOV,
 	};
 	struct blk_plug plug;
-	unsigned int n = 0;
+	unsigned int n = 0, noio;
 	int r;
 
+	/* The store's reclaim must not wait on this very disk (as loop). */
+	noio = memalloc_noio_save();
 	mutex_lock(&vq->mutex);
 	if (!vq->private_data)
 		goto out;
@@ -389,4 +403,5 @@ void viox_blk_handle_kick(struct viox_work *work)
 	viox_blk_drain(bvq);
 out:
 	mutex_unlock(&vq->mutex);
+	memalloc_noio_restore(noio);
 }

@@ -21,18 +21,25 @@ static struct viox_blk *to_blk(struct vdpa_device *vdpa)
 	return container_of(vdpa, struct viox_blk, vdpa);
 }
 
-/* Identity: what virtio_vdpa's DMA addresses (physical ones) need. */
-static int iotlb_passthrough(struct viox_blk *blk)
-{
-	vhost_iotlb_reset(&blk->iotlb);
-	blk->iotlb_pt = true;
-	return vhost_iotlb_add_range(&blk->iotlb, 0, ULONG_MAX, 0, VHOST_MAP_RW);
-}
-
 static bool vq_should_run(struct viox_blk *blk, struct viox_blk_vq *bvq)
 {
-	return bvq->ready && (blk->status & VIRTIO_CONFIG_S_DRIVER_OK) &&
-	       !blk->suspended;
+	u8 need = VIRTIO_CONFIG_S_FEATURES_OK | VIRTIO_CONFIG_S_DRIVER_OK;
+
+	return bvq->ready && (blk->status & need) == need && !blk->suspended;
+}
+
+/*
+ * The identity map is for virtio_vdpa, whose addresses are the host's own.
+ * A VMM driving the device through vhost_vdpa reaches only what it mapped
+ * with set_map: until then, nothing.
+ */
+static struct vhost_iotlb *blk_iotlb(struct viox_blk *blk)
+{
+	struct device_driver *drv = blk->vdpa.dev.driver;
+
+	if (blk->iotlb_pt && (!drv || strcmp(drv->name, "virtio_vdpa")))
+		return NULL;
+	return &blk->iotlb;
 }
 
 static void vq_start(struct viox_blk *blk, struct viox_blk_vq *bvq)
@@ -41,18 +48,25 @@ static void vq_start(struct viox_blk *blk, struct viox_blk_vq *bvq)
 	int r;
 
 	mutex_lock(&vq->mutex);
-	if (vq->private_data) {
+	/* Running, or broken by its driver: only a reset or new base undoes that. */
+	if (vq->private_data || vq->broken) {
 		mutex_unlock(&vq->mutex);
 		return;
 	}
-	vq->umem = &blk->iotlb;
-	vq->kring.refs = !blk->iotlb_pt;
+	vq->umem = blk_iotlb(blk);
 	r = viox_vq_map_rings(vq);
-	if (!r)
-		r = viox_vq_start(vq);
+	if (r) {
+		/* Not (yet) mapped: it starts when a map has its rings. */
+		dev_warn_ratelimited(&blk->vdpa.dev, "vq %td: %s\n", bvq - blk->vqs,
+				     vq->umem ? "rings not mapped whole, not started" :
+				     "no address map set by the VMM, not started");
+		mutex_unlock(&vq->mutex);
+		return;
+	}
+	r = viox_vq_start(vq);
 	if (r) {
 		viox_vq_unmap_rings(vq);
-		viox_vq_break(vq, "rings not in the device's address space");
+		viox_vq_break(vq, "ring state invalid at start");
 	} else {
 		vq->private_data = bvq;
 	}
@@ -111,7 +125,8 @@ static int blk_set_vq_address(struct vdpa_device *vdpa, u16 idx, u64 desc,
 	struct viox_blk_vq *bvq = get_vq(blk, idx);
 	int r = -EBUSY;
 
-	if (!bvq)
+	/* The strictest alignment of either layout (virtio 1.2, 2.7.2). */
+	if (!bvq || desc % 16 || driver % 4 || device % 4)
 		return -EINVAL;
 	mutex_lock(&bvq->vq.mutex);
 	if (!bvq->vq.private_data) {
@@ -276,7 +291,8 @@ static int blk_set_driver_features(struct vdpa_device *vdpa, u64 features)
 	    !(features & BIT_ULL(VIRTIO_F_ACCESS_PLATFORM)))
 		return -EINVAL;
 	mutex_lock(&blk->lock);
-	if (blk->status & VIRTIO_CONFIG_S_FEATURES_OK) {
+	/* The ring layout is fixed once a vq may run. */
+	if (blk->status & (VIRTIO_CONFIG_S_FEATURES_OK | VIRTIO_CONFIG_S_DRIVER_OK)) {
 		r = blk->features == features ? 0 : -EBUSY;
 		goto out;
 	}
@@ -332,6 +348,9 @@ static void blk_set_status(struct vdpa_device *vdpa, u8 status)
 	struct viox_blk *blk = to_blk(vdpa);
 
 	mutex_lock(&blk->lock);
+	/* No FEATURES_OK for features never set: the driver reads it back. */
+	if (!(blk->features & BIT_ULL(VIRTIO_F_VERSION_1)))
+		status &= ~VIRTIO_CONFIG_S_FEATURES_OK;
 	WRITE_ONCE(blk->status, status);
 	vqs_update(blk);
 	mutex_unlock(&blk->lock);
@@ -364,25 +383,23 @@ static int blk_reset(struct vdpa_device *vdpa)
 	return 0;
 }
 
-static int blk_suspend(struct vdpa_device *vdpa)
+static void set_suspended(struct viox_blk *blk, bool suspended)
 {
-	struct viox_blk *blk = to_blk(vdpa);
-
 	mutex_lock(&blk->lock);
-	blk->suspended = true;
+	blk->suspended = suspended;
 	vqs_update(blk);
 	mutex_unlock(&blk->lock);
+}
+
+static int blk_suspend(struct vdpa_device *vdpa)
+{
+	set_suspended(to_blk(vdpa), true);
 	return 0;
 }
 
 static int blk_resume(struct vdpa_device *vdpa)
 {
-	struct viox_blk *blk = to_blk(vdpa);
-
-	mutex_lock(&blk->lock);
-	blk->suspended = false;
-	vqs_update(blk);
-	mutex_unlock(&blk->lock);
+	set_suspended(to_blk(vdpa), false);
 	return 0;
 }
 
@@ -430,49 +447,39 @@ static u32 blk_get_generation(struct vdpa_device *vdpa)
 }
 
 /*
- * A VMM's memory from vhost_vdpa: copied, never kept, and every running
- * vq's rings mapped again from it, with the vqs held still meanwhile.
+ * A new address map: every running vq is stopped first, its requests in
+ * flight finished (their pages may be the ones going away), then started
+ * again on the new map, from where it stood.
  */
+static int remap(struct viox_blk *blk, struct vhost_iotlb *from)
+{
+	unsigned int i;
+	int r;
+
+	for (i = 0; i < blk->nvqs; i++)
+		if (READ_ONCE(blk->vqs[i].vq.private_data))
+			vq_stop(blk, &blk->vqs[i]);
+	r = from ? viox_blk_map_copy(blk, from) : viox_blk_map_identity(blk);
+	vqs_update(blk);
+	return r;
+}
+
+/* A VMM's memory from vhost_vdpa: copied, never kept. */
 static int blk_set_map(struct vdpa_device *vdpa, unsigned int asid,
 		       struct vhost_iotlb *iotlb)
 {
 	struct viox_blk *blk = to_blk(vdpa);
-	struct vhost_iotlb_map *map;
-	unsigned int i;
-	int r = 0;
+	int r;
 
 	if (asid)
 		return -EINVAL;
 	mutex_lock(&blk->lock);
-	for (i = 0; i < blk->nvqs; i++)
-		mutex_lock_nested(&blk->vqs[i].vq.mutex, i);
-	vhost_iotlb_reset(&blk->iotlb);
-	blk->iotlb_pt = false;
-	for (map = vhost_iotlb_itree_first(iotlb, 0, U64_MAX); map;
-	     map = vhost_iotlb_itree_next(map, 0, U64_MAX)) {
-		r = vhost_iotlb_add_range(&blk->iotlb, map->start, map->last,
-					  map->addr, map->perm);
-		if (r) {
-			vhost_iotlb_reset(&blk->iotlb);
-			break;
-		}
-	}
-	for (i = 0; i < blk->nvqs; i++) {
-		struct viox_vq *vq = &blk->vqs[i].vq;
-
-		vq->umem_hit = NULL;
-		if (!vq->private_data)
-			continue;
-		vq->kring.refs = true;
-		if (viox_vq_map_rings(vq))
-			viox_vq_break(vq, "rings unmapped while running");
-	}
-	for (i = blk->nvqs; i-- > 0;)
-		mutex_unlock(&blk->vqs[i].vq.mutex);
+	r = remap(blk, iotlb);
 	mutex_unlock(&blk->lock);
 	return r;
 }
 
+/* Back to the identity map, when the VMM is gone. */
 static int blk_reset_map(struct vdpa_device *vdpa, unsigned int asid)
 {
 	struct viox_blk *blk = to_blk(vdpa);
@@ -481,24 +488,8 @@ static int blk_reset_map(struct vdpa_device *vdpa, unsigned int asid)
 	if (asid)
 		return -EINVAL;
 	mutex_lock(&blk->lock);
-	if (!blk->iotlb_pt) {
-		unsigned int i;
-
-		for (i = 0; i < blk->nvqs; i++)
-			mutex_lock_nested(&blk->vqs[i].vq.mutex, i);
-		r = iotlb_passthrough(blk);
-		for (i = 0; i < blk->nvqs; i++) {
-			struct viox_vq *vq = &blk->vqs[i].vq;
-
-			if (vq->private_data) {
-				vq->kring.refs = false;
-				if (viox_vq_map_rings(vq))
-					viox_vq_break(vq, "rings unmapped while running");
-			}
-		}
-		for (i = blk->nvqs; i-- > 0;)
-			mutex_unlock(&blk->vqs[i].vq.mutex);
-	}
+	if (!blk->iotlb_pt)
+		r = remap(blk, NULL);
 	mutex_unlock(&blk->lock);
 	return r;
 }
@@ -512,7 +503,7 @@ static void blk_free(struct vdpa_device *vdpa)
 	viox_dev_stop_worker(&blk->dev);
 	for (i = 0; i < VIOX_BLK_MAX_QUEUES; i++)
 		kvfree(blk->vqs[i].bvec);
-	vhost_iotlb_reset(&blk->iotlb);
+	viox_blk_map_clear(blk);
 }
 
 const struct vdpa_config_ops viox_blk_vdpa_ops = {
@@ -563,7 +554,7 @@ int viox_blk_dev_init(struct viox_blk *blk, struct viox_blk_backing *b)
 
 	mutex_init(&blk->lock);
 	vhost_iotlb_init(&blk->iotlb, VIOX_BLK_IOTLB_LIMIT, 0);
-	r = iotlb_passthrough(blk);
+	r = viox_blk_map_identity(blk);
 	if (r)
 		return r;
 	/* virtio_vdpa maps through the DMA API onto this device: direct. */
@@ -611,5 +602,7 @@ void viox_blk_dev_stop(struct viox_blk *blk)
 		vq_update(blk, &blk->vqs[i]);
 	}
 	mutex_unlock(&blk->lock);
+	/* Completions still queueing the worker (req_done()) are done. */
+	synchronize_rcu();
 	viox_dev_stop_worker(&blk->dev);
 }

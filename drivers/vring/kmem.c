@@ -125,13 +125,9 @@ static size_t kring_size(const struct viox_vq *vq, enum viox_ring_area area,
 static void kring_unmap_area(struct viox_vq *vq, enum viox_ring_area area)
 {
 	void *base = (void *)PAGE_ALIGN_DOWN((unsigned long)vq->kring.map[area]);
-	unsigned int i;
 
 	if (!vq->kring.map[area])
 		return;
-	if (vq->kring.held)
-		for (i = 0; i < vq->kring.npages[area]; i++)
-			put_page(vmalloc_to_page(base + i * PAGE_SIZE));
 	vunmap(base);
 	vq->kring.map[area] = NULL;
 	vq->kring.npages[area] = 0;
@@ -168,14 +164,9 @@ static int kring_map_area(struct viox_vq *vq, enum viox_ring_area area)
 		pages[i] = pfn_to_page(PHYS_PFN(pa));
 	}
 	base = vmap(pages, npages, VM_MAP, PAGE_KERNEL);
-	if (!base) {
-		kfree(pages);
-		return -ENOMEM;
-	}
-	if (vq->kring.held)
-		for (i = 0; i < npages; i++)
-			get_page(pages[i]);
 	kfree(pages);
+	if (!base)
+		return -ENOMEM;
 	vq->kring.map[area] = base + offset_in_page(iova);
 	vq->kring.npages[area] = npages;
 	return 0;
@@ -202,7 +193,6 @@ int viox_vq_map_rings(struct viox_vq *vq)
 	viox_vq_unmap_rings(vq);
 	if (!vq->num || !vq->umem)
 		return -EINVAL;
-	vq->kring.held = vq->kring.refs;
 	for (a = 0; a < VIOX_NR_AREAS; a++) {
 		r = kring_map_area(vq, a);
 		if (r) {

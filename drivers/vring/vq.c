@@ -494,7 +494,7 @@ EXPORT_SYMBOL_GPL(viox_vq_add_used);
  */
 void viox_vq_signal(struct viox_vq *vq)
 {
-	if (!vq->call_ctx && !vq->call_fn)
+	if (vq->broken || (!vq->call_ctx && !vq->call_fn))
 		return;
 	if (!vq->ops->need_signal(vq))
 		return;

@@ -137,16 +137,15 @@ enum viox_ring_area {
  * struct viox_kring - a vq whose rings and buffers are pages (vDPA)
  * @iova: each area's address in the device's I/O address space
  * @map: each area mapped into the kernel, from viox_vq_map_rings()
- * @refs: whether to hold references on the areas' pages while mapped
- *	(pages a user pinned and may unpin before the device hears of it)
- * @held: whether the present mapping holds them
+ * @npages: pages of each area's mapping
+ *
+ * The pages stay the device's while mapped: its iotlb's owner keeps them
+ * (drivers/blk/map.c holds a reference on each page a VMM maps).
  */
 struct viox_kring {
 	u64 iova[VIOX_NR_AREAS];
 	void *map[VIOX_NR_AREAS];
 	unsigned int npages[VIOX_NR_AREAS];
-	bool refs;
-	bool held;
 };
 
 /**

@@ -155,6 +155,7 @@ echo "KTAP version 1"
 # Userspace helpers the selftests run in the guests.
 if make -s -C "$VIOX_HARNESS/vnet-guest" >"$runs.tools.log" 2>&1 &&
    make -s -C "$VIOX_TOP/tools/ip" >>"$runs.tools.log" 2>&1 &&
+   make -s -C "$VIOX_HARNESS/vdpa-blk-guest" >>"$runs.tools.log" 2>&1 &&
    make -s -C "$VIOX_HARNESS/fuzz" >>"$runs.tools.log" 2>&1; then
 	report ok "build/test tools"
 else

@@ -1,0 +1,106 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# viox_blk under vhost_vdpa, as a VMM drives it: our userspace virtio-blk
+# driver (vdpa-blk-guest) on /dev/vhost-vdpa-N over a null_blk disk that
+# completes late (requests really are in flight) and over a file. The
+# set-up QEMU does, and what a hostile VMM tries instead: rings with no
+# address map (the host's own memory must stay out of reach), DRIVER_OK
+# without FEATURES_OK and a layout change under running vqs, address maps
+# changed or taken away with requests in flight, a request into memory
+# just unmapped, suspend with requests in flight, pages unmapped and freed
+# before the device is told (a batch) still out of others' reach.
+. "$(dirname "$0")/ktap.sh"
+
+guest=$VIOX_TOP/tools/testing/viox/vdpa-blk-guest/vdpa-blk-guest
+
+kmod_load vdpa
+kmod_load vhost_vdpa
+kmod_load null_blk nr_devices=1 memory_backed=1 gb=1 irqmode=2 \
+	completion_nsec=200000
+[ -d /sys/module/viox_vring ] || insmod "$(viox_ko viox_vring)"
+[ -d /sys/module/viox_blk ] || insmod "$(viox_ko viox_blk)"
+
+work=$(mktemp -d)
+cleanup() {
+	for d in vv0 vv1; do vdpa dev del $d 2>/dev/null; done
+	for d in vv0 vv1; do ynl --do blk-del --json "{\"name\": \"$d\"}" >/dev/null 2>&1; done
+}
+trap 'cleanup; rm -rf "$ktap_out" "$work"' EXIT
+
+ynl() {
+	/usr/bin/python3 "$VIOX_KSRC/tools/net/ynl/cli.py" \
+		--spec "$VIOX_TOP/Documentation/netlink/specs/viox.yaml" \
+		--no-schema --output-json "$@"
+}
+
+# Make vDPA device NAME on PATH and give it to vhost_vdpa, whatever else
+# is loaded: prints its /dev/vhost-vdpa-N.
+vhost_dev() { # NAME PATH
+	local sys=/sys/bus/vdpa/devices/$1 d i
+	ynl --do blk-new --json "{\"name\": \"$1\", \"path\": \"$2\", \"serial\": \"viox-$1\"}" \
+		>/dev/null || return 1
+	vdpa dev add mgmtdev viox_blk name "$1" || return 1
+	if [ -e "$sys/driver" ]; then
+		echo "$1" > "$sys/driver/unbind" || return 1
+	fi
+	echo vhost_vdpa > "$sys/driver_override" &&
+	echo "$1" > /sys/bus/vdpa/drivers_probe || return 1
+	for i in $(seq 50); do
+		d=$(ls -d "$sys"/vhost-vdpa-* 2>/dev/null)
+		[ -n "$d" ] && [ -c "/dev/${d##*/}" ] && { echo "/dev/${d##*/}"; return 0; }
+		sleep 0.1
+	done
+	echo "no vhost-vdpa device for $1" >&2
+	return 1
+}
+
+# run_case DEV FILE NAME [MESSAGE]: the case passes, and the kernel said
+# MESSAGE (why it refused) if one is given.
+run_case() {
+	local out
+	kmsg_mark
+	"$guest" --dev "$1" --file "$2" --serial "viox-$4" --case "$3" || return 1
+	[ -z "${5:-}" ] && return 0
+	out=$(kmsg_since)
+	grep -q "$5" <<<"$out" || { echo "kernel log lacks '$5':"; echo "$out"; return 1; }
+}
+
+nb=/dev/nullb0
+made() { dev0=$(vhost_dev vv0 $nb); }
+ktap_check "a device on null_blk, bound to vhost_vdpa" made
+[ -n "${dev0:-}" ] || ktap_finish
+
+ktap_check "set up as QEMU does: writes and reads in flight, flush, GET_ID, range checks" \
+	run_case "$dev0" $nb io vv0
+ktap_check "no address map: the vq stays stopped (no identity map for a VMM), then runs" \
+	run_case "$dev0" $nb no-map vv0 "no address map set by the VMM"
+ktap_check "DRIVER_OK without FEATURES_OK runs nothing; features fixed once DRIVER_OK" \
+	run_case "$dev0" $nb late-features vv0
+ktap_check "address map changed under requests in flight: none lost, bytes intact" \
+	run_case "$dev0" $nb remap vv0
+ktap_check "rings unmapped while running: the vq stops; mapped again, it goes on" \
+	run_case "$dev0" $nb unmap-ring vv0 "rings not mapped whole"
+ktap_check "a request into memory just unmapped: refused, nothing written, reset recovers" \
+	run_case "$dev0" $nb unmap-data vv0 "descriptor outside guest memory"
+ktap_check "suspend with requests in flight: all used, ring base exact, resume goes on" \
+	run_case "$dev0" $nb suspend vv0
+ktap_check "pages a VMM unmapped in a batch stay the device's until it is told" \
+	run_case "$dev0" $nb freed-pages vv0
+
+img=$work/disk1.img
+truncate -s 64M "$img"
+made_file() { dev1=$(vhost_dev vv1 "$img"); }
+ktap_check "a device on a file, bound to vhost_vdpa" made_file
+if [ -n "${dev1:-}" ]; then
+	ktap_check "the file-backed device under the same set-up" \
+		run_case "$dev1" "$img" io vv1
+	ktap_check "the file-backed device: map changed under requests in flight" \
+		run_case "$dev1" "$img" remap vv1
+fi
+
+closed() {
+	cleanup
+	[ "$(ynl --dump blk-get)" = "[]" ] && rmmod viox_blk
+}
+ktap_check "devices deleted after their VMMs closed them, viox_blk unloads" closed
+ktap_finish
