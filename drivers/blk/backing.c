@@ -10,6 +10,7 @@
 #include <linux/slab.h>
 #include <linux/virtio_byteorder.h>
 #include <linux/virtio_config.h>
+#include <kunit/visibility.h>
 #include <net/netlink.h>
 
 #include "blk.h"
@@ -139,6 +140,7 @@ u64 viox_blk_features(const struct viox_blk_backing *b)
 		     BIT_ULL(VIRTIO_F_ACCESS_PLATFORM);
 	return f;
 }
+EXPORT_SYMBOL_IF_KUNIT(viox_blk_features);
 
 /* Config space, little-endian as VERSION_1 has it (true: little-endian). */
 void viox_blk_fill_config(const struct viox_blk_backing *b, bool writethrough,
@@ -161,3 +163,4 @@ void viox_blk_fill_config(const struct viox_blk_backing *b, bool writethrough,
 	c->max_write_zeroes_seg = __cpu_to_virtio32(true, VIOX_BLK_DISCARD_SEG);
 	c->write_zeroes_may_unmap = b->discard;
 }
+EXPORT_SYMBOL_IF_KUNIT(viox_blk_fill_config);

@@ -24,6 +24,8 @@
 /* Ranges per discard or write-zeroes request, and sectors per range. */
 #define VIOX_BLK_DISCARD_SEG	16
 #define VIOX_BLK_DISCARD_MAX	BIT(22)
+/* Bytes of one discard or write-zeroes range. */
+#define VIOX_BLK_RANGE_SIZE	sizeof(struct virtio_blk_discard_write_zeroes)
 /* Chains taken from a ring per pass before the worker moves on. */
 #define VIOX_BLK_BUDGET		64
 
@@ -108,6 +110,20 @@ struct viox_blk {
 	struct viox_vq *vq_ptrs[VIOX_BLK_MAX_QUEUES];
 };
 
+/* What requests are checked against (parse.c). */
+struct viox_blk_disk {
+	u64 capacity;
+	u64 features;
+	bool read_only;
+};
+
+/* What a request asks (parse.c): its type, first sector, data bytes. */
+struct viox_blk_op {
+	u32 type;
+	u64 sector;
+	size_t len;
+};
+
 /* main.c: the backing stores, by name */
 extern struct mutex viox_blk_lock;
 extern struct list_head viox_blk_backings;
@@ -132,6 +148,13 @@ int viox_blk_map_copy(struct viox_blk *blk, struct vhost_iotlb *from);
 extern const struct vdpa_config_ops viox_blk_vdpa_ops;
 int viox_blk_dev_init(struct viox_blk *blk, struct viox_blk_backing *b);
 void viox_blk_dev_stop(struct viox_blk *blk);
+
+/* parse.c */
+u8 viox_blk_parse(const struct viox_blk_disk *d,
+		  const struct virtio_blk_outhdr *hdr, size_t out, size_t in,
+		  unsigned int nbufs, struct viox_blk_op *op);
+u8 viox_blk_range_check(const struct viox_blk_disk *d, u32 type,
+			const struct virtio_blk_discard_write_zeroes *r);
 
 /* io.c */
 void viox_blk_handle_kick(struct viox_work *work);

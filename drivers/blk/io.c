@@ -164,55 +164,32 @@ static int do_range(struct viox_blk *blk, u32 type, u64 sector, u32 nr,
 	return write_zero_pages(b->file, pos, len);
 }
 
-/* DISCARD and WRITE_ZEROES: ranges in the data the driver wrote. */
-static u8 do_ranges(struct viox_blk *blk, u32 type, struct iov_iter *data)
+/* DISCARD and WRITE_ZEROES: the ranges in the data the driver wrote. */
+static u8 do_ranges(struct viox_blk *blk, const struct viox_blk_disk *d,
+		    u32 type, struct iov_iter *data)
 {
 	struct virtio_blk_discard_write_zeroes range;
-	size_t n = iov_iter_count(data) / sizeof(range), i;
-	u64 cap = blk->backing->capacity, sector;
-	u32 nr, flags;
+	u8 status;
 
-	if (!n || n > VIOX_BLK_DISCARD_SEG ||
-	    iov_iter_count(data) % sizeof(range))
-		return VIRTIO_BLK_S_IOERR;
-	if (type == VIRTIO_BLK_T_DISCARD ?
-	    !(blk->features & BIT_ULL(VIRTIO_BLK_F_DISCARD)) :
-	    !(blk->features & BIT_ULL(VIRTIO_BLK_F_WRITE_ZEROES)))
-		return VIRTIO_BLK_S_UNSUPP;
-	for (i = 0; i < n; i++) {
+	while (iov_iter_count(data)) {
 		if (copy_from_iter(&range, sizeof(range), data) != sizeof(range))
 			return VIRTIO_BLK_S_IOERR;
-		sector = le64_to_cpu(range.sector);
-		nr = le32_to_cpu(range.num_sectors);
-		flags = le32_to_cpu(range.flags);
-		if (type == VIRTIO_BLK_T_DISCARD ? flags :
-		    flags & ~VIRTIO_BLK_WRITE_ZEROES_FLAG_UNMAP)
-			return VIRTIO_BLK_S_UNSUPP;
-		if (nr > VIOX_BLK_DISCARD_MAX || sector > cap || nr > cap - sector)
-			return VIRTIO_BLK_S_IOERR;
-		if (do_range(blk, type, sector, nr,
-			     flags & VIRTIO_BLK_WRITE_ZEROES_FLAG_UNMAP))
+		status = viox_blk_range_check(d, type, &range);
+		if (status != VIRTIO_BLK_S_OK)
+			return status;
+		if (do_range(blk, type, le64_to_cpu(range.sector),
+			     le32_to_cpu(range.num_sectors),
+			     le32_to_cpu(range.flags) & VIRTIO_BLK_WRITE_ZEROES_FLAG_UNMAP))
 			return VIRTIO_BLK_S_IOERR;
 	}
 	return VIRTIO_BLK_S_OK;
 }
 
-static u8 do_get_id(struct viox_blk *blk, struct iov_iter *data)
+static u8 do_get_id(struct viox_blk *blk, struct iov_iter *data, size_t len)
 {
-	size_t len = min_t(size_t, iov_iter_count(data), VIRTIO_BLK_ID_BYTES);
-
 	if (copy_to_iter(blk->backing->serial, len, data) != len)
 		return VIRTIO_BLK_S_IOERR;
 	return VIRTIO_BLK_S_OK;
-}
-
-/* A range of whole sectors, inside the disk. */
-static bool rw_ok(struct viox_blk *blk, u64 sector, size_t len)
-{
-	u64 cap = blk->backing->capacity;
-
-	return IS_ALIGNED(len, SECTOR_SIZE) && sector <= cap &&
-	       len >> SECTOR_SHIFT <= cap - sector;
 }
 
 /*
@@ -222,14 +199,18 @@ static bool rw_ok(struct viox_blk *blk, u64 sector, size_t len)
 static bool submit(struct viox_blk_vq *bvq, const struct viox_chain *c)
 {
 	struct viox_blk *blk = bvq->blk;
+	const struct viox_blk_disk d = {
+		.capacity = blk->backing->capacity,
+		.features = blk->features,
+		.read_only = blk->backing->read_only,
+	};
 	unsigned int nseg = c->out + c->in;
 	struct virtio_blk_outhdr hdr;
 	struct viox_blk_req *req;
 	const struct bio_vec *last;
 	struct iov_iter out, in;
+	struct viox_blk_op op;
 	size_t end;
-	u64 sector;
-	u32 type;
 	u8 status;
 
 	req = kmalloc(struct_size(req, bvec, nseg), GFP_KERNEL);
@@ -254,54 +235,33 @@ static bool submit(struct viox_blk_vq *bvq, const struct viox_chain *c)
 	iov_iter_bvec(&out, ITER_SOURCE, req->bvec, c->out, c->out_len);
 	iov_iter_bvec(&in, ITER_DEST, req->bvec + c->out, c->in, c->in_len);
 	iov_iter_truncate(&in, c->in_len - 1);
-	if (copy_from_iter(&hdr, sizeof(hdr), &out) != sizeof(hdr)) {
-		req_done(req, VIRTIO_BLK_S_IOERR);
-		return true;
-	}
-	type = __virtio32_to_cpu(true, hdr.type);
-	sector = __virtio64_to_cpu(true, hdr.sector);
-	if (c->nbufs > VIOX_BLK_SEG_MAX + 2) {
-		req_done(req, VIRTIO_BLK_S_IOERR);
-		return true;
-	}
-	switch (type) {
-	case VIRTIO_BLK_T_IN:
-		if (iov_iter_count(&out) || !rw_ok(blk, sector, iov_iter_count(&in)))
-			break;
-		submit_rw(blk, req, &in, sector);
-		return true;
-	case VIRTIO_BLK_T_OUT:
-		if (blk->backing->read_only) {
-			req_done(req, VIRTIO_BLK_S_IOERR);
-			return true;
-		}
-		if (!rw_ok(blk, sector, iov_iter_count(&out)))
-			break;
-		req->write = true;
-		submit_rw(blk, req, &out, sector);
-		return true;
-	case VIRTIO_BLK_T_FLUSH:
-		if (sector)
-			break;
-		req_done(req, do_flush(blk) ? VIRTIO_BLK_S_IOERR : VIRTIO_BLK_S_OK);
-		return true;
-	case VIRTIO_BLK_T_GET_ID:
-		req_done(req, do_get_id(blk, &in));
-		return true;
-	case VIRTIO_BLK_T_DISCARD:
-	case VIRTIO_BLK_T_WRITE_ZEROES:
-		if (blk->backing->read_only) {
-			req_done(req, VIRTIO_BLK_S_IOERR);
-			return true;
-		}
-		status = do_ranges(blk, type, &out);
+	if (copy_from_iter(&hdr, sizeof(hdr), &out) != sizeof(hdr))
+		status = VIRTIO_BLK_S_IOERR;
+	else
+		status = viox_blk_parse(&d, &hdr, c->out_len, c->in_len - 1,
+					c->nbufs, &op);
+	if (status != VIRTIO_BLK_S_OK) {
 		req_done(req, status);
 		return true;
-	default:
-		req_done(req, VIRTIO_BLK_S_UNSUPP);
-		return true;
 	}
-	req_done(req, VIRTIO_BLK_S_IOERR);
+	switch (op.type) {
+	case VIRTIO_BLK_T_IN:
+		submit_rw(blk, req, &in, op.sector);
+		break;
+	case VIRTIO_BLK_T_OUT:
+		req->write = true;
+		submit_rw(blk, req, &out, op.sector);
+		break;
+	case VIRTIO_BLK_T_FLUSH:
+		req_done(req, do_flush(blk) ? VIRTIO_BLK_S_IOERR : VIRTIO_BLK_S_OK);
+		break;
+	case VIRTIO_BLK_T_GET_ID:
+		req_done(req, do_get_id(blk, &in, op.len));
+		break;
+	default:	/* DISCARD, WRITE_ZEROES */
+		req_done(req, do_ranges(blk, &d, op.type, &out));
+		break;
+	}
 	return true;
 }
 

@@ -13,9 +13,6 @@
 
 #include "blk.h"
 
-/* More entries than vhost_vdpa itself allows, so a VMM's map always fits. */
-#define VIOX_BLK_IOTLB_LIMIT	4096
-
 static struct viox_blk *to_blk(struct vdpa_device *vdpa)
 {
 	return container_of(vdpa, struct viox_blk, vdpa);
@@ -553,7 +550,12 @@ int viox_blk_dev_init(struct viox_blk *blk, struct viox_blk_backing *b)
 	int r;
 
 	mutex_init(&blk->lock);
-	vhost_iotlb_init(&blk->iotlb, VIOX_BLK_IOTLB_LIMIT, 0);
+	/*
+	 * No limit of its own: it mirrors vhost_vdpa's map, whose limit is
+	 * vhost_vdpa's max_iotlb_entries (a fragmented guest takes one
+	 * entry per page).
+	 */
+	vhost_iotlb_init(&blk->iotlb, 0, 0);
 	r = viox_blk_map_identity(blk);
 	if (r)
 		return r;

@@ -32,8 +32,6 @@ The checks, each printed as one KTAP line:
 script itself on a host without vhost).
 """
 import argparse
-import base64
-import json
 import os
 import socket
 import struct
@@ -42,12 +40,15 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from virtio_qtest import (NO_VECTOR, S_ACK, S_DRIVER, S_DRIVER_OK,  # noqa: E402
+                          S_FEATURES_OK, Fail, PackedRing, Qmp, QTest, SplitRing,
+                          VirtioPci, wait_for)
+
 # Guest physical layout (below 64 MiB of RAM, above the legacy holes).
 RING_BASE = {0: 0x100000, 1: 0x110000}   # per queue: desc, +4K driver, +8K device
-MSI_BASE = 0x120000                      # one 16-byte slot per MSI-X vector
 RX_BUF_BASE = 0x200000
 TX_BUF_BASE = 0x800000
-BAR_BASE = 0xE0000000
 MEM_MB = 16
 FILL = 0xA5                              # RAM pattern before the run
 QSIZE = 256
@@ -59,95 +60,6 @@ SO_RCVBUFFORCE = 33
 
 # Feature bits
 F_MRG_RXBUF, F_EVENT_IDX, F_VERSION_1, F_RING_PACKED = 15, 29, 32, 34
-# Status bits
-S_ACK, S_DRIVER, S_DRIVER_OK, S_FEATURES_OK = 1, 2, 4, 8
-# Descriptor flags
-D_NEXT, D_WRITE, D_AVAIL, D_USED = 1, 2, 1 << 7, 1 << 15
-NO_VECTOR = 0xFFFF
-
-
-class Fail(Exception):
-    pass
-
-
-def wait_for(what, cond, timeout=30.0):
-    end = time.monotonic() + timeout
-    while True:
-        v = cond()
-        if v:
-            return v
-        if time.monotonic() > end:
-            raise Fail(f"timed out waiting for {what}")
-        time.sleep(0.002)
-
-
-class QTest:
-    """The qtest protocol: one command line, one OK line back."""
-
-    def __init__(self, conn):
-        self.sock = conn
-        self.rf = conn.makefile("rb")
-
-    def cmd(self, line):
-        self.sock.sendall(line.encode() + b"\n")
-        while True:
-            resp = self.rf.readline()
-            if not resp:
-                raise Fail("QEMU closed the qtest connection")
-            resp = resp.decode().strip()
-            if resp.startswith("IRQ"):
-                continue
-            if resp == "OK" or resp.startswith("OK "):
-                return resp[3:]
-            raise Fail(f"qtest '{line[:60]}': {resp}")
-
-    def inp(self, width, port):
-        return int(self.cmd(f"in{width} {port:#x}"), 0)
-
-    def out(self, width, port, val):
-        self.cmd(f"out{width} {port:#x} {val:#x}")
-
-    def rd(self, width, addr):
-        return int(self.cmd(f"read{width} {addr:#x}"), 0)
-
-    def wr(self, width, addr, val):
-        self.cmd(f"write{width} {addr:#x} {val:#x}")
-
-    def read(self, addr, size):
-        return base64.b64decode(self.cmd(f"b64read {addr:#x} {size:#x}"))
-
-    def write(self, addr, data):
-        self.cmd(f"b64write {addr:#x} {len(data):#x} {base64.b64encode(data).decode()}")
-
-    def memset(self, addr, size, val):
-        self.cmd(f"memset {addr:#x} {size:#x} {val:#x}")
-
-
-class Qmp:
-    def __init__(self, conn):
-        self.sock = conn
-        self.rf = conn.makefile("rb")
-        self.recv()                       # greeting
-        self.execute("qmp_capabilities")
-
-    def recv(self):
-        while True:
-            line = self.rf.readline()
-            if not line:
-                raise Fail("QEMU closed the QMP connection")
-            msg = json.loads(line)
-            if "event" not in msg:
-                return msg
-
-    def execute(self, name, **args):
-        req = {"execute": name}
-        if args:
-            req["arguments"] = args
-        self.sock.sendall(json.dumps(req).encode() + b"\n")
-        resp = self.recv()
-        if "error" in resp:
-            raise Fail(f"QMP {name}: {resp['error'].get('desc')}")
-        return resp.get("return")
 
 
 class Qemu:
@@ -225,172 +137,6 @@ class Qemu:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
-
-
-class Pci:
-    """Configuration space through the 0xcf8/0xcfc ports, bus 0."""
-
-    def __init__(self, qt, devfn):
-        self.qt, self.devfn = qt, devfn
-
-    def _sel(self, off):
-        self.qt.out("l", 0xCF8, 0x80000000 | (self.devfn << 8) | (off & 0xFC))
-        return 0xCFC + (off & 3)
-
-    def rd(self, width, off):
-        return self.qt.inp(width, self._sel(off))
-
-    def wr(self, width, off, val):
-        self.qt.out(width, self._sel(off), val)
-
-
-class VirtioPci:
-    """The modern virtio-pci transport: capabilities, common config, MSI-X."""
-
-    def __init__(self, qt, devfn, assign):
-        self.qt = qt
-        self.pci = Pci(qt, devfn)
-        if self.pci.rd("l", 0) != 0x10411AF4:
-            raise Fail(f"no modern virtio-net at devfn {devfn:#x}")
-        self.bars = {}
-        caps = {}
-        ptr = self.pci.rd("b", 0x34)
-        while ptr:
-            cap_id = self.pci.rd("b", ptr)
-            if cap_id == 0x09:
-                kind = self.pci.rd("b", ptr + 3)
-                caps.setdefault(kind, (self.pci.rd("b", ptr + 4),
-                                       self.pci.rd("l", ptr + 8),
-                                       self.pci.rd("l", ptr + 16) if kind == 2 else 0))
-            elif cap_id == 0x11:
-                self.msix_cap = ptr
-                table = self.pci.rd("l", ptr + 4)
-                self.msix_table = (table & 7, table & ~7)
-            ptr = self.pci.rd("b", ptr + 1)
-        for kind in (1, 2):
-            if kind not in caps:
-                raise Fail(f"virtio capability {kind} missing")
-        next_addr = BAR_BASE
-        for bar in sorted({caps[1][0], caps[2][0], self.msix_table[0]}):
-            if assign:
-                next_addr = self.map_bar(bar, next_addr)
-            else:       # a migrated device keeps what the source assigned
-                self.bars[bar] = self.pci.rd("l", 0x10 + 4 * bar) & ~0xF
-        if assign:
-            self.pci.wr("w", 4, self.pci.rd("w", 4) | 0x6)  # memory, bus master
-        self.common = self.bars[caps[1][0]] + caps[1][1]
-        self.notify = self.bars[caps[2][0]] + caps[2][1]
-        self.notify_mult = caps[2][2]
-
-    def map_bar(self, bar, addr):
-        off = 0x10 + 4 * bar
-        self.pci.wr("l", off, 0xFFFFFFFF)
-        lo = self.pci.rd("l", off)
-        is64 = (lo & 0x6) == 0x4
-        size = (~(lo & ~0xF) + 1) & 0xFFFFFFFF
-        addr = (addr + size - 1) & ~(size - 1)
-        self.pci.wr("l", off, addr)
-        if is64:
-            self.pci.wr("l", off + 4, 0)
-        self.bars[bar] = addr
-        return addr + size
-
-    # common configuration fields: (offset, width)
-    DFSEL, DF, GFSEL, GF = (0x00, "l"), (0x04, "l"), (0x08, "l"), (0x0C, "l")
-    CFG_VEC, STATUS = (0x10, "w"), (0x14, "b")
-    QSEL, QSIZE_, QVEC, QEN, QNOFF = (0x16, "w"), (0x18, "w"), (0x1A, "w"), (0x1C, "w"), (0x1E, "w")
-    QDESC, QDRV, QDEV = (0x20, "q"), (0x28, "q"), (0x30, "q")
-
-    def get(self, field):
-        return self.qt.rd(field[1], self.common + field[0])
-
-    def set(self, field, val):
-        self.qt.wr(field[1], self.common + field[0], val)
-
-    def enable_msix(self, vectors):
-        bir, off = self.msix_table
-        for v in range(vectors):
-            entry = self.bars[bir] + off + 16 * v
-            self.qt.write(entry, struct.pack("<QII", MSI_BASE + 16 * v, 0x100 + v, 0))
-        ctl = self.pci.rd("w", self.msix_cap + 2)
-        self.pci.wr("w", self.msix_cap + 2, (ctl | 0x8000) & ~0x4000)
-
-    def msi_seen(self, vector):
-        return self.qt.rd("l", MSI_BASE + 16 * vector) == 0x100 + vector
-
-    def msi_clear(self, vector):
-        self.qt.wr("l", MSI_BASE + 16 * vector, 0)
-
-
-class SplitRing:
-    def __init__(self, qt, base, size):
-        self.qt, self.size = qt, size
-        self.desc, self.avail, self.used = base, base + 0x1000, base + 0x2000
-        self.avail_idx = self.last_used = 0
-        qt.memset(base, 0x3000, 0)
-
-    def add(self, buf_id, addr, length, write):
-        # Descriptor i carries buffer i: ids and descriptors are the same.
-        self.qt.write(self.desc + 16 * buf_id,
-                      struct.pack("<QIHH", addr, length, D_WRITE if write else 0, 0))
-        self.qt.wr("w", self.avail + 4 + 2 * (self.avail_idx % self.size), buf_id)
-        self.avail_idx = (self.avail_idx + 1) & 0xFFFF
-
-    def publish(self):
-        self.qt.wr("w", self.avail + 2, self.avail_idx)
-
-    def take_used(self, may_write):
-        done = []
-        used_idx = self.qt.rd("w", self.used + 2)
-        while self.last_used != used_idx:
-            # The new entries up to the ring's end in one read.
-            start = self.last_used % self.size
-            n = min((used_idx - self.last_used) & 0xFFFF, self.size - start)
-            raw = self.qt.read(self.used + 4 + 8 * start, 8 * n)
-            done += [struct.unpack_from("<II", raw, 8 * i) for i in range(n)]
-            self.last_used = (self.last_used + n) & 0xFFFF
-        if done and may_write:      # used_event: EVENT_IDX is always negotiated
-            self.qt.wr("w", self.avail + 4 + 2 * self.size, self.last_used)
-        return done
-
-    def used_entry(self, n):
-        """The used entry at used index n, as the device wrote it."""
-        return struct.unpack("<II", self.qt.read(self.used + 4 + 8 * (n % self.size), 8))
-
-
-class PackedRing:
-    def __init__(self, qt, base, size):
-        self.qt, self.size = qt, size
-        self.desc = base
-        self.next_avail, self.avail_wrap = 0, 1
-        self.next_used, self.used_wrap = 0, 1
-        qt.memset(base, 0x3000, 0)     # driver and device event areas: notify on all
-
-    def add(self, buf_id, addr, length, write):
-        slot = self.desc + 16 * self.next_avail
-        flags = (D_WRITE if write else 0) | (D_AVAIL if self.avail_wrap else D_USED)
-        self.qt.write(slot, struct.pack("<QIH", addr, length, buf_id))
-        self.qt.wr("w", slot + 14, flags)        # flags last: this publishes it
-        self.next_avail += 1
-        if self.next_avail == self.size:
-            self.next_avail, self.avail_wrap = 0, self.avail_wrap ^ 1
-
-    def publish(self):
-        pass
-
-    def take_used(self, may_write):
-        done = []
-        while True:
-            slot = self.desc + 16 * self.next_used
-            flags = self.qt.rd("w", slot + 14)
-            avail, used = bool(flags & D_AVAIL), bool(flags & D_USED)
-            if avail != used or used != bool(self.used_wrap):
-                return done
-            _, length, buf_id = struct.unpack("<QIH", self.qt.read(slot, 14))
-            done.append((buf_id, length))
-            self.next_used += 1
-            if self.next_used == self.size:
-                self.next_used, self.used_wrap = 0, self.used_wrap ^ 1
 
 
 def frame(seq, size, dst, src):

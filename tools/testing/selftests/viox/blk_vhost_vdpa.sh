@@ -1,20 +1,24 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# viox_blk under vhost_vdpa, as a VMM drives it: our userspace virtio-blk
-# driver (vdpa-blk-guest) on /dev/vhost-vdpa-N over a null_blk disk that
-# completes late (requests really are in flight) and over a file. The
+# viox_blk under vhost_vdpa, as a VMM drives it, over a null_blk disk that
+# completes late (requests really are in flight) and over a file. Our
+# userspace virtio-blk driver (vdpa-blk-guest) on /dev/vhost-vdpa-N: the
 # set-up QEMU does, and what a hostile VMM tries instead: rings with no
 # address map (the host's own memory must stay out of reach), DRIVER_OK
 # without FEATURES_OK and a layout change under running vqs, address maps
 # changed or taken away with requests in flight, a request into memory
 # just unmapped, suspend with requests in flight, pages unmapped and freed
-# before the device is told (a batch) still out of others' reach.
+# before the device is told (a batch) still out of others' reach. Then
+# unmodified QEMU's vhost-vdpa-device-pci, its guest played through qtest
+# by qemu-vblk.py.
 . "$(dirname "$0")/ktap.sh"
 
 guest=$VIOX_TOP/tools/testing/viox/vdpa-blk-guest/vdpa-blk-guest
 
 kmod_load vdpa
-kmod_load vhost_vdpa
+# A fragmented 16 MiB map can take an entry per page: more than the 2048
+# vhost_vdpa allows by default.
+kmod_load vhost_vdpa max_iotlb_entries=16384
 kmod_load null_blk nr_devices=1 memory_backed=1 gb=1 irqmode=2 \
 	completion_nsec=200000
 [ -d /sys/module/viox_vring ] || insmod "$(viox_ko viox_vring)"
@@ -86,6 +90,15 @@ ktap_check "suspend with requests in flight: all used, ring base exact, resume g
 	run_case "$dev0" $nb suspend vv0
 ktap_check "pages a VMM unmapped in a batch stay the device's until it is told" \
 	run_case "$dev0" $nb freed-pages vv0
+
+# Unmodified QEMU on the same device, its guest played by qemu-vblk.py.
+if command -v qemu-system-x86_64 >/dev/null; then
+	ktap_check "QEMU vhost-vdpa-device-pci: I/O checked in the store, stop/cont in flight" \
+		"$VIOX_TOP/tools/testing/viox/qemu-vblk.py" --vhost-dev "$dev0" \
+		--file $nb --serial viox-vv0
+else
+	ktap_skip "QEMU vhost-vdpa-device-pci" "qemu-system-x86_64 not installed"
+fi
 
 img=$work/disk1.img
 truncate -s 64M "$img"
