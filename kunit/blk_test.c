@@ -117,9 +117,10 @@ static void blk_parse_table(struct kunit *test)
 
 	status = viox_blk_parse(&d, &hdr, c->out, c->in, c->nbufs, &op);
 	KUNIT_EXPECT_EQ(test, status, c->status);
+	/* The type is known, for the counters, whenever there is a header. */
+	KUNIT_EXPECT_EQ(test, op.type, c->out < sizeof(hdr) ? U32_MAX : c->type);
 	if (status != VIRTIO_BLK_S_OK)
 		return;
-	KUNIT_EXPECT_EQ(test, op.type, c->type);
 	KUNIT_EXPECT_EQ(test, op.sector, c->sector);
 	KUNIT_EXPECT_EQ(test, op.len, c->len);
 }

@@ -23,8 +23,15 @@ static void backing_dio_align(struct viox_blk_backing *b)
 {
 	struct kstat st;
 
-	if (!(b->file->f_mode & FMODE_CAN_ODIRECT) ||
-	    vfs_getattr(&b->file->f_path, &st, STATX_DIOALIGN,
+	if (!(b->file->f_mode & FMODE_CAN_ODIRECT))
+		return;
+	/* vfs_getattr() answers STATX_DIOALIGN for files only. */
+	if (b->bdev) {
+		b->dio_pos_align = bdev_logical_block_size(b->bdev);
+		b->dio_mem_align = bdev_dma_alignment(b->bdev) + 1;
+		return;
+	}
+	if (vfs_getattr(&b->file->f_path, &st, STATX_DIOALIGN,
 			AT_STATX_SYNC_AS_STAT) ||
 	    !(st.result_mask & STATX_DIOALIGN) || !st.dio_offset_align ||
 	    !is_power_of_2(st.dio_offset_align) || !is_power_of_2(st.dio_mem_align))

@@ -10,6 +10,7 @@
 #include <linux/fs.h>
 #include <linux/llist.h>
 #include <linux/mutex.h>
+#include <linux/u64_stats_sync.h>
 #include <linux/vdpa.h>
 #include <linux/vhost_iotlb.h>
 #include <uapi/linux/virtio_blk.h>
@@ -70,6 +71,27 @@ struct viox_blk_backing {
 	struct viox_blk *blk;
 };
 
+/* A queue's requests, as the blk-stats netlink attributes count them. */
+enum viox_blk_stat {
+	VIOX_BLK_READS,
+	VIOX_BLK_WRITES,
+	VIOX_BLK_FLUSHES,
+	VIOX_BLK_DISCARDS,
+	VIOX_BLK_WRITE_ZEROES,
+	VIOX_BLK_GET_IDS,
+	VIOX_BLK_READ_BYTES,
+	VIOX_BLK_WRITE_BYTES,
+	VIOX_BLK_IOERR,
+	VIOX_BLK_UNSUPP,
+	VIOX_BLK_NR_STATS
+};
+
+/* Written under the vq's mutex (one writer), read from anywhere. */
+struct viox_blk_stats {
+	struct u64_stats_sync syncp;
+	u64_stats_t v[VIOX_BLK_NR_STATS];
+};
+
 struct viox_blk_vq {
 	struct viox_vq vq;
 	struct viox_blk *blk;
@@ -81,6 +103,7 @@ struct viox_blk_vq {
 	struct llist_head done;
 	struct viox_work done_work;
 	atomic_t inflight;
+	struct viox_blk_stats stats;
 };
 
 /**
@@ -124,8 +147,9 @@ struct viox_blk_op {
 	size_t len;
 };
 
-/* main.c: the backing stores, by name */
+/* main.c: the backing stores, by name; the queue for what blocks */
 extern struct mutex viox_blk_lock;
+extern struct workqueue_struct *viox_blk_wq;
 extern struct list_head viox_blk_backings;
 struct viox_blk_backing *viox_blk_backing_find(const char *name);
 
@@ -160,5 +184,6 @@ u8 viox_blk_range_check(const struct viox_blk_disk *d, u32 type,
 void viox_blk_handle_kick(struct viox_work *work);
 void viox_blk_handle_done(struct viox_work *work);
 void viox_blk_drain(struct viox_blk_vq *bvq);
+void viox_blk_stats_read(struct viox_blk_vq *bvq, u64 v[VIOX_BLK_NR_STATS]);
 
 #endif /* _VIOX_BLK_H */

@@ -2,9 +2,11 @@
 /*
  * virtio-blk requests: taken from a ring on the device's worker, checked,
  * and sent to the backing store without a copy: reads and writes as
- * asynchronous kiocbs over the guest's pages (direct I/O where the store
- * allows it), completed from the store's completion context into a list
- * the worker returns to the ring in batches.
+ * asynchronous direct kiocbs over the guest's pages, completed from the
+ * store's completion context into a list the worker returns to the ring in
+ * batches. What blocks (flushes, discards, reads and writes through the
+ * page cache) runs on viox_blk_wq, so one slow request never holds up the
+ * device's other requests and queues.
  */
 #include <linux/blkdev.h>
 #include <linux/falloc.h>
@@ -25,10 +27,13 @@
  * @status_page: where the status byte goes (the chain's last byte)
  * @status_off: its offset in the page
  * @id: the chain's id, for the used ring
+ * @type: VIRTIO_BLK_T_*, or U32_MAX if its header was refused
  * @ndesc: descriptors it took (packed rings)
  * @in_len: bytes the device may write, reported as used
  * @len: bytes the read or write must move
  * @write: a write, which ends the file's write section when done
+ * @iter: its data: what a read fills, a write or ranges carry
+ * @work: on viox_blk_wq, for what blocks
  * @status: VIRTIO_BLK_S_*
  * @bvec: the chain's segments, which the I/O may still use
  */
@@ -40,9 +45,12 @@ struct viox_blk_req {
 	unsigned int status_off;
 	u16 id;
 	u16 ndesc;
+	u32 type;
 	u32 in_len;
 	size_t len;
 	bool write;
+	struct iov_iter iter;
+	struct work_struct work;
 	u8 status;
 	struct bio_vec bvec[];
 };
@@ -72,21 +80,25 @@ static void rw_complete(struct kiocb *iocb, long ret)
 	req_done(req, ret == req->len ? VIRTIO_BLK_S_OK : VIRTIO_BLK_S_IOERR);
 }
 
-/* A read or write over @iter at @sector, finished through rw_complete(). */
-static void submit_rw(struct viox_blk *blk, struct viox_blk_req *req,
-		      struct iov_iter *iter, u64 sector)
+/*
+ * Set up the read or write of @req->iter at @sector: true if it goes
+ * direct (asynchronous), false if through the page cache (blocking).
+ */
+static bool prepare_rw(struct viox_blk *blk, struct viox_blk_req *req,
+		       u64 sector)
 {
 	struct viox_blk_backing *b = blk->backing;
-	struct file *file = b->file;
-	ssize_t ret;
+	bool direct;
 
-	init_sync_kiocb(&req->iocb, file);
+	init_sync_kiocb(&req->iocb, b->file);
 	req->iocb.ki_pos = sector << SECTOR_SHIFT;
-	req->len = iov_iter_count(iter);
+	req->len = iov_iter_count(&req->iter);
 	/* Direct only for what the store's alignment allows. */
-	if (b->dio_pos_align &&
-	    IS_ALIGNED(req->iocb.ki_pos | req->len, b->dio_pos_align) &&
-	    iov_iter_is_aligned(iter, b->dio_mem_align - 1, b->dio_pos_align - 1)) {
+	direct = b->dio_pos_align &&
+		 IS_ALIGNED(req->iocb.ki_pos | req->len, b->dio_pos_align) &&
+		 iov_iter_is_aligned(&req->iter, b->dio_mem_align - 1,
+				     b->dio_pos_align - 1);
+	if (direct) {
 		req->iocb.ki_flags |= IOCB_DIRECT;
 		req->iocb.ki_complete = rw_complete;
 	}
@@ -94,12 +106,21 @@ static void submit_rw(struct viox_blk *blk, struct viox_blk_req *req,
 	if (req->write && (READ_ONCE(blk->writethrough) ||
 			   !(blk->features & BIT_ULL(VIRTIO_BLK_F_FLUSH))))
 		req->iocb.ki_flags |= IOCB_DSYNC;
+	return direct;
+}
+
+/* Send a prepared read or write; it finishes through rw_complete(). */
+static void issue_rw(struct viox_blk_req *req)
+{
+	struct file *file = req->iocb.ki_filp;
+	ssize_t ret;
+
 	if (req->write) {
 		if (S_ISREG(file_inode(file)->i_mode))
 			kiocb_start_write(&req->iocb);
-		ret = file->f_op->write_iter(&req->iocb, iter);
+		ret = file->f_op->write_iter(&req->iocb, &req->iter);
 	} else {
-		ret = file->f_op->read_iter(&req->iocb, iter);
+		ret = file->f_op->read_iter(&req->iocb, &req->iter);
 	}
 	if (ret != -EIOCBQUEUED)
 		rw_complete(&req->iocb, ret);
@@ -192,6 +213,33 @@ static u8 do_get_id(struct viox_blk *blk, struct iov_iter *data, size_t len)
 	return VIRTIO_BLK_S_OK;
 }
 
+/* What blocks, on viox_blk_wq; the request ends through req_done(). */
+static void blocking_work(struct work_struct *work)
+{
+	struct viox_blk_req *req = container_of(work, struct viox_blk_req, work);
+	struct viox_blk *blk = req->bvq->blk;
+	const struct viox_blk_disk d = {
+		.capacity = blk->backing->capacity,
+		.features = blk->features,
+		.read_only = blk->backing->read_only,
+	};
+	unsigned int noio = memalloc_noio_save();
+
+	switch (req->type) {
+	case VIRTIO_BLK_T_IN:
+	case VIRTIO_BLK_T_OUT:
+		issue_rw(req);
+		break;
+	case VIRTIO_BLK_T_FLUSH:
+		req_done(req, do_flush(blk) ? VIRTIO_BLK_S_IOERR : VIRTIO_BLK_S_OK);
+		break;
+	default:	/* DISCARD, WRITE_ZEROES */
+		req_done(req, do_ranges(blk, &d, req->type, &req->iter));
+		break;
+	}
+	memalloc_noio_restore(noio);
+}
+
 /*
  * Start one request; its status reaches the ring through the done list,
  * whether it finishes now or later. False if it could not be taken yet.
@@ -226,6 +274,7 @@ static bool submit(struct viox_blk_vq *bvq, const struct viox_chain *c)
 	req->in_len = c->in_len;
 	req->len = 0;
 	req->write = false;
+	req->type = U32_MAX;
 	last = &req->bvec[nseg - 1];
 	end = (size_t)last->bv_offset + last->bv_len - 1;
 	req->status_page = nth_page(last->bv_page, end / PAGE_SIZE);
@@ -235,34 +284,77 @@ static bool submit(struct viox_blk_vq *bvq, const struct viox_chain *c)
 	iov_iter_bvec(&out, ITER_SOURCE, req->bvec, c->out, c->out_len);
 	iov_iter_bvec(&in, ITER_DEST, req->bvec + c->out, c->in, c->in_len);
 	iov_iter_truncate(&in, c->in_len - 1);
-	if (copy_from_iter(&hdr, sizeof(hdr), &out) != sizeof(hdr))
-		status = VIRTIO_BLK_S_IOERR;
-	else
-		status = viox_blk_parse(&d, &hdr, c->out_len, c->in_len - 1,
-					c->nbufs, &op);
+	if (copy_from_iter(&hdr, sizeof(hdr), &out) != sizeof(hdr)) {
+		req_done(req, VIRTIO_BLK_S_IOERR);
+		return true;
+	}
+	status = viox_blk_parse(&d, &hdr, c->out_len, c->in_len - 1, c->nbufs, &op);
+	req->type = op.type;
 	if (status != VIRTIO_BLK_S_OK) {
 		req_done(req, status);
 		return true;
 	}
 	switch (op.type) {
-	case VIRTIO_BLK_T_IN:
-		submit_rw(blk, req, &in, op.sector);
-		break;
-	case VIRTIO_BLK_T_OUT:
-		req->write = true;
-		submit_rw(blk, req, &out, op.sector);
-		break;
-	case VIRTIO_BLK_T_FLUSH:
-		req_done(req, do_flush(blk) ? VIRTIO_BLK_S_IOERR : VIRTIO_BLK_S_OK);
-		break;
 	case VIRTIO_BLK_T_GET_ID:
 		req_done(req, do_get_id(blk, &in, op.len));
+		return true;
+	case VIRTIO_BLK_T_IN:
+		req->iter = in;
+		if (prepare_rw(blk, req, op.sector)) {
+			issue_rw(req);
+			return true;
+		}
 		break;
-	default:	/* DISCARD, WRITE_ZEROES */
-		req_done(req, do_ranges(blk, &d, op.type, &out));
+	case VIRTIO_BLK_T_OUT:
+		req->iter = out;
+		req->write = true;
+		if (prepare_rw(blk, req, op.sector)) {
+			issue_rw(req);
+			return true;
+		}
+		break;
+	default:	/* FLUSH, DISCARD, WRITE_ZEROES */
+		req->iter = out;
 		break;
 	}
+	INIT_WORK(&req->work, blocking_work);
+	queue_work(viox_blk_wq, &req->work);
 	return true;
+}
+
+/* What a returned request adds to its queue's counters. */
+static void count(struct viox_blk_stats *st, const struct viox_blk_req *req)
+{
+	bool ok = req->status == VIRTIO_BLK_S_OK;
+
+	switch (req->type) {
+	case VIRTIO_BLK_T_IN:
+		u64_stats_inc(&st->v[VIOX_BLK_READS]);
+		if (ok)
+			u64_stats_add(&st->v[VIOX_BLK_READ_BYTES], req->len);
+		break;
+	case VIRTIO_BLK_T_OUT:
+		u64_stats_inc(&st->v[VIOX_BLK_WRITES]);
+		if (ok)
+			u64_stats_add(&st->v[VIOX_BLK_WRITE_BYTES], req->len);
+		break;
+	case VIRTIO_BLK_T_FLUSH:
+		u64_stats_inc(&st->v[VIOX_BLK_FLUSHES]);
+		break;
+	case VIRTIO_BLK_T_GET_ID:
+		u64_stats_inc(&st->v[VIOX_BLK_GET_IDS]);
+		break;
+	case VIRTIO_BLK_T_DISCARD:
+		u64_stats_inc(&st->v[VIOX_BLK_DISCARDS]);
+		break;
+	case VIRTIO_BLK_T_WRITE_ZEROES:
+		u64_stats_inc(&st->v[VIOX_BLK_WRITE_ZEROES]);
+		break;
+	}
+	if (req->status == VIRTIO_BLK_S_IOERR)
+		u64_stats_inc(&st->v[VIOX_BLK_IOERR]);
+	else if (req->status == VIRTIO_BLK_S_UNSUPP)
+		u64_stats_inc(&st->v[VIOX_BLK_UNSUPP]);
 }
 
 /**
@@ -277,16 +369,15 @@ void viox_blk_drain(struct viox_blk_vq *bvq)
 	unsigned int n = 0, done = 0;
 
 	list = llist_reverse_order(llist_del_all(&bvq->done));
+	if (!list)
+		return;
+	u64_stats_update_begin(&bvq->stats.syncp);
 	llist_for_each_entry_safe(req, next, list, node) {
 		memcpy_to_page(req->status_page, req->status_off, &req->status, 1);
 		used[n].id = req->id;
 		used[n].len = req->in_len;
 		used[n].ndesc = req->ndesc;
-		viox_vq_count(&bvq->vq, VIOX_VQ_PACKETS, 1);
-		if (req->status != VIRTIO_BLK_S_OK)
-			viox_vq_count(&bvq->vq, VIOX_VQ_DROPS_ERROR, 1);
-		else
-			viox_vq_count(&bvq->vq, VIOX_VQ_BYTES, req->len);
+		count(&bvq->stats, req);
 		kfree(req);
 		done++;
 		if (++n == ARRAY_SIZE(used)) {
@@ -294,13 +385,28 @@ void viox_blk_drain(struct viox_blk_vq *bvq)
 			n = 0;
 		}
 	}
+	u64_stats_update_end(&bvq->stats.syncp);
 	if (n)
 		viox_vq_add_used(&bvq->vq, used, n);
-	if (done) {
-		viox_vq_signal(&bvq->vq);
-		if (atomic_sub_and_test(done, &bvq->inflight))
-			wake_up_var(&bvq->inflight);
-	}
+	viox_vq_signal(&bvq->vq);
+	if (atomic_sub_and_test(done, &bvq->inflight))
+		wake_up_var(&bvq->inflight);
+}
+
+/**
+ * viox_blk_stats_read() - a consistent copy of a queue's counters
+ * @bvq: the queue
+ * @v: where to put them
+ */
+void viox_blk_stats_read(struct viox_blk_vq *bvq, u64 v[VIOX_BLK_NR_STATS])
+{
+	unsigned int start, i;
+
+	do {
+		start = u64_stats_fetch_begin(&bvq->stats.syncp);
+		for (i = 0; i < VIOX_BLK_NR_STATS; i++)
+			v[i] = u64_stats_read(&bvq->stats.v[i]);
+	} while (u64_stats_fetch_retry(&bvq->stats.syncp, start));
 }
 
 /* Finished requests, queued by their completion. */

@@ -9,6 +9,7 @@
 #include <linux/module.h>
 #include <linux/virtio_config.h>
 #include <linux/virtio_ids.h>
+#include <linux/workqueue.h>
 #include <uapi/linux/vdpa.h>
 
 #include "blk.h"
@@ -16,6 +17,8 @@
 /* Guards the backing list and each backing's device pointer. */
 DEFINE_MUTEX(viox_blk_lock);
 LIST_HEAD(viox_blk_backings);
+/* Unbound: a flush or a page-cache read may sleep long; in reclaim's path. */
+struct workqueue_struct *viox_blk_wq;
 
 static struct device *viox_blk_parent;
 
@@ -121,17 +124,24 @@ static int __init viox_blk_init(void)
 {
 	int r;
 
+	viox_blk_wq = alloc_workqueue("viox_blk", WQ_UNBOUND | WQ_MEM_RECLAIM, 0);
+	if (!viox_blk_wq)
+		return -ENOMEM;
 	viox_blk_parent = root_device_register("viox_blk");
-	if (IS_ERR(viox_blk_parent))
+	if (IS_ERR(viox_blk_parent)) {
+		destroy_workqueue(viox_blk_wq);
 		return PTR_ERR(viox_blk_parent);
+	}
 	viox_blk_mgmt.device = viox_blk_parent;
 	/* Every feature a backing can give; each device offers its own. */
 	viox_blk_mgmt.supported_features =
 		viox_blk_features(&(struct viox_blk_backing){ .discard = true }) |
 		BIT_ULL(VIRTIO_BLK_F_RO);
 	r = vdpa_mgmtdev_register(&viox_blk_mgmt);
-	if (r)
+	if (r) {
 		root_device_unregister(viox_blk_parent);
+		destroy_workqueue(viox_blk_wq);
+	}
 	return r;
 }
 
@@ -145,6 +155,8 @@ static void __exit viox_blk_exit(void)
 		list_del(&b->node);
 		viox_blk_backing_free(b);
 	}
+	/* Every device is gone, so is every request on it. */
+	destroy_workqueue(viox_blk_wq);
 }
 
 module_init(viox_blk_init);

@@ -11,6 +11,69 @@
 #include <uapi/linux/viox.h>
 #include "blk.h"
 
+static const u16 blk_stat_attr[VIOX_BLK_NR_STATS] = {
+	[VIOX_BLK_READS] = VIOX_A_BLK_STATS_READS,
+	[VIOX_BLK_WRITES] = VIOX_A_BLK_STATS_WRITES,
+	[VIOX_BLK_FLUSHES] = VIOX_A_BLK_STATS_FLUSHES,
+	[VIOX_BLK_DISCARDS] = VIOX_A_BLK_STATS_DISCARDS,
+	[VIOX_BLK_WRITE_ZEROES] = VIOX_A_BLK_STATS_WRITE_ZEROES,
+	[VIOX_BLK_GET_IDS] = VIOX_A_BLK_STATS_GET_IDS,
+	[VIOX_BLK_READ_BYTES] = VIOX_A_BLK_STATS_READ_BYTES,
+	[VIOX_BLK_WRITE_BYTES] = VIOX_A_BLK_STATS_WRITE_BYTES,
+	[VIOX_BLK_IOERR] = VIOX_A_BLK_STATS_IOERR,
+	[VIOX_BLK_UNSUPP] = VIOX_A_BLK_STATS_UNSUPP,
+};
+
+/* One nest of counters: a queue's (@index >= 0) or the sum (-1). */
+static int stats_fill(struct sk_buff *skb, int type, int index,
+		      const u64 v[VIOX_BLK_NR_STATS], u64 inflight, u64 broken)
+{
+	struct nlattr *nest = nla_nest_start(skb, type);
+	unsigned int i;
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (index >= 0 && nla_put_u32(skb, VIOX_A_BLK_STATS_INDEX, index))
+		goto cancel;
+	for (i = 0; i < VIOX_BLK_NR_STATS; i++)
+		if (nla_put_uint(skb, blk_stat_attr[i], v[i]))
+			goto cancel;
+	if (nla_put_uint(skb, VIOX_A_BLK_STATS_IN_FLIGHT, inflight) ||
+	    nla_put_uint(skb, VIOX_A_BLK_STATS_BROKEN, broken))
+		goto cancel;
+	nla_nest_end(skb, nest);
+	return 0;
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+/* A device's counters, summed, then per queue; viox_blk_lock held. */
+static int blk_stats_fill(struct sk_buff *skb, struct viox_blk *blk)
+{
+	u64 sum[VIOX_BLK_NR_STATS] = {}, v[VIOX_BLK_NR_STATS];
+	u64 inflight = 0, broken = 0;
+	unsigned int q, i;
+
+	for (q = 0; q < blk->nvqs; q++) {
+		viox_blk_stats_read(&blk->vqs[q], v);
+		for (i = 0; i < VIOX_BLK_NR_STATS; i++)
+			sum[i] += v[i];
+		inflight += atomic_read(&blk->vqs[q].inflight);
+		broken += READ_ONCE(blk->vqs[q].vq.broken);
+	}
+	if (stats_fill(skb, VIOX_A_BLK_STATS, -1, sum, inflight, broken))
+		return -EMSGSIZE;
+	for (q = 0; q < blk->nvqs; q++) {
+		viox_blk_stats_read(&blk->vqs[q], v);
+		if (stats_fill(skb, VIOX_A_BLK_QUEUE, q, v,
+			       atomic_read(&blk->vqs[q].inflight),
+			       READ_ONCE(blk->vqs[q].vq.broken)))
+			return -EMSGSIZE;
+	}
+	return 0;
+}
+
 static int blk_fill(struct sk_buff *skb, const struct viox_blk_backing *b)
 {
 	char serial[VIRTIO_BLK_ID_BYTES + 1] = {};
@@ -28,7 +91,7 @@ static int blk_fill(struct sk_buff *skb, const struct viox_blk_backing *b)
 	    nla_put_u32(skb, VIOX_A_BLK_BLOCK_SIZE, b->lbs) ||
 	    nla_put_u8(skb, VIOX_A_BLK_VDPA, !!b->blk))
 		return -EMSGSIZE;
-	return 0;
+	return b->blk ? blk_stats_fill(skb, b->blk) : 0;
 }
 
 /* A reply of one backing; viox_blk_lock held. */

@@ -31,7 +31,8 @@ static bool has(const struct viox_blk_disk *d, unsigned int bit)
  * @out: bytes the driver wrote, header included
  * @in: bytes the device may write, the status byte excluded
  * @nbufs: descriptors in the chain
- * @op: what to do when the answer is VIRTIO_BLK_S_OK
+ * @op: what to do when the answer is VIRTIO_BLK_S_OK; its type is the
+ *	header's whenever there is a header, U32_MAX otherwise
  *
  * Return: VIRTIO_BLK_S_OK, or the status to answer without doing anything.
  */
@@ -41,11 +42,15 @@ u8 viox_blk_parse(const struct viox_blk_disk *d,
 {
 	size_t data;
 
-	if (out < sizeof(*hdr) || nbufs > VIOX_BLK_SEG_MAX + 2)
+	op->type = U32_MAX;
+	if (out < sizeof(*hdr))
 		return VIRTIO_BLK_S_IOERR;
-	data = out - sizeof(*hdr);
+	/* Known from here on, for the counters, whatever the answer. */
 	op->type = __virtio32_to_cpu(true, hdr->type);
 	op->sector = __virtio64_to_cpu(true, hdr->sector);
+	if (nbufs > VIOX_BLK_SEG_MAX + 2)
+		return VIRTIO_BLK_S_IOERR;
+	data = out - sizeof(*hdr);
 	switch (op->type) {
 	case VIRTIO_BLK_T_IN:
 		op->len = in;

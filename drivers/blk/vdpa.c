@@ -551,11 +551,11 @@ int viox_blk_dev_init(struct viox_blk *blk, struct viox_blk_backing *b)
 
 	mutex_init(&blk->lock);
 	/*
-	 * No limit of its own: it mirrors vhost_vdpa's map, whose limit is
-	 * vhost_vdpa's max_iotlb_entries (a fragmented guest takes one
-	 * entry per page).
+	 * No limit of its own (0 would refuse every entry): it mirrors
+	 * vhost_vdpa's map, whose limit is vhost_vdpa's max_iotlb_entries
+	 * (a fragmented guest takes one entry per page).
 	 */
-	vhost_iotlb_init(&blk->iotlb, 0, 0);
+	vhost_iotlb_init(&blk->iotlb, UINT_MAX, 0);
 	r = viox_blk_map_identity(blk);
 	if (r)
 		return r;
@@ -583,6 +583,7 @@ int viox_blk_dev_init(struct viox_blk *blk, struct viox_blk_backing *b)
 		init_llist_head(&bvq->done);
 		viox_work_init(&bvq->done_work, viox_blk_handle_done);
 		atomic_set(&bvq->inflight, 0);
+		u64_stats_init(&bvq->stats.syncp);
 		blk->vq_ptrs[i] = &bvq->vq;
 	}
 	viox_dev_init(&blk->dev, dev_name(dev), blk->vq_ptrs, blk->nvqs);

@@ -9,7 +9,7 @@ set -euo pipefail
 pkgs=(linux-source-6.12 linux-image-6.12-amd64 linux-headers-6.12-amd64 dkms
       build-essential flex bison bc libelf-dev libssl-dev cpio xz-utils kmod
       busybox-static sparse iproute2 iputils-ping ethtool fio iperf3 python3-pyroute2
-      python3 python3-yaml python3-jsonschema dpdk-dev jq)
+      python3 python3-yaml python3-jsonschema dpdk-dev jq dmsetup)
 
 missing=()
 for p in "${pkgs[@]}"; do

@@ -128,6 +128,41 @@ zeroes() {
 }
 ktap_check "write-zeroes zeroes the file" zeroes
 
+# viox's counters (blk-get) against the block layer's own for the same
+# disk (/sys/block/vdX/stat) over a workload of reads, 50 writes, a flush
+# and a discard: reads, bytes, flushes, discards; no errors, none in flight.
+STAT_KEYS='("reads", "writes", "read-bytes", "write-bytes", "flushes", "discards", "ioerr", "in-flight")'
+viox_counts() { # NAME
+	ynl --do blk-get --json "{\"name\": \"$1\"}" |
+		json "' '.join(str(d['stats'][k]) for k in $STAT_KEYS)"
+}
+disk_counts() { # DISK
+	local s
+	read -ra s < /sys/block/"${1#/dev/}"/stat
+	echo "${s[0]} ${s[4]} $((s[2] * 512)) $((s[6] * 512)) ${s[15]} ${s[11]} 0 ${s[8]}"
+}
+counted() {
+	local v0 k0 v1 k1 dv="" dk="" i
+	read -ra v0 <<<"$(viox_counts vb0)" && read -ra k0 <<<"$(disk_counts "$disk0")" &&
+	dd if="$disk0" of=/dev/null bs=4k count=100 iflag=direct status=none &&
+	dd if=/dev/urandom of="$disk0" bs=8k count=50 seek=100 oflag=direct \
+		conv=fsync status=none &&
+	blkdiscard -f -o 48M -l 1M "$disk0" &&
+	read -ra v1 <<<"$(viox_counts vb0)" && read -ra k1 <<<"$(disk_counts "$disk0")" ||
+		return 1
+	# Writes: the block layer also counts the flush's empty write.
+	for i in 0 2 3 4 5; do
+		dv+=" $((v1[i] - v0[i]))"
+		dk+=" $((k1[i] - k0[i]))"
+	done
+	echo "viox: $dv, block layer: $dk; viox writes $((v1[1] - v0[1])), ioerr ${v1[6]}, in flight ${v1[7]}"
+	[ "$dv" = "$dk" ] && [ "$((v1[1] - v0[1]))" = 50 ] && [ "${v1[6]}" = 0 ] &&
+		[ "${v1[7]}" = 0 ] && [ "$((v1[0] - v0[0]))" -ge 100 ] &&
+		[ "$((v1[4] - v0[4]))" -ge 1 ]
+}
+ktap_check "blk-get counters match the block layer's: requests, bytes, flushes, discards" \
+	counted
+
 # Split rings, two queues: the driver offered everything but RING_PACKED
 # (bookworm's vdpa has no device_features: the backing says it).
 split() {

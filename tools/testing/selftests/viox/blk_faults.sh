@@ -1,0 +1,138 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# viox_blk over stores that fail, through virtio_vdpa and the in-tree
+# virtio_blk, with device-mapper between the store and the disk:
+# - a store whose writes fail (dm-flakey error_writes): the driver gets
+#   an I/O error, viox counts it, reads still work, and a second disk on
+#   a healthy store keeps passing fio verify meanwhile;
+# - durability: a sparse file on ext4 on a device that is cut (dm-flakey
+#   drop_writes: every later write is lost) right after a flush. The
+#   writes acknowledged before the flush must be there when the file
+#   system is mounted again; their blocks were allocated by those writes,
+#   so only the flush (an fsync of the file) commits them.
+. "$(dirname "$0")/ktap.sh"
+
+debug_kernel_only "viox_blk over failing stores"
+
+kmod_load vdpa
+kmod_load virtio_vdpa
+kmod_load virtio_blk
+kmod_load loop
+kmod_load dm_mod
+kmod_load dm_flakey
+[ -d /sys/module/viox_vring ] || insmod "$(viox_ko viox_vring)"
+[ -d /sys/module/viox_blk ] || insmod "$(viox_ko viox_blk)"
+
+# No udev in the guest: dmsetup makes the nodes itself.
+export DM_DISABLE_UDEV=1
+work=$(mktemp -d)
+mnt=$work/mnt
+mkdir -p "$mnt"
+loops=()
+cleanup() {
+	for d in vf0 vf1 vf2; do vdpa dev del $d 2>/dev/null; done
+	for d in vf0 vf1 vf2; do ynl --do blk-del --json "{\"name\": \"$d\"}" >/dev/null 2>&1; done
+	umount "$mnt" 2>/dev/null
+	dmsetup remove viox-wfail 2>/dev/null
+	dmsetup remove viox-cut 2>/dev/null
+	for l in "${loops[@]}"; do losetup -d "$l" 2>/dev/null; done
+}
+trap 'cleanup; rm -rf "$ktap_out" "$work"' EXIT
+
+ynl() {
+	/usr/bin/python3 "$VIOX_KSRC/tools/net/ynl/cli.py" \
+		--spec "$VIOX_TOP/Documentation/netlink/specs/viox.yaml" \
+		--no-schema --output-json "$@"
+}
+json() { /usr/bin/python3 -I -S -c "import json,sys; d=json.load(sys.stdin); print(($1))"; }
+disk_of() {
+	local i b
+	for i in $(seq 100); do
+		b=$(ls /sys/bus/vdpa/devices/"$1"/virtio*/block 2>/dev/null)
+		[ -n "$b" ] && { echo "/dev/$b"; return 0; }
+		sleep 0.1
+	done
+	echo "no disk for $1" >&2
+	return 1
+}
+new_disk() { # NAME PATH: prints its /dev/vdX
+	ynl --do blk-new --json "{\"name\": \"$1\", \"path\": \"$2\"}" >/dev/null &&
+	vdpa dev add mgmtdev viox_blk name "$1" && disk_of "$1"
+}
+new_loop() { # SIZE: a loop device over a new sparse file
+	local f
+	f=$(mktemp -p "$work" store.XXXX) && truncate -s "$1" "$f" &&
+	loops+=("$(losetup -f --show "$f")") && echo "${loops[-1]}"
+}
+
+# A store that fails writes, and a healthy one beside it.
+setup_fail() {
+	local l
+	l=$(new_loop 16M) &&
+	dmsetup create viox-wfail --table "0 32768 flakey $l 0 0 1 1 error_writes" &&
+	bad=$(new_disk vf0 /dev/mapper/viox-wfail) &&
+	truncate -s 32M "$work/good.img" &&
+	good=$(new_disk vf1 "$work/good.img")
+}
+ktap_check "disks on a store that fails writes and on a healthy file" setup_fail
+
+failing() {
+	local ioerr
+	fio --name=v --filename="$good" --direct=1 --ioengine=libaio --thread \
+		--verify=crc32c --do_verify=1 --verify_fatal=1 --size=16M --bs=4k \
+		--rw=randwrite --iodepth=16 --output=/dev/null >/dev/null 2>&1 &
+	local f=$!
+	dd if="$bad" of=/dev/null bs=64k count=16 iflag=direct status=none || return 1
+	if dd if=/dev/zero of="$bad" bs=4k count=8 oflag=direct status=none 2>/dev/null; then
+		echo "a write to the failing store succeeded"
+		return 1
+	fi
+	wait $f || { echo "fio verify on the healthy disk failed"; return 1; }
+	ioerr=$(ynl --do blk-get --json '{"name": "vf0"}' | json 'd["stats"]["ioerr"]')
+	[ "$ioerr" -ge 1 ] || { echo "ioerr $ioerr"; return 1; }
+}
+ktap_check "failed writes reach the driver as I/O errors and are counted; reads work; the other disk is unaffected" \
+	failing
+
+# Durability across a cut right after a flush.
+cut_table() { echo "0 $(blockdev --getsz "$cut_loop") flakey $cut_loop 0 0 1 1 drop_writes"; }
+setup_cut() {
+	cut_loop=$(new_loop 256M) &&
+	dmsetup create viox-cut --table "0 $(blockdev --getsz "$cut_loop") linear $cut_loop 0" &&
+	mkfs.ext4 -q -F /dev/mapper/viox-cut &&
+	mount /dev/mapper/viox-cut "$mnt" &&
+	truncate -s 64M "$mnt/disk.img" &&
+	sync &&
+	disk=$(new_disk vf2 "$mnt/disk.img")
+}
+ktap_check "a sparse file on ext4 on a device that can be cut, as a disk" setup_cut
+
+durable() {
+	# Written into holes: the blocks are allocated by these writes.
+	dd if=/dev/urandom of="$work/before" bs=1M count=4 status=none &&
+	dd if="$work/before" of="$disk" bs=1M seek=8 oflag=direct status=none &&
+	# The flush, through the block layer (fsync of the disk) to viox.
+	dd if=/dev/null of="$disk" conv=fsync status=none &&
+	dmsetup suspend --nolockfs viox-cut && dmsetup load viox-cut --table "$(cut_table)" &&
+	dmsetup resume viox-cut || return 1
+	# After the cut: lost, and that is allowed.
+	dd if=/dev/urandom of="$disk" bs=1M seek=20 count=4 oflag=direct conv=fsync \
+		status=none || return 1
+	vdpa dev del vf2 && ynl --do blk-del --json '{"name": "vf2"}' >/dev/null &&
+	umount "$mnt" &&
+	dmsetup suspend viox-cut &&
+	dmsetup load viox-cut --table "0 $(blockdev --getsz "$cut_loop") linear $cut_loop 0" &&
+	dmsetup resume viox-cut &&
+	echo 3 > /proc/sys/vm/drop_caches &&
+	mount /dev/mapper/viox-cut "$mnt" || return 1
+	cmp -n 4M "$work/before" "$mnt/disk.img" 0 8M ||
+		{ echo "a write acknowledged before the flush was lost"; return 1; }
+}
+ktap_check "writes acknowledged before a flush survive a cut right after it" durable
+
+gone() {
+	cleanup
+	[ "$(ynl --dump blk-get)" = "[]" ]
+}
+ktap_check "devices, stores and mappings removed" gone
+ktap_finish
