@@ -86,6 +86,8 @@ static const struct parse_case parse_cases[] = {
 	  ALL_FEATURES, VIRTIO_BLK_S_IOERR },
 	{ "write zeroes", VIRTIO_BLK_T_WRITE_ZEROES, 0, 16 + RANGE, 0, 3, false,
 	  ALL_FEATURES, VIRTIO_BLK_S_OK, RANGE },
+	{ "write zeroes on a read-only disk", VIRTIO_BLK_T_WRITE_ZEROES, 0, 16 + RANGE, 0, 3,
+	  true, ALL_FEATURES, VIRTIO_BLK_S_IOERR },
 	{ "write zeroes not negotiated", VIRTIO_BLK_T_WRITE_ZEROES, 0, 16 + RANGE, 0, 3,
 	  false, BIT_ULL(VIRTIO_BLK_F_DISCARD), VIRTIO_BLK_S_UNSUPP },
 	{ "unknown type", 42, 0, 16, 0, 2, false, ALL_FEATURES, VIRTIO_BLK_S_UNSUPP },
@@ -167,10 +169,36 @@ static void blk_ranges(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, range(Z, 0, VIOX_BLK_DISCARD_MAX + 1, 0), VIRTIO_BLK_S_IOERR);
 }
 
+/* The largest read, write and range pass; one sector more does not. */
+static void blk_limits(struct kunit *test)
+{
+	const struct viox_blk_disk d = {
+		.capacity = U64_MAX >> SECTOR_SHIFT, .features = ALL_FEATURES,
+	};
+	struct virtio_blk_outhdr hdr = {
+		.type = __cpu_to_virtio32(true, VIRTIO_BLK_T_IN),
+	};
+	struct virtio_blk_discard_write_zeroes r = {
+		.num_sectors = cpu_to_le32(VIOX_BLK_DISCARD_MAX),
+	};
+	struct viox_blk_op op;
+
+	KUNIT_EXPECT_EQ(test, viox_blk_parse(&d, &hdr, 16, MAX_RW, 3, &op),
+			VIRTIO_BLK_S_OK);
+	KUNIT_EXPECT_EQ(test, viox_blk_parse(&d, &hdr, 16, MAX_RW + 512, 3, &op),
+			VIRTIO_BLK_S_IOERR);
+	KUNIT_EXPECT_EQ(test, viox_blk_range_check(&d, VIRTIO_BLK_T_DISCARD, &r),
+			VIRTIO_BLK_S_OK);
+	r.num_sectors = cpu_to_le32(VIOX_BLK_DISCARD_MAX + 1);
+	KUNIT_EXPECT_EQ(test, viox_blk_range_check(&d, VIRTIO_BLK_T_DISCARD, &r),
+			VIRTIO_BLK_S_IOERR);
+}
+
 static struct kunit_case blk_parse_cases[] = {
 	KUNIT_CASE_PARAM(blk_parse_table, parse_gen_params),
 	KUNIT_CASE(blk_parse_le),
 	KUNIT_CASE(blk_ranges),
+	KUNIT_CASE(blk_limits),
 	{}
 };
 

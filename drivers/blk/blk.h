@@ -27,6 +27,8 @@
 #define VIOX_BLK_DISCARD_MAX	BIT(22)
 /* Bytes of one discard or write-zeroes range. */
 #define VIOX_BLK_RANGE_SIZE	sizeof(struct virtio_blk_discard_write_zeroes)
+/* Requests of a vq on viox_blk_wq at once (flushes, the page cache). */
+#define VIOX_BLK_BLOCKING_MAX	16
 /* Chains taken from a ring per pass before the worker moves on. */
 #define VIOX_BLK_BUDGET		64
 
@@ -103,6 +105,9 @@ struct viox_blk_vq {
 	struct llist_head done;
 	struct viox_work done_work;
 	atomic_t inflight;
+	/* Under the vq mutex: requests on viox_blk_wq, and a chain waiting. */
+	unsigned int blocking;
+	bool throttled;
 	struct viox_blk_stats stats;
 };
 

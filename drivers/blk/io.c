@@ -34,6 +34,7 @@
  * @write: a write, which ends the file's write section when done
  * @iter: its data: what a read fills, a write or ranges carry
  * @work: on viox_blk_wq, for what blocks
+ * @blocking: it went to viox_blk_wq
  * @status: VIRTIO_BLK_S_*
  * @bvec: the chain's segments, which the I/O may still use
  */
@@ -51,6 +52,7 @@ struct viox_blk_req {
 	bool write;
 	struct iov_iter iter;
 	struct work_struct work;
+	bool blocking;
 	u8 status;
 	struct bio_vec bvec[];
 };
@@ -80,6 +82,13 @@ static void rw_complete(struct kiocb *iocb, long ret)
 	req_done(req, ret == req->len ? VIRTIO_BLK_S_OK : VIRTIO_BLK_S_IOERR);
 }
 
+/* Writes must be durable when they complete (write-through, no FLUSH). */
+static bool writethrough(struct viox_blk *blk)
+{
+	return READ_ONCE(blk->writethrough) ||
+	       !(blk->features & BIT_ULL(VIRTIO_BLK_F_FLUSH));
+}
+
 /*
  * Set up the read or write of @req->iter at @sector: true if it goes
  * direct (asynchronous), false if through the page cache (blocking).
@@ -103,8 +112,7 @@ static bool prepare_rw(struct viox_blk *blk, struct viox_blk_req *req,
 		req->iocb.ki_complete = rw_complete;
 	}
 	/* A driver that cannot flush gets a write-through cache (virtio 5.2.5). */
-	if (req->write && (READ_ONCE(blk->writethrough) ||
-			   !(blk->features & BIT_ULL(VIRTIO_BLK_F_FLUSH))))
+	if (req->write && writethrough(blk))
 		req->iocb.ki_flags |= IOCB_DSYNC;
 	return direct;
 }
@@ -161,23 +169,36 @@ static int write_zero_pages(struct file *file, loff_t pos, u64 len)
 	return 0;
 }
 
-/* One discard or write-zeroes range, checked by the caller. */
+/*
+ * One discard or write-zeroes range, checked by the caller. Through
+ * vfs_fallocate() for files and block devices alike, which keeps a block
+ * device's page cache coherent; a discard on a block device drops the
+ * cached range itself first, as blkdev_fallocate() does for zeroing.
+ */
 static int do_range(struct viox_blk *blk, u32 type, u64 sector, u32 nr,
 		    bool unmap)
 {
 	struct viox_blk_backing *b = blk->backing;
 	loff_t pos = sector << SECTOR_SHIFT, len = (loff_t)nr << SECTOR_SHIFT;
+	struct address_space *mapping = b->file->f_mapping;
 	int r;
 
-	if (b->bdev) {
-		if (type == VIRTIO_BLK_T_DISCARD)
-			return blkdev_issue_discard(b->bdev, sector, nr, GFP_KERNEL);
-		return blkdev_issue_zeroout(b->bdev, sector, nr, GFP_KERNEL,
-					    unmap ? 0 : BLKDEV_ZERO_NOUNMAP);
+	if (!nr)
+		return 0;
+	if (type == VIRTIO_BLK_T_DISCARD && b->bdev) {
+		filemap_invalidate_lock(mapping);
+		truncate_inode_pages_range(mapping, pos, pos + len - 1);
+		r = blkdev_issue_discard(b->bdev, sector, nr, GFP_KERNEL);
+		filemap_invalidate_unlock(mapping);
+		return r;
 	}
-	if (type == VIRTIO_BLK_T_DISCARD || (unmap && b->discard))
-		return vfs_fallocate(b->file, FALLOC_FL_PUNCH_HOLE |
-				     FALLOC_FL_KEEP_SIZE, pos, len);
+	if (type == VIRTIO_BLK_T_DISCARD || (unmap && b->discard)) {
+		r = vfs_fallocate(b->file, FALLOC_FL_PUNCH_HOLE |
+				  FALLOC_FL_KEEP_SIZE, pos, len);
+		/* A device that cannot unmap while zeroing still zeroes. */
+		if (type == VIRTIO_BLK_T_DISCARD || r != -EOPNOTSUPP)
+			return r;
+	}
 	r = vfs_fallocate(b->file, FALLOC_FL_ZERO_RANGE | FALLOC_FL_KEEP_SIZE,
 			  pos, len);
 	if (r != -EOPNOTSUPP)
@@ -203,6 +224,9 @@ static u8 do_ranges(struct viox_blk *blk, const struct viox_blk_disk *d,
 			     le32_to_cpu(range.flags) & VIRTIO_BLK_WRITE_ZEROES_FLAG_UNMAP))
 			return VIRTIO_BLK_S_IOERR;
 	}
+	if (type == VIRTIO_BLK_T_WRITE_ZEROES && writethrough(blk) &&
+	    vfs_fsync(blk->backing->file, 1))
+		return VIRTIO_BLK_S_IOERR;
 	return VIRTIO_BLK_S_OK;
 }
 
@@ -240,11 +264,18 @@ static void blocking_work(struct work_struct *work)
 	memalloc_noio_restore(noio);
 }
 
+enum submit_result {
+	SUBMIT_TAKEN,
+	SUBMIT_NOMEM,		/* given back: try again on the next pass */
+	SUBMIT_FULL,		/* given back: the vq waits for a blocking one */
+};
+
 /*
  * Start one request; its status reaches the ring through the done list,
- * whether it finishes now or later. False if it could not be taken yet.
+ * whether it finishes now or later.
  */
-static bool submit(struct viox_blk_vq *bvq, const struct viox_chain *c)
+static enum submit_result submit(struct viox_blk_vq *bvq,
+				 const struct viox_chain *c)
 {
 	struct viox_blk *blk = bvq->blk;
 	const struct viox_blk_disk d = {
@@ -265,7 +296,7 @@ static bool submit(struct viox_blk_vq *bvq, const struct viox_chain *c)
 	if (!req) {
 		/* Give it back: a later pass retries it. */
 		viox_vq_unget_chain(&bvq->vq, c);
-		return false;
+		return SUBMIT_NOMEM;
 	}
 	memcpy(req->bvec, c->bvec, nseg * sizeof(req->bvec[0]));
 	req->bvq = bvq;
@@ -275,6 +306,7 @@ static bool submit(struct viox_blk_vq *bvq, const struct viox_chain *c)
 	req->len = 0;
 	req->write = false;
 	req->type = U32_MAX;
+	req->blocking = false;
 	last = &req->bvec[nseg - 1];
 	end = (size_t)last->bv_offset + last->bv_len - 1;
 	req->status_page = nth_page(last->bv_page, end / PAGE_SIZE);
@@ -286,23 +318,23 @@ static bool submit(struct viox_blk_vq *bvq, const struct viox_chain *c)
 	iov_iter_truncate(&in, c->in_len - 1);
 	if (copy_from_iter(&hdr, sizeof(hdr), &out) != sizeof(hdr)) {
 		req_done(req, VIRTIO_BLK_S_IOERR);
-		return true;
+		return SUBMIT_TAKEN;
 	}
 	status = viox_blk_parse(&d, &hdr, c->out_len, c->in_len - 1, c->nbufs, &op);
 	req->type = op.type;
 	if (status != VIRTIO_BLK_S_OK) {
 		req_done(req, status);
-		return true;
+		return SUBMIT_TAKEN;
 	}
 	switch (op.type) {
 	case VIRTIO_BLK_T_GET_ID:
 		req_done(req, do_get_id(blk, &in, op.len));
-		return true;
+		return SUBMIT_TAKEN;
 	case VIRTIO_BLK_T_IN:
 		req->iter = in;
 		if (prepare_rw(blk, req, op.sector)) {
 			issue_rw(req);
-			return true;
+			return SUBMIT_TAKEN;
 		}
 		break;
 	case VIRTIO_BLK_T_OUT:
@@ -310,16 +342,26 @@ static bool submit(struct viox_blk_vq *bvq, const struct viox_chain *c)
 		req->write = true;
 		if (prepare_rw(blk, req, op.sector)) {
 			issue_rw(req);
-			return true;
+			return SUBMIT_TAKEN;
 		}
 		break;
 	default:	/* FLUSH, DISCARD, WRITE_ZEROES */
 		req->iter = out;
 		break;
 	}
+	/* A vq's share of the blocking work is bounded: others get theirs. */
+	if (bvq->blocking >= VIOX_BLK_BLOCKING_MAX) {
+		atomic_dec(&bvq->inflight);
+		kfree(req);
+		viox_vq_unget_chain(&bvq->vq, c);
+		bvq->throttled = true;
+		return SUBMIT_FULL;
+	}
+	bvq->blocking++;
+	req->blocking = true;
 	INIT_WORK(&req->work, blocking_work);
 	queue_work(viox_blk_wq, &req->work);
-	return true;
+	return SUBMIT_TAKEN;
 }
 
 /* What a returned request adds to its queue's counters. */
@@ -378,6 +420,7 @@ void viox_blk_drain(struct viox_blk_vq *bvq)
 		used[n].len = req->in_len;
 		used[n].ndesc = req->ndesc;
 		count(&bvq->stats, req);
+		bvq->blocking -= req->blocking;
 		kfree(req);
 		done++;
 		if (++n == ARRAY_SIZE(used)) {
@@ -388,6 +431,11 @@ void viox_blk_drain(struct viox_blk_vq *bvq)
 	u64_stats_update_end(&bvq->stats.syncp);
 	if (n)
 		viox_vq_add_used(&bvq->vq, used, n);
+	/* Room for blocking work again: take the chain that waited. */
+	if (bvq->throttled && bvq->blocking < VIOX_BLK_BLOCKING_MAX) {
+		bvq->throttled = false;
+		viox_vq_kick(&bvq->vq);
+	}
 	viox_vq_signal(&bvq->vq);
 	if (atomic_sub_and_test(done, &bvq->inflight))
 		wake_up_var(&bvq->inflight);
@@ -454,11 +502,15 @@ void viox_blk_handle_kick(struct viox_work *work)
 			viox_vq_break(vq, "request without a writable status byte");
 			break;
 		}
-		if (!submit(bvq, &c)) {
+		r = submit(bvq, &c);
+		if (r == SUBMIT_NOMEM) {
 			/* Out of memory: the chain waits for the next pass. */
 			viox_work_queue(vq->dev, work);
 			break;
 		}
+		/* It waits for a blocking request to finish (viox_blk_drain()). */
+		if (r == SUBMIT_FULL)
+			break;
 		if (++n == VIOX_BLK_BUDGET) {
 			/* Let the device's other vqs have the worker. */
 			viox_work_queue(vq->dev, work);

@@ -11,6 +11,7 @@
 #include <linux/virtio_ids.h>
 #include <linux/workqueue.h>
 #include <uapi/linux/vdpa.h>
+#include <viox/blk_nl.h>
 
 #include "blk.h"
 
@@ -80,6 +81,7 @@ static int viox_blk_dev_add(struct vdpa_mgmt_dev *mdev, const char *name,
 		goto put;
 	b->blk = blk;
 	mutex_unlock(&viox_blk_lock);
+	viox_nl_blk_notify(name, true, -1);
 	return 0;
 put:
 	put_device(&blk->vdpa.dev);
@@ -100,6 +102,7 @@ static void viox_blk_dev_del(struct vdpa_mgmt_dev *mdev,
 	mutex_lock(&viox_blk_lock);
 	blk->backing->blk = NULL;
 	mutex_unlock(&viox_blk_lock);
+	viox_nl_blk_notify(dev_name(&vdpa->dev), false, -1);
 	put_device(&vdpa->dev);
 }
 

@@ -48,8 +48,16 @@ cancel:
 	return -EMSGSIZE;
 }
 
-/* A device's counters, summed, then per queue; viox_blk_lock held. */
-static int blk_stats_fill(struct sk_buff *skb, struct viox_blk *blk)
+/* Bytes of one nest of counters. */
+#define BLK_STATS_SIZE	(nla_total_size(0) + nla_total_size(sizeof(u32)) + \
+			 (VIOX_BLK_NR_STATS + 2) * nla_total_size(sizeof(u64)))
+
+/*
+ * A device's counters, summed, then per queue if @per_queue (a dump has
+ * the sums only, so that any entry fits a dump message); viox_blk_lock held.
+ */
+static int blk_stats_fill(struct sk_buff *skb, struct viox_blk *blk,
+			  bool per_queue)
 {
 	u64 sum[VIOX_BLK_NR_STATS] = {}, v[VIOX_BLK_NR_STATS];
 	u64 inflight = 0, broken = 0;
@@ -64,7 +72,7 @@ static int blk_stats_fill(struct sk_buff *skb, struct viox_blk *blk)
 	}
 	if (stats_fill(skb, VIOX_A_BLK_STATS, -1, sum, inflight, broken))
 		return -EMSGSIZE;
-	for (q = 0; q < blk->nvqs; q++) {
+	for (q = 0; per_queue && q < blk->nvqs; q++) {
 		viox_blk_stats_read(&blk->vqs[q], v);
 		if (stats_fill(skb, VIOX_A_BLK_QUEUE, q, v,
 			       atomic_read(&blk->vqs[q].inflight),
@@ -74,7 +82,19 @@ static int blk_stats_fill(struct sk_buff *skb, struct viox_blk *blk)
 	return 0;
 }
 
-static int blk_fill(struct sk_buff *skb, const struct viox_blk_backing *b)
+/* The size of blk_fill()'s attributes for @b, all queues included. */
+static size_t blk_size(const struct viox_blk_backing *b)
+{
+	return nla_total_size(sizeof(b->name)) +
+	       nla_total_size(strlen(b->path) + 1) +
+	       nla_total_size(VIRTIO_BLK_ID_BYTES + 1) +
+	       2 * nla_total_size(sizeof(u8)) + 3 * nla_total_size(sizeof(u32)) +
+	       2 * nla_total_size(sizeof(u64)) +
+	       (1 + VIOX_BLK_MAX_QUEUES) * BLK_STATS_SIZE;
+}
+
+static int blk_fill(struct sk_buff *skb, const struct viox_blk_backing *b,
+		    bool per_queue)
 {
 	char serial[VIRTIO_BLK_ID_BYTES + 1] = {};
 
@@ -91,7 +111,7 @@ static int blk_fill(struct sk_buff *skb, const struct viox_blk_backing *b)
 	    nla_put_u32(skb, VIOX_A_BLK_BLOCK_SIZE, b->lbs) ||
 	    nla_put_u8(skb, VIOX_A_BLK_VDPA, !!b->blk))
 		return -EMSGSIZE;
-	return b->blk ? blk_stats_fill(skb, b->blk) : 0;
+	return b->blk ? blk_stats_fill(skb, b->blk, per_queue) : 0;
 }
 
 /* A reply of one backing; viox_blk_lock held. */
@@ -100,11 +120,11 @@ static int blk_reply(const struct viox_blk_backing *b, struct genl_info *info)
 	struct sk_buff *msg;
 	void *hdr;
 
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	msg = genlmsg_new(blk_size(b), GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
 	hdr = genlmsg_iput(msg, info);
-	if (!hdr || blk_fill(msg, b)) {
+	if (!hdr || blk_fill(msg, b, true)) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}
@@ -234,7 +254,7 @@ static int blk_nl_dump(struct sk_buff *skb, struct netlink_callback *cb)
 			r = -EMSGSIZE;
 			break;
 		}
-		if (blk_fill(skb, b)) {
+		if (blk_fill(skb, b, false)) {
 			genlmsg_cancel(skb, hdr);
 			r = -EMSGSIZE;
 			break;

@@ -10,6 +10,7 @@
 #include <linux/virtio_config.h>
 #include <linux/virtio_ids.h>
 #include <uapi/linux/vdpa.h>
+#include <viox/blk_nl.h>
 
 #include "blk.h"
 
@@ -51,6 +52,7 @@ static void vq_start(struct viox_blk *blk, struct viox_blk_vq *bvq)
 		return;
 	}
 	vq->umem = blk_iotlb(blk);
+	bvq->throttled = false;
 	r = viox_vq_map_rings(vq);
 	if (r) {
 		/* Not (yet) mapped: it starts when a map has its rings. */
@@ -106,6 +108,15 @@ static void vqs_update(struct viox_blk *blk)
 
 	for (i = 0; i < blk->nvqs; i++)
 		vq_update(blk, &blk->vqs[i]);
+}
+
+/* The blk group hears of it (a VMM's reset makes the queue usable again). */
+static void blk_vq_broken(struct viox_vq *vq)
+{
+	struct viox_blk_vq *bvq = container_of(vq, struct viox_blk_vq, vq);
+	struct viox_blk *blk = bvq->blk;
+
+	viox_nl_blk_notify(dev_name(&blk->vdpa.dev), true, bvq - blk->vqs);
 }
 
 static struct viox_blk_vq *get_vq(struct viox_blk *blk, u16 idx)
@@ -575,6 +586,7 @@ int viox_blk_dev_init(struct viox_blk *blk, struct viox_blk_backing *b)
 
 		bvq->blk = blk;
 		bvq->vq.handle_kick = viox_blk_handle_kick;
+		bvq->vq.break_fn = blk_vq_broken;
 		bvq->vq.kmem = true;
 		bvq->bvec = kvmalloc_array(VIOX_MAX_IOV, sizeof(*bvq->bvec),
 					   GFP_KERNEL);

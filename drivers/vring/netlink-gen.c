@@ -40,7 +40,7 @@ static const struct nla_policy viox_vport_get_nl_policy[VIOX_A_VPORT_IFINDEX + 1
 /* VIOX_CMD_BLK_NEW - do */
 static const struct nla_policy viox_blk_new_nl_policy[VIOX_A_BLK_FEATURES + 1] = {
 	[VIOX_A_BLK_NAME] = { .type = NLA_NUL_STRING, .len = 31, },
-	[VIOX_A_BLK_PATH] = { .type = NLA_NUL_STRING, .len = 4095, },
+	[VIOX_A_BLK_PATH] = { .type = NLA_NUL_STRING, .len = 1023, },
 	[VIOX_A_BLK_READ_ONLY] = NLA_POLICY_MAX(NLA_U8, 1),
 	[VIOX_A_BLK_CACHE] = NLA_POLICY_MAX(NLA_U32, 1),
 	[VIOX_A_BLK_SERIAL] = { .type = NLA_NUL_STRING, .len = 20, },
@@ -128,6 +128,7 @@ static const struct genl_split_ops viox_nl_ops[] = {
 
 static const struct genl_multicast_group viox_nl_mcgrps[] = {
 	[VIOX_NLGRP_VPORT] = { "vport", },
+	[VIOX_NLGRP_BLK] = { "blk", },
 };
 
 struct genl_family viox_nl_family __ro_after_init = {

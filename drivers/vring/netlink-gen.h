@@ -24,6 +24,7 @@ int viox_nl_blk_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 
 enum {
 	VIOX_NLGRP_VPORT,
+	VIOX_NLGRP_BLK,
 };
 
 extern struct genl_family viox_nl_family;

@@ -331,3 +331,35 @@ void viox_nl_vport_notify(struct net *net, struct net_device *vport, u8 cmd,
 				GFP_KERNEL);
 }
 EXPORT_SYMBOL_GPL(viox_nl_vport_notify);
+
+/**
+ * viox_nl_blk_notify() - tell the blk group of a viox_blk device
+ * @name: the device
+ * @exists: it exists (made, or a queue broke) or was deleted
+ * @broken_queue: the queue that broke, or -1
+ *
+ * Process context. The group is open to any listener: only the name.
+ */
+void viox_nl_blk_notify(const char *name, bool exists, int broken_queue)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return;
+	hdr = genlmsg_put(msg, 0, 0, &viox_nl_family, 0, VIOX_CMD_BLK_CHANGE_NTF);
+	if (!hdr || nla_put_string(msg, VIOX_A_BLK_NAME, name) ||
+	    nla_put_u8(msg, VIOX_A_BLK_VDPA, exists) ||
+	    (broken_queue >= 0 &&
+	     nla_put_u32(msg, VIOX_A_BLK_BROKEN_QUEUE, broken_queue))) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_end(msg, hdr);
+	/* vDPA devices belong to no namespace: every namespace hears. */
+	rcu_read_lock();
+	genlmsg_multicast_allns(&viox_nl_family, msg, 0, VIOX_NLGRP_BLK);
+	rcu_read_unlock();
+}
+EXPORT_SYMBOL_GPL(viox_nl_blk_notify);

@@ -439,6 +439,8 @@ void viox_vq_break(struct viox_vq *vq, const char *why)
 	vq_err(vq, "broken: %s", why);
 	if (vq->error_ctx)
 		eventfd_signal(vq->error_ctx);
+	if (vq->break_fn)
+		vq->break_fn(vq);
 }
 EXPORT_SYMBOL_GPL(viox_vq_break);
 

@@ -20,4 +20,7 @@ struct viox_blk_nl_ops {
 
 extern const struct viox_blk_nl_ops viox_blk_nl_ops;
 
+/* viox_vring: the blk-change-ntf notification, to the blk group. */
+void viox_nl_blk_notify(const char *name, bool exists, int broken_queue);
+
 #endif /* _VIOX_BLK_NL_H */

@@ -186,6 +186,8 @@ struct viox_vq {
 	void (*call_fn)(void *data);
 	void *call_data;
 	struct eventfd_ctx *error_ctx;
+	/* A vDPA device's word that the vq broke (process context). */
+	void (*break_fn)(struct viox_vq *vq);
 	struct viox_poll poll;
 
 	/* Ring position: free-running for split, index+wrap for packed. */

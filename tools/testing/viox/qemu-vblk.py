@@ -18,7 +18,8 @@ The checks, each printed as one KTAP line:
     interrupt seen, GET_ID answering --serial;
   - stop and cont (QEMU suspends the device, saves its ring state, resets
     it, and sets it up again from that state): requests posted before the
-    stop all complete, those posted while stopped complete after cont.
+    stop all complete, those posted while stopped are not used until cont
+    and complete after it.
 """
 import argparse
 import os
@@ -261,6 +262,7 @@ def main():
         in_store(0)
         if not guest.dev.msi_seen(0):
             raise Fail("no MSI-X interrupt")
+        guest.qt.memset(DATA_BASE, 20, 0xFF)    # a GET_ID that writes nothing fails
         guest.post(0, T_GET_ID, 0, 20)
         guest.kick()
         guest.reap(1)
@@ -273,14 +275,20 @@ def main():
         guest.write_all(first, n // 2, size)
         guest.kick()
         qemu.qmp.execute("stop")
+        done = guest.reap(0)
+        print(f"# {n // 2 - len(done)} of {n // 2} writes not yet used at stop", flush=True)
         for rid in range(n // 2, n):    # while stopped
             sector = first + rid * size // 512
             guest.qt.write(DATA_BASE + DATA_MAX * rid, pattern(sector, size))
             guest.post(rid, T_OUT, sector, size)
         guest.kick()
         time.sleep(0.3)
+        done += guest.reap(0)
+        early = [rid for rid in done if rid >= n // 2]
+        if early:
+            raise Fail(f"requests {early} were used while QEMU was stopped")
         qemu.qmp.execute("cont")
-        guest.reap(n)
+        guest.reap(n - len(done))
         in_store(first)
 
     try:

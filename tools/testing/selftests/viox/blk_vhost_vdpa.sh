@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # viox_blk under vhost_vdpa, as a VMM drives it, over a null_blk disk that
-# completes late (requests really are in flight) and over a file. Our
+# completes 20 ms late (requests really are in flight) and over a file. Our
 # userspace virtio-blk driver (vdpa-blk-guest) on /dev/vhost-vdpa-N: the
 # set-up QEMU does, and what a hostile VMM tries instead: rings with no
 # address map (the host's own memory must stay out of reach), DRIVER_OK
@@ -20,7 +20,7 @@ kmod_load vdpa
 # vhost_vdpa allows by default.
 kmod_load vhost_vdpa max_iotlb_entries=16384
 kmod_load null_blk nr_devices=1 memory_backed=1 gb=1 irqmode=2 \
-	completion_nsec=200000
+	completion_nsec=20000000
 [ -d /sys/module/viox_vring ] || insmod "$(viox_ko viox_vring)"
 [ -d /sys/module/viox_blk ] || insmod "$(viox_ko viox_blk)"
 
@@ -68,6 +68,32 @@ run_case() {
 	out=$(kmsg_since)
 	grep -q "$5" <<<"$out" || { echo "kernel log lacks '$5':"; echo "$out"; return 1; }
 }
+
+# What the blk group says, until WANT notifications or 120 s (a client of
+# the kernel's YNL library that says when it has joined).
+/usr/bin/python3 -I - "$VIOX_KSRC/tools/net/ynl" \
+	"$VIOX_TOP/Documentation/netlink/specs/viox.yaml" "$work" 5 <<'PY' &
+import json, sys, time
+sys.path.insert(0, sys.argv[1])
+from lib import YnlFamily
+ynl = YnlFamily(sys.argv[2], '')
+ynl.ntf_subscribe('blk')
+open(sys.argv[3] + '/joined', 'w').close()
+got, deadline = [], time.time() + 120
+while len(got) < int(sys.argv[4]) and time.time() < deadline:
+    ynl.check_ntf()
+    got += ynl.async_msg_queue
+    ynl.async_msg_queue = []
+    time.sleep(0.1)
+json.dump(got, open(sys.argv[3] + '/ntf.json', 'w'), default=bytes.hex)
+PY
+listener=$!
+joined() {
+	local i
+	for i in $(seq 200); do [ -e "$work/joined" ] && return 0; sleep 0.1; done
+	return 1
+}
+ktap_check "a listener joins the blk group" joined
 
 nb=/dev/nullb0
 made() { dev0=$(vhost_dev vv0 $nb); }
@@ -138,4 +164,16 @@ closed() {
 	[ "$(ynl --dump blk-get)" = "[]" ] && rmmod viox_blk
 }
 ktap_check "devices deleted after their VMMs closed them, viox_blk unloads" closed
+wait "$listener"
+announced() {
+	/usr/bin/python3 -I -S -c '
+import json, sys
+print([(n["name"], n["msg"]["name"], n["msg"]["vdpa"], n["msg"].get("broken-queue"))
+       for n in json.load(open(sys.argv[1]))])' "$work/ntf.json" |
+		grep -qxF "$(printf '%s' "[('blk-change-ntf', 'vv0', 1, None), " \
+			"('blk-change-ntf', 'vv0', 1, 0), ('blk-change-ntf', 'vv1', 1, None), " \
+			"('blk-change-ntf', 'vv0', 0, None), ('blk-change-ntf', 'vv1', 0, None)]")" ||
+		{ cat "$work/ntf.json"; return 1; }
+}
+ktap_check "the blk group heard each device made, the queue that broke, each deleted" announced
 ktap_finish

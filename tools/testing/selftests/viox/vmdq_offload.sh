@@ -269,6 +269,13 @@ ktap_check "5 broadcasts from the software vport: the same" check_bcast_from 8
 # an RTM_NEWLINK in the vport's namespace.
 ip -n oq8 -d monitor link > /tmp/vq-monitor 2>&1 &
 monitor=$!
+# ip takes a while to start in the debug guest: a link event of our own
+# shows when it listens.
+for i in $(seq 50); do
+	ip -n oq8 link set dev lo alias "vq-sync-$i"
+	grep -q "vq-sync" /tmp/vq-monitor && break
+	sleep 0.1
+done
 offload_off() { ip -n oq1 link set v1 type viox offload off && wait_pools "$1"; }
 ktap_check "offload off: v1 leaves pool 7 and v8 takes it" \
 	offload_off "none 6 5 4 3 2 1 7"
