@@ -237,16 +237,22 @@ static u8 do_get_id(struct viox_blk *blk, struct iov_iter *data, size_t len)
 	return VIRTIO_BLK_S_OK;
 }
 
+/* What parse.c checks a request of @blk against. */
+static struct viox_blk_disk disk_of(const struct viox_blk *blk)
+{
+	return (struct viox_blk_disk){
+		.capacity = blk->backing->capacity,
+		.features = blk->features,
+		.read_only = blk->backing->read_only,
+	};
+}
+
 /* What blocks, on viox_blk_wq; the request ends through req_done(). */
 static void blocking_work(struct work_struct *work)
 {
 	struct viox_blk_req *req = container_of(work, struct viox_blk_req, work);
 	struct viox_blk *blk = req->bvq->blk;
-	const struct viox_blk_disk d = {
-		.capacity = blk->backing->capacity,
-		.features = blk->features,
-		.read_only = blk->backing->read_only,
-	};
+	const struct viox_blk_disk d = disk_of(blk);
 	unsigned int noio = memalloc_noio_save();
 
 	switch (req->type) {
@@ -278,11 +284,7 @@ static enum submit_result submit(struct viox_blk_vq *bvq,
 				 const struct viox_chain *c)
 {
 	struct viox_blk *blk = bvq->blk;
-	const struct viox_blk_disk d = {
-		.capacity = blk->backing->capacity,
-		.features = blk->features,
-		.read_only = blk->backing->read_only,
-	};
+	const struct viox_blk_disk d = disk_of(blk);
 	unsigned int nseg = c->out + c->in;
 	struct virtio_blk_outhdr hdr;
 	struct viox_blk_req *req;

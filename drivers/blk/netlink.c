@@ -53,33 +53,30 @@ cancel:
 			 (VIOX_BLK_NR_STATS + 2) * nla_total_size(sizeof(u64)))
 
 /*
- * A device's counters, summed, then per queue if @per_queue (a dump has
- * the sums only, so that any entry fits a dump message); viox_blk_lock held.
+ * A device's counters per queue if @per_queue (a dump has the sums only,
+ * so that any entry fits a dump message), then summed, each queue read
+ * once so that the sum is theirs; viox_blk_lock held.
  */
 static int blk_stats_fill(struct sk_buff *skb, struct viox_blk *blk,
 			  bool per_queue)
 {
 	u64 sum[VIOX_BLK_NR_STATS] = {}, v[VIOX_BLK_NR_STATS];
-	u64 inflight = 0, broken = 0;
+	u64 inflight = 0, broken = 0, qin, qbroken;
 	unsigned int q, i;
 
 	for (q = 0; q < blk->nvqs; q++) {
 		viox_blk_stats_read(&blk->vqs[q], v);
+		qin = atomic_read(&blk->vqs[q].inflight);
+		qbroken = READ_ONCE(blk->vqs[q].vq.broken);
+		if (per_queue &&
+		    stats_fill(skb, VIOX_A_BLK_QUEUE, q, v, qin, qbroken))
+			return -EMSGSIZE;
 		for (i = 0; i < VIOX_BLK_NR_STATS; i++)
 			sum[i] += v[i];
-		inflight += atomic_read(&blk->vqs[q].inflight);
-		broken += READ_ONCE(blk->vqs[q].vq.broken);
+		inflight += qin;
+		broken += qbroken;
 	}
-	if (stats_fill(skb, VIOX_A_BLK_STATS, -1, sum, inflight, broken))
-		return -EMSGSIZE;
-	for (q = 0; per_queue && q < blk->nvqs; q++) {
-		viox_blk_stats_read(&blk->vqs[q], v);
-		if (stats_fill(skb, VIOX_A_BLK_QUEUE, q, v,
-			       atomic_read(&blk->vqs[q].inflight),
-			       READ_ONCE(blk->vqs[q].vq.broken)))
-			return -EMSGSIZE;
-	}
-	return 0;
+	return stats_fill(skb, VIOX_A_BLK_STATS, -1, sum, inflight, broken);
 }
 
 /* The size of blk_fill()'s attributes for @b, all queues included. */

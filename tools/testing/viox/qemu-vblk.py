@@ -24,17 +24,15 @@ The checks, each printed as one KTAP line:
 import argparse
 import os
 import resource
-import socket
 import struct
-import subprocess
 import sys
 import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from virtio_qtest import (NO_VECTOR, S_ACK, S_DRIVER, S_DRIVER_OK,  # noqa: E402
-                          S_FEATURES_OK, Fail, Qmp, QTest, SplitRing,
-                          VirtioPci, wait_for)
+                          S_FEATURES_OK, Fail, Ktap, Qemu, SplitRing, VirtioPci,
+                          wait_for)
 
 RING_BASE = 0x100000
 HDR_BASE = 0x140000             # per request: 16-byte header, status byte
@@ -45,64 +43,6 @@ QSIZE = 256
 MAX_REQ = QSIZE // 3            # three descriptors each
 F_EVENT_IDX, F_VERSION_1, F_ACCESS_PLATFORM = 29, 32, 33
 T_IN, T_OUT, T_FLUSH, T_GET_ID = 0, 1, 4, 8
-
-
-class Qemu:
-    """QEMU with the vDPA device, its qtest and QMP connections."""
-
-    def __init__(self, args, tmpdir):
-        paths = [os.path.join(tmpdir, n) for n in ("qtest", "qmp")]
-        listeners = []
-        for path in paths:
-            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            s.bind(path)
-            s.listen(1)
-            listeners.append(s)
-        bios = os.path.join(tmpdir, "halt.bin")
-        with open(bios, "wb") as f:
-            # The reset vector (16 bytes from the end): cli; hlt; jmp back.
-            f.write(bytes(0xFFF0) + bytes([0xFA, 0xF4, 0xEB, 0xFD]) + bytes(12))
-        cmd = [args.qemu, "-machine", "pc", "-accel", "tcg", "-bios", bios, "-nodefaults",
-               "-display", "none", "-m", str(MEM_MB),
-               "-qtest", f"unix:{paths[0]}", "-qtest-log", "/dev/null",
-               "-chardev", f"socket,path={paths[1]},id=qmp0",
-               "-mon", "chardev=qmp0,mode=control",
-               "-device", f"vhost-vdpa-device-pci,vhostdev={args.vhost_dev},addr=03.0,"
-                          "disable-legacy=on,romfile=,"
-                          f"queue-size={QSIZE}"]
-        self.log = open(os.path.join(tmpdir, "qemu.log"), "w+")
-        self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT)
-        try:
-            self.qt = QTest(self.accept(listeners[0]))
-            self.qmp = Qmp(self.accept(listeners[1]))
-        finally:
-            for s in listeners:
-                s.close()
-
-    def accept(self, listener):
-        listener.settimeout(0.2)
-        end = time.monotonic() + 120
-        while True:
-            try:
-                return listener.accept()[0]
-            except socket.timeout:
-                if self.proc.poll() is not None or time.monotonic() > end:
-                    raise Fail(f"QEMU did not connect: {self.output()}")
-
-    def output(self):
-        self.log.seek(0)
-        return self.log.read().strip()
-
-    def quit(self):
-        try:
-            self.qmp.execute("quit")
-        except (Fail, OSError):
-            pass
-        try:
-            self.proc.wait(30)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
 
 
 def pattern(sector, length):
@@ -190,23 +130,6 @@ class Guest:
                 raise Fail(f"request {rid}: read back differs")
 
 
-class Ktap:
-    def __init__(self):
-        self.n = self.failed = 0
-
-    def check(self, name, fn):
-        self.n += 1
-        start = time.monotonic()
-        try:
-            fn()
-            print(f"ok {self.n} {name}\n# {time.monotonic() - start:.1f} s", flush=True)
-            return True
-        except (Fail, OSError, struct.error) as e:
-            print(f"not ok {self.n} {name}\n# {e}", flush=True)
-            self.failed += 1
-            return False
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  epilog=__doc__.split("\n\n", 2)[2],
@@ -232,7 +155,9 @@ def main():
 
     def start():
         nonlocal qemu, guest
-        qemu = Qemu(args, tmp.name)
+        qemu = Qemu(args.qemu, tmp.name, "qemu", MEM_MB,
+                    ["-device", f"vhost-vdpa-device-pci,vhostdev={args.vhost_dev},addr=03.0,"
+                     f"disable-legacy=on,romfile=,queue-size={QSIZE}"])
         guest = Guest(qemu)
         guest.setup()
         want = os.lseek(store, 0, os.SEEK_END) // 512

@@ -42,7 +42,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from virtio_qtest import (NO_VECTOR, S_ACK, S_DRIVER, S_DRIVER_OK,  # noqa: E402
-                          S_FEATURES_OK, Fail, PackedRing, Qmp, QTest, SplitRing,
+                          S_FEATURES_OK, Fail, Ktap, PackedRing, Qemu, SplitRing,
                           VirtioPci, wait_for)
 
 # Guest physical layout (below 64 MiB of RAM, above the legacy holes).
@@ -62,81 +62,29 @@ SO_RCVBUFFORCE = 33
 F_MRG_RXBUF, F_EVENT_IDX, F_VERSION_1, F_RING_PACKED = 15, 29, 32, 34
 
 
-class Qemu:
-    """One QEMU process with its qtest and QMP connections."""
-
-    def __init__(self, args, tmpdir, name, incoming=False):
-        qt_path = os.path.join(tmpdir, f"{name}.qtest")
-        qmp_path = os.path.join(tmpdir, f"{name}.qmp")
-        listeners = []
-        for path in (qt_path, qmp_path):
-            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            s.bind(path)
-            s.listen(1)
-            listeners.append(s)
-        fds = []
-        if args.tap_dev:
-            # QEMU asks the file itself whether it has a vnet header.
-            fds.append(os.open(args.tap_dev, os.O_RDWR))
-            netdev = f"tap,id=n0,fd={fds[-1]}"
-        else:
-            netdev = f"tap,id=n0,ifname={args.tap},script=no,downscript=no,vnet_hdr=on"
-        if args.vhost_dev == "none":
-            netdev += ",vhost=off"
-        else:
-            fds.append(os.open(args.vhost_dev, os.O_RDWR))
-            netdev += f",vhost=on,vhostfd={fds[-1]}"
-        device = ("virtio-net-pci,netdev=n0,addr=03.0,disable-legacy=on,romfile=,"
-                  f"mac={':'.join(f'{b:02x}' for b in GUEST_MAC)},"
-                  f"packed={'on' if args.packed else 'off'},vectors=3")
-        bios = os.path.join(tmpdir, "halt.bin")
-        with open(bios, "wb") as f:
-            # The reset vector (16 bytes from the end): cli; hlt; jmp back.
-            f.write(bytes(0xFFF0) + bytes([0xFA, 0xF4, 0xEB, 0xFD]) + bytes(12))
-        cmd = [args.qemu, "-machine", "pc", "-accel", "tcg", "-bios", bios, "-nodefaults",
-               "-display", "none", "-m", str(MEM_MB),
-               "-qtest", f"unix:{qt_path}", "-qtest-log", "/dev/null",
-               "-chardev", f"socket,path={qmp_path},id=qmp0",
-               "-mon", "chardev=qmp0,mode=control",
-               "-netdev", netdev, "-device", device]
-        if incoming:
-            cmd += ["-incoming", "defer"]
-        self.log = open(os.path.join(tmpdir, f"{name}.log"), "w+")
-        self.proc = subprocess.Popen(cmd, pass_fds=fds, stdout=self.log,
-                                     stderr=subprocess.STDOUT)
-        try:
-            self.qt = QTest(self.accept(listeners[0]))
-            self.qmp = Qmp(self.accept(listeners[1]))
-        finally:
-            for s in listeners:
-                s.close()
+def start_qemu(args, tmpdir, name, incoming=False):
+    """QEMU with the NIC under test on its vhost device and tap."""
+    fds = []
+    if args.tap_dev:
+        # QEMU asks the file itself whether it has a vnet header.
+        fds.append(os.open(args.tap_dev, os.O_RDWR))
+        netdev = f"tap,id=n0,fd={fds[-1]}"
+    else:
+        netdev = f"tap,id=n0,ifname={args.tap},script=no,downscript=no,vnet_hdr=on"
+    if args.vhost_dev == "none":
+        netdev += ",vhost=off"
+    else:
+        fds.append(os.open(args.vhost_dev, os.O_RDWR))
+        netdev += f",vhost=on,vhostfd={fds[-1]}"
+    device = ("virtio-net-pci,netdev=n0,addr=03.0,disable-legacy=on,romfile=,"
+              f"mac={':'.join(f'{b:02x}' for b in GUEST_MAC)},"
+              f"packed={'on' if args.packed else 'off'},vectors=3")
+    try:
+        return Qemu(args.qemu, tmpdir, name, MEM_MB, ["-netdev", netdev, "-device", device],
+                    fds, incoming)
+    finally:
         for fd in fds:
             os.close(fd)
-
-    def accept(self, listener):
-        listener.settimeout(0.2)
-        end = time.monotonic() + 120
-        while True:
-            try:
-                return listener.accept()[0]
-            except socket.timeout:
-                if self.proc.poll() is not None or time.monotonic() > end:
-                    raise Fail(f"QEMU did not connect: {self.output()}")
-
-    def output(self):
-        self.log.seek(0)
-        return self.log.read().strip()
-
-    def quit(self):
-        try:
-            self.qmp.execute("quit")
-        except (Fail, OSError):
-            pass
-        try:
-            self.proc.wait(30)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
 
 
 def frame(seq, size, dst, src):
@@ -409,7 +357,7 @@ def migrate(args, tmpdir, qemus, guest, peer):
         if isinstance(guest.rings[0], SplitRing) else []
     src.quit()
 
-    dst = Qemu(args, tmpdir, "dst", incoming=True)
+    dst = start_qemu(args, tmpdir, "dst", incoming=True)
     qemus.append(dst)
     dst.qmp.execute("migrate-incoming", uri=f"exec:cat {stream}")
     wait_for("the destination to run",
@@ -428,23 +376,6 @@ def migrate(args, tmpdir, qemus, guest, peer):
     guest.transmit(args.count, peer)
     peer.send(guest.rx_seq, args.count, args.size)
     guest.receive(args.count, args.size)
-
-
-class Ktap:
-    def __init__(self):
-        self.n = self.failed = 0
-
-    def check(self, name, fn):
-        self.n += 1
-        start = time.monotonic()
-        try:
-            fn()
-            print(f"ok {self.n} {name}\n# {time.monotonic() - start:.1f} s", flush=True)
-            return True
-        except (Fail, OSError, struct.error, subprocess.CalledProcessError) as e:
-            print(f"not ok {self.n} {name}\n# {e}", flush=True)
-            self.failed += 1
-            return False
 
 
 def main():
@@ -480,7 +411,7 @@ def main():
     what = f"{args.vhost_dev} {'packed' if args.packed else 'split'} ring"
 
     def start():
-        q = Qemu(args, tmp.name, "src")
+        q = start_qemu(args, tmp.name, "src")
         qemus.append(q)
         q.qt.memset(0x100000, (MEM_MB << 20) - 0x100000, FILL)
         guest.attach(q, assign=True)

@@ -7,7 +7,10 @@ Guest memory layout: rings from RING_BASE, MSI-X messages at MSI_BASE,
 BARs from BAR_BASE; the scripts put their buffers elsewhere."""
 import base64
 import json
+import os
+import socket
 import struct
+import subprocess
 import time
 
 MSI_BASE = 0x120000                      # one 16-byte slot per MSI-X vector
@@ -286,3 +289,82 @@ class PackedRing:
             self.next_used += 1
             if self.next_used == self.size:
                 self.next_used, self.used_wrap = 0, self.used_wrap ^ 1
+
+
+class Qemu:
+    """One QEMU with TCG, a firmware of one hlt, qtest and QMP connections,
+    and DEVICE_ARGS (its -netdev/-device options); FDS are passed to it."""
+
+    def __init__(self, binary, tmpdir, name, mem_mb, device_args, fds=(), incoming=False):
+        qt_path = os.path.join(tmpdir, f"{name}.qtest")
+        qmp_path = os.path.join(tmpdir, f"{name}.qmp")
+        listeners = []
+        for path in (qt_path, qmp_path):
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            s.bind(path)
+            s.listen(1)
+            listeners.append(s)
+        bios = os.path.join(tmpdir, "halt.bin")
+        with open(bios, "wb") as f:
+            # The reset vector (16 bytes from the end): cli; hlt; jmp back.
+            f.write(bytes(0xFFF0) + bytes([0xFA, 0xF4, 0xEB, 0xFD]) + bytes(12))
+        cmd = [binary, "-machine", "pc", "-accel", "tcg", "-bios", bios, "-nodefaults",
+               "-display", "none", "-m", str(mem_mb),
+               "-qtest", f"unix:{qt_path}", "-qtest-log", "/dev/null",
+               "-chardev", f"socket,path={qmp_path},id=qmp0",
+               "-mon", "chardev=qmp0,mode=control"] + device_args
+        if incoming:
+            cmd += ["-incoming", "defer"]
+        self.log = open(os.path.join(tmpdir, f"{name}.log"), "w+")
+        self.proc = subprocess.Popen(cmd, pass_fds=fds, stdout=self.log,
+                                     stderr=subprocess.STDOUT)
+        try:
+            self.qt = QTest(self.accept(listeners[0]))
+            self.qmp = Qmp(self.accept(listeners[1]))
+        finally:
+            for s in listeners:
+                s.close()
+
+    def accept(self, listener):
+        listener.settimeout(0.2)
+        end = time.monotonic() + 120
+        while True:
+            try:
+                return listener.accept()[0]
+            except socket.timeout:
+                if self.proc.poll() is not None or time.monotonic() > end:
+                    raise Fail(f"QEMU did not connect: {self.output()}")
+
+    def output(self):
+        self.log.seek(0)
+        return self.log.read().strip()
+
+    def quit(self):
+        try:
+            self.qmp.execute("quit")
+        except (Fail, OSError):
+            pass
+        try:
+            self.proc.wait(30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+class Ktap:
+    """One KTAP line per check: ok, or not ok with why."""
+
+    def __init__(self):
+        self.n = self.failed = 0
+
+    def check(self, name, fn):
+        self.n += 1
+        start = time.monotonic()
+        try:
+            fn()
+            print(f"ok {self.n} {name}\n# {time.monotonic() - start:.1f} s", flush=True)
+            return True
+        except (Fail, OSError, struct.error, subprocess.CalledProcessError) as e:
+            print(f"not ok {self.n} {name}\n# {e}", flush=True)
+            self.failed += 1
+            return False

@@ -11,6 +11,7 @@
 #   system is mounted again; their blocks were allocated by those writes,
 #   so only the flush (an fsync of the file) commits them.
 . "$(dirname "$0")/ktap.sh"
+. "$(dirname "$0")/blk_lib.sh"
 
 debug_kernel_only "viox_blk over failing stores"
 
@@ -31,7 +32,7 @@ mkdir -p "$mnt"
 loops=()
 cleanup() {
 	for d in vf0 vf1 vf2; do vdpa dev del $d 2>/dev/null; done
-	for d in vf0 vf1 vf2; do ynl --do blk-del --json "{\"name\": \"$d\"}" >/dev/null 2>&1; done
+	for d in vf0 vf1 vf2; do viox_ynl --do blk-del --json "{\"name\": \"$d\"}" >/dev/null 2>&1; done
 	umount "$mnt" 2>/dev/null
 	dmsetup remove viox-wfail 2>/dev/null
 	dmsetup remove viox-cut 2>/dev/null
@@ -39,24 +40,8 @@ cleanup() {
 }
 trap 'cleanup; rm -rf "$ktap_out" "$work"' EXIT
 
-ynl() {
-	/usr/bin/python3 "$VIOX_KSRC/tools/net/ynl/cli.py" \
-		--spec "$VIOX_TOP/Documentation/netlink/specs/viox.yaml" \
-		--no-schema --output-json "$@"
-}
-json() { /usr/bin/python3 -I -S -c "import json,sys; d=json.load(sys.stdin); print(($1))"; }
-disk_of() {
-	local i b
-	for i in $(seq 100); do
-		b=$(ls /sys/bus/vdpa/devices/"$1"/virtio*/block 2>/dev/null)
-		[ -n "$b" ] && { echo "/dev/$b"; return 0; }
-		sleep 0.1
-	done
-	echo "no disk for $1" >&2
-	return 1
-}
 new_disk() { # NAME PATH: prints its /dev/vdX
-	ynl --do blk-new --json "{\"name\": \"$1\", \"path\": \"$2\"}" >/dev/null &&
+	viox_ynl --do blk-new --json "{\"name\": \"$1\", \"path\": \"$2\"}" >/dev/null &&
 	vdpa dev add mgmtdev viox_blk name "$1" && disk_of "$1"
 }
 new_loop() { # SIZE: a loop device over a new sparse file
@@ -88,7 +73,7 @@ failing() {
 		return 1
 	fi
 	wait $f || { echo "fio verify on the healthy disk failed"; return 1; }
-	ioerr=$(ynl --do blk-get --json '{"name": "vf0"}' | json 'd["stats"]["ioerr"]')
+	ioerr=$(viox_ynl --do blk-get --json '{"name": "vf0"}' | json 'd["stats"]["ioerr"]')
 	[ "$ioerr" -ge 1 ] || { echo "ioerr $ioerr"; return 1; }
 }
 ktap_check "failed writes reach the driver as I/O errors and are counted; reads work; the other disk is unaffected" \
@@ -113,15 +98,15 @@ durable() {
 	dd if=/dev/urandom of="$work/before" bs=1M count=4 status=none &&
 	dd if="$work/before" of="$disk" bs=1M seek=8 oflag=direct status=none &&
 	# The flush, through the block layer (fsync of the disk) to viox.
-	flushes=$(ynl --do blk-get --json '{"name": "vf2"}' | json 'd["stats"]["flushes"]') &&
+	flushes=$(viox_ynl --do blk-get --json '{"name": "vf2"}' | json 'd["stats"]["flushes"]') &&
 	dd if=/dev/null of="$disk" conv=fsync status=none &&
-	[ "$(ynl --do blk-get --json '{"name": "vf2"}' | json 'd["stats"]["flushes"]')" -gt "$flushes" ] &&
+	[ "$(viox_ynl --do blk-get --json '{"name": "vf2"}' | json 'd["stats"]["flushes"]')" -gt "$flushes" ] &&
 	dmsetup suspend --nolockfs viox-cut && dmsetup load viox-cut --table "$(cut_table)" &&
 	dmsetup resume viox-cut || return 1
 	# After the cut: lost, and that is allowed.
 	dd if=/dev/urandom of="$disk" bs=1M seek=20 count=4 oflag=direct conv=fsync \
 		status=none || return 1
-	vdpa dev del vf2 && ynl --do blk-del --json '{"name": "vf2"}' >/dev/null &&
+	vdpa dev del vf2 && viox_ynl --do blk-del --json '{"name": "vf2"}' >/dev/null &&
 	umount "$mnt" &&
 	dmsetup suspend viox-cut &&
 	dmsetup load viox-cut --table "0 $(blockdev --getsz "$cut_loop") linear $cut_loop 0" &&
@@ -135,7 +120,7 @@ ktap_check "writes acknowledged before a flush survive a cut right after it" dur
 
 gone() {
 	cleanup
-	[ "$(ynl --dump blk-get)" = "[]" ]
+	[ "$(viox_ynl --dump blk-get)" = "[]" ]
 }
 ktap_check "devices, stores and mappings removed" gone
 ktap_finish

@@ -8,6 +8,7 @@
 # discard and write-zeroes reaching the file, a read-only disk refusing
 # writes, bad requests refused with their reason, deletion under I/O.
 . "$(dirname "$0")/ktap.sh"
+. "$(dirname "$0")/blk_lib.sh"
 
 kmod_load vdpa
 kmod_load virtio_vdpa
@@ -24,24 +25,7 @@ cleanup() {
 }
 trap 'cleanup; rm -rf "$ktap_out" "$work"' EXIT
 
-ynl() {
-	/usr/bin/python3 "$VIOX_KSRC/tools/net/ynl/cli.py" \
-		--spec "$VIOX_TOP/Documentation/netlink/specs/viox.yaml" \
-		--no-schema --output-json "$@"
-}
-json() { /usr/bin/python3 -I -S -c "import json,sys; d=json.load(sys.stdin); print(($1))"; }
 expect_eq() { [ "$1" = "$2" ] || { echo "got '$1', want '$2'"; return 1; }; }
-# The virtio_blk disk of vDPA device NAME, once it appears.
-disk_of() {
-	local i b
-	for i in $(seq 100); do
-		b=$(ls /sys/bus/vdpa/devices/"$1"/virtio*/block 2>/dev/null)
-		[ -n "$b" ] && { echo "/dev/$b"; return 0; }
-		sleep 0.1
-	done
-	echo "no disk for $1" >&2
-	return 1
-}
 # Whether the virtio device of NAME negotiated feature BIT.
 negotiated() { # NAME BIT
 	local f
@@ -65,7 +49,7 @@ ktap_check "vdpa mgmtdev show lists viox_blk for block devices" mgmt
 img=$work/disk0.img
 truncate -s 64M "$img"
 made() {
-	ynl --do blk-new --json "{\"name\": \"vb0\", \"path\": \"$img\", \"serial\": \"viox-vb0\"}" \
+	viox_ynl --do blk-new --json "{\"name\": \"vb0\", \"path\": \"$img\", \"serial\": \"viox-vb0\"}" \
 		> "$work/new.json" &&
 	expect_eq "$(json 'd["capacity"], d["block-size"], d["vdpa"], d["cache"]' < "$work/new.json")" \
 		"(131072, 512, 0, 'writeback')"
@@ -133,7 +117,7 @@ ktap_check "write-zeroes zeroes the file" zeroes
 # and a discard: reads, bytes, flushes, discards; no errors, none in flight.
 STAT_KEYS='("reads", "writes", "read-bytes", "write-bytes", "flushes", "discards", "ioerr", "in-flight")'
 viox_counts() { # NAME
-	ynl --do blk-get --json "{\"name\": \"$1\"}" |
+	viox_ynl --do blk-get --json "{\"name\": \"$1\"}" |
 		json "' '.join(str(d['stats'][k]) for k in $STAT_KEYS)"
 }
 disk_counts() { # DISK
@@ -168,7 +152,7 @@ ktap_check "blk-get counters match the block layer's: requests, bytes, flushes, 
 split() {
 	local all
 	all=$(json 'd["features"]' < "$work/new.json") &&
-	ynl --do blk-new --json "{\"name\": \"vb1\", \"path\": \"$img\", \"queues\": 2,
+	viox_ynl --do blk-new --json "{\"name\": \"vb1\", \"path\": \"$img\", \"queues\": 2,
 		\"features\": $((all & ~(1 << 34)))}" >/dev/null &&
 	vdpa dev add mgmtdev viox_blk name vb1 &&
 	disk1=$(disk_of vb1) &&
@@ -182,7 +166,7 @@ disk1=$(disk_of vb1 2>/dev/null)
 
 ro() {
 	local sum
-	ynl --do blk-new --json "{\"name\": \"vb2\", \"path\": \"$img\", \"read-only\": 1}" >/dev/null &&
+	viox_ynl --do blk-new --json "{\"name\": \"vb2\", \"path\": \"$img\", \"read-only\": 1}" >/dev/null &&
 	vdpa dev add mgmtdev viox_blk name vb2 &&
 	disk2=$(disk_of vb2) &&
 	expect_eq "$(cat /sys/block/"${disk2#/dev/}"/ro)" 1 &&
@@ -196,7 +180,7 @@ ktap_check "a read-only disk reads and refuses writes" ro
 
 refused() { # ERR-TEXT JSON: blk-new refused, saying why
 	local out
-	out=$(ynl --do blk-new --json "$2" 2>&1) && { echo "accepted: $out"; return 1; }
+	out=$(viox_ynl --do blk-new --json "$2" 2>&1) && { echo "accepted: $out"; return 1; }
 	grep -q -- "$1" <<<"$out" || { echo "$out"; return 1; }
 }
 ktap_check "blk-new: a path that does not exist is refused" \
@@ -210,7 +194,7 @@ ktap_check "vdpa dev add without a backing is refused" \
 	eval '! vdpa dev add mgmtdev viox_blk name vbx 2>/dev/null'
 busy() {
 	local out
-	out=$(ynl --do blk-del --json '{"name": "vb0"}' 2>&1) && return 1
+	out=$(viox_ynl --do blk-del --json '{"name": "vb0"}' 2>&1) && return 1
 	grep -q "vdpa dev del it first" <<<"$out" || { echo "$out"; return 1; }
 }
 ktap_check "blk-del of a backing in use is refused" busy
@@ -223,15 +207,15 @@ under_io() {
 	sleep 2
 	timeout 60 vdpa dev del vb1 || return 1
 	for i in $(seq 100); do kill -0 $f 2>/dev/null || break; sleep 0.2; done
-	! kill -0 $f 2>/dev/null && ynl --do blk-del --json '{"name": "vb1"}' >/dev/null
+	! kill -0 $f 2>/dev/null && viox_ynl --do blk-del --json '{"name": "vb1"}' >/dev/null
 }
 ktap_check "vdpa dev del with I/O in flight finishes, then blk-del" under_io
 
 gone() {
 	vdpa dev del vb0 && vdpa dev del vb2 &&
-	ynl --do blk-del --json '{"name": "vb0"}' >/dev/null &&
-	ynl --do blk-del --json '{"name": "vb2"}' >/dev/null &&
-	expect_eq "$(ynl --dump blk-get)" "[]" &&
+	viox_ynl --do blk-del --json '{"name": "vb0"}' >/dev/null &&
+	viox_ynl --do blk-del --json '{"name": "vb2"}' >/dev/null &&
+	expect_eq "$(viox_ynl --dump blk-get)" "[]" &&
 	rmmod viox_blk
 }
 ktap_check "devices and backings deleted, viox_blk unloads" gone

@@ -12,6 +12,7 @@
 # unmodified QEMU's vhost-vdpa-device-pci, its guest played through qtest
 # by qemu-vblk.py.
 . "$(dirname "$0")/ktap.sh"
+. "$(dirname "$0")/blk_lib.sh"
 
 guest=$VIOX_TOP/tools/testing/viox/vdpa-blk-guest/vdpa-blk-guest
 
@@ -27,21 +28,16 @@ kmod_load null_blk nr_devices=1 memory_backed=1 gb=1 irqmode=2 \
 work=$(mktemp -d)
 cleanup() {
 	for d in vv0 vv1; do vdpa dev del $d 2>/dev/null; done
-	for d in vv0 vv1; do ynl --do blk-del --json "{\"name\": \"$d\"}" >/dev/null 2>&1; done
+	for d in vv0 vv1; do viox_ynl --do blk-del --json "{\"name\": \"$d\"}" >/dev/null 2>&1; done
 }
 trap 'cleanup; rm -rf "$ktap_out" "$work"' EXIT
 
-ynl() {
-	/usr/bin/python3 "$VIOX_KSRC/tools/net/ynl/cli.py" \
-		--spec "$VIOX_TOP/Documentation/netlink/specs/viox.yaml" \
-		--no-schema --output-json "$@"
-}
 
 # Make vDPA device NAME on PATH and give it to vhost_vdpa, whatever else
 # is loaded: prints its /dev/vhost-vdpa-N.
 vhost_dev() { # NAME PATH
 	local sys=/sys/bus/vdpa/devices/$1 d i
-	ynl --do blk-new --json "{\"name\": \"$1\", \"path\": \"$2\", \"serial\": \"viox-$1\"}" \
+	viox_ynl --do blk-new --json "{\"name\": \"$1\", \"path\": \"$2\", \"serial\": \"viox-$1\"}" \
 		>/dev/null || return 1
 	vdpa dev add mgmtdev viox_blk name "$1" || return 1
 	if [ -e "$sys/driver" ]; then
@@ -103,7 +99,7 @@ ktap_check "a device on null_blk, bound to vhost_vdpa" made
 # What the first case sends, as blk-get counts it (virtio_vdpa may have
 # read the disk before vhost_vdpa took it: the difference counts).
 counts() {
-	ynl --do blk-get --json '{"name": "vv0"}' | /usr/bin/python3 -I -S -c '
+	viox_ynl --do blk-get --json '{"name": "vv0"}' | /usr/bin/python3 -I -S -c '
 import json, sys
 d = json.load(sys.stdin)
 keys = ("reads", "writes", "flushes", "get-ids", "read-bytes", "write-bytes",
@@ -161,7 +157,7 @@ fi
 
 closed() {
 	cleanup
-	[ "$(ynl --dump blk-get)" = "[]" ] && rmmod viox_blk
+	[ "$(viox_ynl --dump blk-get)" = "[]" ] && rmmod viox_blk
 }
 ktap_check "devices deleted after their VMMs closed them, viox_blk unloads" closed
 wait "$listener"
