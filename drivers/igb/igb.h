@@ -469,6 +469,7 @@ int vigb_mbx_write(struct vigb_adapter *ad, unsigned int vf,
 void vigb_vf_renegotiate(struct vigb_adapter *ad, unsigned int vf);
 void vigb_vf_ping(struct vigb_adapter *ad, unsigned int vf, bool renegotiate);
 void vigb_vf_ping_all(struct vigb_adapter *ad);
+void vigb_vf_reset_seen(struct vigb_adapter *ad, unsigned int vf);
 void vigb_vf_turn_done(struct vigb_adapter *ad, unsigned int vf);
 unsigned long vigb_vf_nudge(struct vigb_adapter *ad);
 

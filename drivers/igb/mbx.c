@@ -107,6 +107,7 @@ static int vigb_mbx_msg(struct vigb_adapter *ad, unsigned int vf)
 		return 0;
 	}
 	if (msg[0] == VIGB_VF_RESET) {
+		vigb_vf_reset_seen(ad, vf);
 		vigb_mbx_reset(ad, vf);
 		return 0;
 	}

@@ -17,7 +17,11 @@
  */
 struct workqueue_struct *vigb_mbx_wq;
 
-/* How long a VF told to renegotiate is reminded of it. */
+/*
+ * How long a VF told to renegotiate is reminded of it, from the news or
+ * from its last reset: one with no driver never resets and drops out, one
+ * whose driver keeps trying is helped until it is through.
+ */
 #define VIGB_NUDGE_TIME		(30 * HZ)
 
 /*
@@ -133,6 +137,18 @@ static bool vigb_vf_take_turn(struct vigb_adapter *ad, unsigned int vf)
 	ad->turn_until = jiffies + VIGB_TURN_TIME;
 	queue_delayed_work(vigb_mbx_wq, &ad->mbx_work, VIGB_TURN_TIME);
 	return true;
+}
+
+/*
+ * The VF reset. If it was told to renegotiate, its driver is alive but not
+ * through yet (igbvf may still give up on this handshake, if its CPUs are
+ * starved): remind it for a while longer.
+ */
+void vigb_vf_reset_seen(struct vigb_adapter *ad, unsigned int vf)
+{
+	lockdep_assert_held(&ad->vf_lock);
+	if (ad->vfs[vf].nudge_until)
+		ad->vfs[vf].nudge_until = jiffies + VIGB_NUDGE_TIME;
 }
 
 /* The VF configures itself after its reset: its turn ends soon. */
