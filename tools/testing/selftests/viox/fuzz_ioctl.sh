@@ -9,8 +9,10 @@
 . "$(dirname "$0")/ktap.sh"
 . "$(dirname "$0")/fuzz_lib.sh"
 
+debug_kernel_only "hostile ioctls"
+
 kmod_load tun
-fuzz_start ioctl 30 10
+fuzz_start ioctl 30
 fuzz_run "$FUZZ_BIN" ioctl --seed "$FUZZ_SEED" --seconds "$secs"
 ktap_check "ioctl: calls made" fuzz_at_least "$log" calls $((secs * 50))
 for op in VHOST_SET_MEM_TABLE VHOST_NET_SET_BACKEND VHOST_SET_VRING_ADDR \

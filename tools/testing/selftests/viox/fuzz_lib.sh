@@ -1,10 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0
 # Helpers of the fuzz_* selftests; sourced, so not executable.
 #
-# A fuzzer runs for VIOX_FUZZ_SECONDS (default: a short bounded run, shorter
-# on the stock kernel) from VIOX_FUZZ_SEED (default: a fixed seed, so
-# `make check` is the same run every time). `make fuzz SECONDS=N SEED=S`
-# sets both.
+# A fuzzer runs in the debug kernel only, where KASAN, lockdep and kmemleak
+# report what it finds, for VIOX_FUZZ_SECONDS (default: a short bounded
+# run) from VIOX_FUZZ_SEED (default: a fixed seed, so `make check` is the
+# same run every time). `make fuzz SECONDS=N SEED=S` sets both.
 
 FUZZ_DIR=$VIOX_TOP/tools/testing/viox/fuzz
 FUZZ_BIN=$FUZZ_DIR/viox-fuzz
@@ -12,22 +12,11 @@ FUZZ_SEED=${VIOX_FUZZ_SEED:-20261201}
 # The patterns check.sh fails a run on.
 FUZZ_REPORTS='WARNING:|BUG:|UBSAN:|Oops|general protection fault|Kernel panic|circular locking|recursive locking|inconsistent lock state|suspicious RCU usage|kmemleak:.*suspected|blocked for more than'
 
-# fuzz_seconds TEST-KERNEL-DEFAULT STOCK-DEFAULT
-fuzz_seconds() {
-	if [ -n "${VIOX_FUZZ_SECONDS:-}" ]; then
-		echo "$VIOX_FUZZ_SECONDS"
-	elif [ "${VIOX_KERNEL:-}" = stock ]; then
-		echo "$2"
-	else
-		echo "$1"
-	fi
-}
-
-# fuzz_start NAME TEST-KERNEL-SECONDS STOCK-SECONDS: a fuzzer's run begins;
-# sets secs (how long it runs) and log (its output).
+# fuzz_start NAME SECONDS: a fuzzer's run begins; sets secs (how long it
+# runs: SECONDS unless make fuzz says) and log (its output).
 fuzz_start() {
 	FUZZ_NAME=$1
-	secs=$(fuzz_seconds "$2" "$3")
+	secs=${VIOX_FUZZ_SECONDS:-$2}
 	log=$(mktemp)
 }
 

@@ -20,7 +20,7 @@ pf=$(pci_netdev "$bdf")
 igb_pf_setup "$pf"
 echo 3 > "/sys/bus/pci/devices/$bdf/sriov_numvfs"
 
-fuzz_start mbx 20 0
+fuzz_start mbx 20
 # A VF function reset while igbvf has the VF's interface down hangs in
 # igbvf's reset_prepare (napi_disable() of a disabled NAPI, in-tree igbvf
 # whatever the PF; seed 20261201): make check leaves the fuzzer's resets

@@ -8,7 +8,9 @@
 . "$(dirname "$0")/fuzz_lib.sh"
 . "$(dirname "$0")/net_lib.sh"
 
-fuzz_start netlink 20 5
+debug_kernel_only "hostile netlink messages"
+
+fuzz_start netlink 20
 fuzz_run /usr/bin/python3 "$FUZZ_DIR/nl-fuzz.py" --seed "$FUZZ_SEED" --seconds "$secs"
 ktap_check "netlink: messages sent as root" fuzz_at_least "$log" "messages root" $((secs * 10))
 ktap_check "netlink: messages sent as nobody" fuzz_at_least "$log" "messages nobody" $((secs * 10))

@@ -8,8 +8,10 @@
 . "$(dirname "$0")/ktap.sh"
 . "$(dirname "$0")/fuzz_lib.sh"
 
+debug_kernel_only "hostile rings"
+
 kmod_load tun
-fuzz_start rings 30 10
+fuzz_start rings 30
 fuzz_run "$FUZZ_BIN" rings --seed "$FUZZ_SEED" --seconds "$secs"
 ktap_check "rings: rounds on split rings" fuzz_at_least "$log" "round split" 3
 ktap_check "rings: rounds on packed rings" fuzz_at_least "$log" "round packed" 3

@@ -7,6 +7,8 @@
 . "$(dirname "$0")/ktap.sh"
 . "$(dirname "$0")/igb_lib.sh"
 
+igb_debug_kernel_only "viox_igb's devlink instance"
+
 kmod_load igbvf
 insmod "$(viox_ko viox_igb)" 2>/dev/null
 bdf=$(igb_pf_bdf) || { echo "Bail out! no 82576"; exit 1; }

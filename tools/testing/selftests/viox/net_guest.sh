@@ -8,6 +8,8 @@
 # faithful.
 . "$(dirname "$0")/ktap.sh"
 
+debug_kernel_only "viox_net against vnet-guest"
+
 guest=$VIOX_TOP/tools/testing/viox/vnet-guest/vnet-guest
 kmod_load tun
 kmod_load vhost_net
