@@ -9,6 +9,7 @@
 
 #include <linux/fs.h>
 #include <linux/llist.h>
+#include <linux/hrtimer.h>
 #include <linux/mutex.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/vdpa.h>
@@ -32,6 +33,23 @@
 /* Chains taken from a ring per pass before the worker moves on. */
 #define VIOX_BLK_BUDGET		64
 
+/* I/O limits, [0] reads, [1] writes; 0: none. */
+struct viox_blk_limits {
+	u64 iops[2];
+	u64 bps[2];
+};
+
+/* A device's limits and their buckets (qos.c), shared by its queues. */
+struct viox_blk_qos {
+	/* Charged from the device's worker, set from netlink. */
+	spinlock_t lock;
+	struct viox_blk_limits limits;
+	bool on;
+	u64 last;
+	/* Time credit, ns: read IOPS, read bytes, write IOPS, write bytes. */
+	s64 credit[4];
+};
+
 /**
  * struct viox_blk_backing - a backing store, set over netlink by name
  * @node: on viox_blk_backings
@@ -51,6 +69,7 @@
  * @lbs: logical block size
  * @pbs: physical block size
  * @discard: the store can deallocate (discard, write-zeroes with unmap)
+ * @limits: the device's I/O limits
  * @blk: the device made of it, or NULL; under viox_blk_lock
  */
 struct viox_blk_backing {
@@ -70,6 +89,7 @@ struct viox_blk_backing {
 	u32 lbs;
 	u32 pbs;
 	bool discard;
+	struct viox_blk_limits limits;
 	struct viox_blk *blk;
 };
 
@@ -85,13 +105,22 @@ enum viox_blk_stat {
 	VIOX_BLK_WRITE_BYTES,
 	VIOX_BLK_IOERR,
 	VIOX_BLK_UNSUPP,
+	VIOX_BLK_THROTTLED,
+	VIOX_BLK_THROTTLED_NS,
 	VIOX_BLK_NR_STATS
 };
+
+/*
+ * Latency, taken to returned: bucket 0 under 2 us, bucket i from 2^i us,
+ * the last from 2^19 us (half a second) up.
+ */
+#define VIOX_BLK_LAT_BUCKETS	20
 
 /* Written under the vq's mutex (one writer), read from anywhere. */
 struct viox_blk_stats {
 	struct u64_stats_sync syncp;
 	u64_stats_t v[VIOX_BLK_NR_STATS];
+	u64_stats_t lat[VIOX_BLK_LAT_BUCKETS];
 };
 
 struct viox_blk_vq {
@@ -108,6 +137,9 @@ struct viox_blk_vq {
 	/* Under the vq mutex: requests on viox_blk_wq, and a chain waiting. */
 	unsigned int blocking;
 	bool throttled;
+	/* Under the vq mutex: held back by the limits since (ns), or 0. */
+	u64 qos_since;
+	struct hrtimer qos_timer;
 	struct viox_blk_stats stats;
 };
 
@@ -129,6 +161,7 @@ struct viox_blk {
 	u8 status;
 	bool suspended;
 	bool writethrough;
+	struct viox_blk_qos qos;
 	u64 offered;
 	u64 features;
 	u32 generation;
@@ -177,6 +210,7 @@ int viox_blk_map_copy(struct viox_blk *blk, struct vhost_iotlb *from);
 extern const struct vdpa_config_ops viox_blk_vdpa_ops;
 int viox_blk_dev_init(struct viox_blk *blk, struct viox_blk_backing *b);
 void viox_blk_dev_stop(struct viox_blk *blk);
+void viox_blk_set_limits(struct viox_blk *blk, const struct viox_blk_limits *l);
 
 /* parse.c */
 u8 viox_blk_parse(const struct viox_blk_disk *d,
@@ -185,10 +219,21 @@ u8 viox_blk_parse(const struct viox_blk_disk *d,
 u8 viox_blk_range_check(const struct viox_blk_disk *d, u32 type,
 			const struct virtio_blk_discard_write_zeroes *r);
 
+/* qos.c */
+void viox_blk_qos_init(struct viox_blk_qos *q);
+void viox_blk_qos_set(struct viox_blk_qos *q, const struct viox_blk_limits *l,
+		      u64 now);
+u64 viox_blk_qos_charge(struct viox_blk_qos *q, u64 now, bool write, u64 bytes);
+
+/* sysfs.c */
+extern const struct attribute_group *viox_blk_groups[];
+
 /* io.c */
 void viox_blk_handle_kick(struct viox_work *work);
 void viox_blk_handle_done(struct viox_work *work);
 void viox_blk_drain(struct viox_blk_vq *bvq);
-void viox_blk_stats_read(struct viox_blk_vq *bvq, u64 v[VIOX_BLK_NR_STATS]);
+void viox_blk_stats_read(struct viox_blk_vq *bvq, u64 v[VIOX_BLK_NR_STATS],
+			 u64 lat[VIOX_BLK_LAT_BUCKETS]);
+enum hrtimer_restart viox_blk_qos_timer(struct hrtimer *timer);
 
 #endif /* _VIOX_BLK_H */

@@ -32,6 +32,7 @@
  * @in_len: bytes the device may write, reported as used
  * @len: bytes the read or write must move
  * @write: a write, which ends the file's write section when done
+ * @start: when it was taken (ns), for the latency histogram
  * @iter: its data: what a read fills, a write or ranges carry
  * @work: on viox_blk_wq, for what blocks
  * @blocking: it went to viox_blk_wq
@@ -50,6 +51,7 @@ struct viox_blk_req {
 	u32 in_len;
 	size_t len;
 	bool write;
+	u64 start;
 	struct iov_iter iter;
 	struct work_struct work;
 	bool blocking;
@@ -274,7 +276,73 @@ enum submit_result {
 	SUBMIT_TAKEN,
 	SUBMIT_NOMEM,		/* given back: try again on the next pass */
 	SUBMIT_FULL,		/* given back: the vq waits for a blocking one */
+	SUBMIT_THROTTLED,	/* given back: the vq waits for its limits */
 };
+
+/* The limits' wait is over: take requests again. */
+enum hrtimer_restart viox_blk_qos_timer(struct hrtimer *timer)
+{
+	struct viox_blk_vq *bvq = container_of(timer, struct viox_blk_vq, qos_timer);
+
+	viox_work_queue(bvq->vq.dev, &bvq->vq.poll.work);
+	return HRTIMER_NORESTART;
+}
+
+/*
+ * Whether @op may start under the device's limits. If not, the vq is
+ * held back and looks again when the debt is paid; the time it waits is
+ * counted when a request passes again.
+ */
+static bool qos_pass(struct viox_blk_vq *bvq, const struct viox_blk_op *op)
+{
+	struct viox_blk_qos *q = &bvq->blk->qos;
+	u64 now = 0, wait = 0, bytes = 0;
+	bool limited = true;
+
+	switch (op->type) {
+	case VIRTIO_BLK_T_IN:
+	case VIRTIO_BLK_T_OUT:
+		bytes = op->len;
+		break;
+	case VIRTIO_BLK_T_DISCARD:
+	case VIRTIO_BLK_T_WRITE_ZEROES:
+		break;
+	default:	/* FLUSH, GET_ID: not limited */
+		limited = false;
+	}
+	if (limited && READ_ONCE(q->on)) {
+		now = ktime_get_ns();
+		wait = viox_blk_qos_charge(q, now, op->type != VIRTIO_BLK_T_IN,
+					   bytes);
+	}
+	if (!wait && !bvq->qos_since)
+		return true;
+	if (!now)
+		now = ktime_get_ns();
+	u64_stats_update_begin(&bvq->stats.syncp);
+	if (!wait) {
+		/* Requests are taken in order: the one held back went. */
+		u64_stats_add(&bvq->stats.v[VIOX_BLK_THROTTLED_NS],
+			      now - bvq->qos_since);
+		bvq->qos_since = 0;
+	} else if (!bvq->qos_since) {
+		bvq->qos_since = now;
+		u64_stats_inc(&bvq->stats.v[VIOX_BLK_THROTTLED]);
+	}
+	u64_stats_update_end(&bvq->stats.syncp);
+	if (wait)
+		hrtimer_start(&bvq->qos_timer, ns_to_ktime(wait), HRTIMER_MODE_REL);
+	return !wait;
+}
+
+/* Give back a chain taken for @req, which is freed. */
+static void give_back(struct viox_blk_vq *bvq, struct viox_blk_req *req,
+		      const struct viox_chain *c)
+{
+	atomic_dec(&bvq->inflight);
+	kfree(req);
+	viox_vq_unget_chain(&bvq->vq, c);
+}
 
 /*
  * Start one request; its status reaches the ring through the done list,
@@ -291,6 +359,7 @@ static enum submit_result submit(struct viox_blk_vq *bvq,
 	const struct bio_vec *last;
 	struct iov_iter out, in;
 	struct viox_blk_op op;
+	bool direct;
 	size_t end;
 	u8 status;
 
@@ -309,6 +378,7 @@ static enum submit_result submit(struct viox_blk_vq *bvq,
 	req->write = false;
 	req->type = U32_MAX;
 	req->blocking = false;
+	req->start = ktime_get_ns();
 	last = &req->bvec[nseg - 1];
 	end = (size_t)last->bv_offset + last->bv_len - 1;
 	req->status_page = nth_page(last->bv_page, end / PAGE_SIZE);
@@ -334,30 +404,34 @@ static enum submit_result submit(struct viox_blk_vq *bvq,
 		return SUBMIT_TAKEN;
 	case VIRTIO_BLK_T_IN:
 		req->iter = in;
-		if (prepare_rw(blk, req, op.sector)) {
-			issue_rw(req);
-			return SUBMIT_TAKEN;
-		}
+		direct = prepare_rw(blk, req, op.sector);
 		break;
 	case VIRTIO_BLK_T_OUT:
 		req->iter = out;
 		req->write = true;
-		if (prepare_rw(blk, req, op.sector)) {
-			issue_rw(req);
-			return SUBMIT_TAKEN;
-		}
+		direct = prepare_rw(blk, req, op.sector);
 		break;
 	default:	/* FLUSH, DISCARD, WRITE_ZEROES */
 		req->iter = out;
+		direct = false;
 		break;
 	}
-	/* A vq's share of the blocking work is bounded: others get theirs. */
-	if (bvq->blocking >= VIOX_BLK_BLOCKING_MAX) {
-		atomic_dec(&bvq->inflight);
-		kfree(req);
-		viox_vq_unget_chain(&bvq->vq, c);
+	/*
+	 * A vq's share of the blocking work is bounded: others get theirs.
+	 * Checked before the limits, which would charge it twice.
+	 */
+	if (!direct && bvq->blocking >= VIOX_BLK_BLOCKING_MAX) {
+		give_back(bvq, req, c);
 		bvq->throttled = true;
 		return SUBMIT_FULL;
+	}
+	if (!qos_pass(bvq, &op)) {
+		give_back(bvq, req, c);
+		return SUBMIT_THROTTLED;
+	}
+	if (direct) {
+		issue_rw(req);
+		return SUBMIT_TAKEN;
 	}
 	bvq->blocking++;
 	req->blocking = true;
@@ -366,10 +440,14 @@ static enum submit_result submit(struct viox_blk_vq *bvq,
 	return SUBMIT_TAKEN;
 }
 
-/* What a returned request adds to its queue's counters. */
-static void count(struct viox_blk_stats *st, const struct viox_blk_req *req)
+/* What a returned request adds to its queue's counters, at @now. */
+static void count(struct viox_blk_stats *st, const struct viox_blk_req *req,
+		  u64 now)
 {
 	bool ok = req->status == VIRTIO_BLK_S_OK;
+	u64 us = (now - req->start) / NSEC_PER_USEC;
+
+	u64_stats_inc(&st->lat[us < 2 ? 0 : min(ilog2(us), VIOX_BLK_LAT_BUCKETS - 1)]);
 
 	switch (req->type) {
 	case VIRTIO_BLK_T_IN:
@@ -411,17 +489,19 @@ void viox_blk_drain(struct viox_blk_vq *bvq)
 	struct viox_blk_req *req, *next;
 	struct llist_node *list;
 	unsigned int n = 0, done = 0;
+	u64 now;
 
 	list = llist_reverse_order(llist_del_all(&bvq->done));
 	if (!list)
 		return;
+	now = ktime_get_ns();
 	u64_stats_update_begin(&bvq->stats.syncp);
 	llist_for_each_entry_safe(req, next, list, node) {
 		memcpy_to_page(req->status_page, req->status_off, &req->status, 1);
 		used[n].id = req->id;
 		used[n].len = req->in_len;
 		used[n].ndesc = req->ndesc;
-		count(&bvq->stats, req);
+		count(&bvq->stats, req, now);
 		bvq->blocking -= req->blocking;
 		kfree(req);
 		done++;
@@ -447,8 +527,10 @@ void viox_blk_drain(struct viox_blk_vq *bvq)
  * viox_blk_stats_read() - a consistent copy of a queue's counters
  * @bvq: the queue
  * @v: where to put them
+ * @lat: and its latency histogram
  */
-void viox_blk_stats_read(struct viox_blk_vq *bvq, u64 v[VIOX_BLK_NR_STATS])
+void viox_blk_stats_read(struct viox_blk_vq *bvq, u64 v[VIOX_BLK_NR_STATS],
+			 u64 lat[VIOX_BLK_LAT_BUCKETS])
 {
 	unsigned int start, i;
 
@@ -456,6 +538,8 @@ void viox_blk_stats_read(struct viox_blk_vq *bvq, u64 v[VIOX_BLK_NR_STATS])
 		start = u64_stats_fetch_begin(&bvq->stats.syncp);
 		for (i = 0; i < VIOX_BLK_NR_STATS; i++)
 			v[i] = u64_stats_read(&bvq->stats.v[i]);
+		for (i = 0; i < VIOX_BLK_LAT_BUCKETS; i++)
+			lat[i] = u64_stats_read(&bvq->stats.lat[i]);
 	} while (u64_stats_fetch_retry(&bvq->stats.syncp, start));
 }
 
@@ -510,8 +594,11 @@ void viox_blk_handle_kick(struct viox_work *work)
 			viox_work_queue(vq->dev, work);
 			break;
 		}
-		/* It waits for a blocking request to finish (viox_blk_drain()). */
-		if (r == SUBMIT_FULL)
+		/*
+		 * It waits for a blocking request to finish (viox_blk_drain())
+		 * or for the limits (viox_blk_qos_timer()).
+		 */
+		if (r == SUBMIT_FULL || r == SUBMIT_THROTTLED)
 			break;
 		if (++n == VIOX_BLK_BUDGET) {
 			/* Let the device's other vqs have the worker. */

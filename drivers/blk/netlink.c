@@ -22,11 +22,15 @@ static const u16 blk_stat_attr[VIOX_BLK_NR_STATS] = {
 	[VIOX_BLK_WRITE_BYTES] = VIOX_A_BLK_STATS_WRITE_BYTES,
 	[VIOX_BLK_IOERR] = VIOX_A_BLK_STATS_IOERR,
 	[VIOX_BLK_UNSUPP] = VIOX_A_BLK_STATS_UNSUPP,
+	[VIOX_BLK_THROTTLED] = VIOX_A_BLK_STATS_THROTTLED,
+	[VIOX_BLK_THROTTLED_NS] = VIOX_A_BLK_STATS_THROTTLED_NS,
 };
 
 /* One nest of counters: a queue's (@index >= 0) or the sum (-1). */
 static int stats_fill(struct sk_buff *skb, int type, int index,
-		      const u64 v[VIOX_BLK_NR_STATS], u64 inflight, u64 broken)
+		      const u64 v[VIOX_BLK_NR_STATS],
+		      const u64 lat[VIOX_BLK_LAT_BUCKETS], u64 inflight,
+		      u64 broken)
 {
 	struct nlattr *nest = nla_nest_start(skb, type);
 	unsigned int i;
@@ -41,6 +45,9 @@ static int stats_fill(struct sk_buff *skb, int type, int index,
 	if (nla_put_uint(skb, VIOX_A_BLK_STATS_IN_FLIGHT, inflight) ||
 	    nla_put_uint(skb, VIOX_A_BLK_STATS_BROKEN, broken))
 		goto cancel;
+	for (i = 0; i < VIOX_BLK_LAT_BUCKETS; i++)
+		if (nla_put_uint(skb, VIOX_A_BLK_STATS_LATENCY_HIST, lat[i]))
+			goto cancel;
 	nla_nest_end(skb, nest);
 	return 0;
 cancel:
@@ -50,7 +57,8 @@ cancel:
 
 /* Bytes of one nest of counters. */
 #define BLK_STATS_SIZE	(nla_total_size(0) + nla_total_size(sizeof(u32)) + \
-			 (VIOX_BLK_NR_STATS + 2) * nla_total_size(sizeof(u64)))
+			 (VIOX_BLK_NR_STATS + 2 + VIOX_BLK_LAT_BUCKETS) * \
+			 nla_total_size(sizeof(u64)))
 
 /*
  * A device's counters per queue if @per_queue (a dump has the sums only,
@@ -61,22 +69,74 @@ static int blk_stats_fill(struct sk_buff *skb, struct viox_blk *blk,
 			  bool per_queue)
 {
 	u64 sum[VIOX_BLK_NR_STATS] = {}, v[VIOX_BLK_NR_STATS];
+	u64 lsum[VIOX_BLK_LAT_BUCKETS] = {}, lat[VIOX_BLK_LAT_BUCKETS];
 	u64 inflight = 0, broken = 0, qin, qbroken;
 	unsigned int q, i;
 
 	for (q = 0; q < blk->nvqs; q++) {
-		viox_blk_stats_read(&blk->vqs[q], v);
+		viox_blk_stats_read(&blk->vqs[q], v, lat);
 		qin = atomic_read(&blk->vqs[q].inflight);
 		qbroken = READ_ONCE(blk->vqs[q].vq.broken);
 		if (per_queue &&
-		    stats_fill(skb, VIOX_A_BLK_QUEUE, q, v, qin, qbroken))
+		    stats_fill(skb, VIOX_A_BLK_QUEUE, q, v, lat, qin, qbroken))
 			return -EMSGSIZE;
 		for (i = 0; i < VIOX_BLK_NR_STATS; i++)
 			sum[i] += v[i];
+		for (i = 0; i < VIOX_BLK_LAT_BUCKETS; i++)
+			lsum[i] += lat[i];
 		inflight += qin;
 		broken += qbroken;
 	}
-	return stats_fill(skb, VIOX_A_BLK_STATS, -1, sum, inflight, broken);
+	return stats_fill(skb, VIOX_A_BLK_STATS, -1, sum, lsum, inflight, broken);
+}
+
+/* Bytes of the limits nest. */
+#define BLK_LIMITS_SIZE	(nla_total_size(0) + 4 * nla_total_size(sizeof(u64)))
+
+static int limits_fill(struct sk_buff *skb, const struct viox_blk_limits *l)
+{
+	struct nlattr *nest = nla_nest_start(skb, VIOX_A_BLK_LIMITS);
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_uint(skb, VIOX_A_BLK_LIMITS_READ_IOPS, l->iops[0]) ||
+	    nla_put_uint(skb, VIOX_A_BLK_LIMITS_WRITE_IOPS, l->iops[1]) ||
+	    nla_put_uint(skb, VIOX_A_BLK_LIMITS_READ_BPS, l->bps[0]) ||
+	    nla_put_uint(skb, VIOX_A_BLK_LIMITS_WRITE_BPS, l->bps[1])) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/*
+ * The limits a request gives, over @l: those it leaves out unchanged.
+ * The op's policy has checked the nest (viox_blk_limits_nl_policy).
+ */
+static void limits_parse(const struct nlattr *attr, struct viox_blk_limits *l)
+{
+	const struct nlattr *a;
+	int rem;
+
+	if (!attr)
+		return;
+	nla_for_each_nested(a, attr, rem) {
+		switch (nla_type(a)) {
+		case VIOX_A_BLK_LIMITS_READ_IOPS:
+			l->iops[0] = nla_get_uint(a);
+			break;
+		case VIOX_A_BLK_LIMITS_WRITE_IOPS:
+			l->iops[1] = nla_get_uint(a);
+			break;
+		case VIOX_A_BLK_LIMITS_READ_BPS:
+			l->bps[0] = nla_get_uint(a);
+			break;
+		case VIOX_A_BLK_LIMITS_WRITE_BPS:
+			l->bps[1] = nla_get_uint(a);
+			break;
+		}
+	}
 }
 
 /* The size of blk_fill()'s attributes for @b, all queues included. */
@@ -86,7 +146,7 @@ static size_t blk_size(const struct viox_blk_backing *b)
 	       nla_total_size(strlen(b->path) + 1) +
 	       nla_total_size(VIRTIO_BLK_ID_BYTES + 1) +
 	       2 * nla_total_size(sizeof(u8)) + 3 * nla_total_size(sizeof(u32)) +
-	       2 * nla_total_size(sizeof(u64)) +
+	       2 * nla_total_size(sizeof(u64)) + BLK_LIMITS_SIZE +
 	       (1 + VIOX_BLK_MAX_QUEUES) * BLK_STATS_SIZE;
 }
 
@@ -106,7 +166,8 @@ static int blk_fill(struct sk_buff *skb, const struct viox_blk_backing *b,
 	    nla_put_uint(skb, VIOX_A_BLK_FEATURES, viox_blk_features(b)) ||
 	    nla_put_uint(skb, VIOX_A_BLK_CAPACITY, b->capacity) ||
 	    nla_put_u32(skb, VIOX_A_BLK_BLOCK_SIZE, b->lbs) ||
-	    nla_put_u8(skb, VIOX_A_BLK_VDPA, !!b->blk))
+	    nla_put_u8(skb, VIOX_A_BLK_VDPA, !!b->blk) ||
+	    limits_fill(skb, &b->limits))
 		return -EMSGSIZE;
 	return b->blk ? blk_stats_fill(skb, b->blk, per_queue) : 0;
 }
@@ -172,6 +233,7 @@ static int blk_nl_new(struct sk_buff *skb, struct genl_info *info)
 		b->queues = nla_get_u32(a[VIOX_A_BLK_QUEUES]);
 	if (a[VIOX_A_BLK_FEATURES])
 		b->features = nla_get_uint(a[VIOX_A_BLK_FEATURES]);
+	limits_parse(a[VIOX_A_BLK_LIMITS], &b->limits);
 	list_add_tail(&b->node, &viox_blk_backings);
 	r = blk_reply(b, info);
 out:
@@ -229,6 +291,28 @@ static int blk_nl_get(struct sk_buff *skb, struct genl_info *info)
 	return r;
 }
 
+static int blk_nl_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct viox_blk_backing *b;
+	int r;
+
+	if (GENL_REQ_ATTR_CHECK(info, VIOX_A_BLK_LIMITS))
+		return -EINVAL;
+	mutex_lock(&viox_blk_lock);
+	b = blk_nl_find(info);
+	if (IS_ERR(b)) {
+		r = PTR_ERR(b);
+		goto out;
+	}
+	limits_parse(info->attrs[VIOX_A_BLK_LIMITS], &b->limits);
+	if (b->blk)
+		viox_blk_set_limits(b->blk, &b->limits);
+	r = blk_reply(b, info);
+out:
+	mutex_unlock(&viox_blk_lock);
+	return r;
+}
+
 struct blk_nl_dump_ctx {
 	unsigned long done;
 };
@@ -268,5 +352,6 @@ const struct viox_blk_nl_ops viox_blk_nl_ops = {
 	.del = blk_nl_del,
 	.get = blk_nl_get,
 	.dump = blk_nl_dump,
+	.set = blk_nl_set,
 };
 EXPORT_SYMBOL_GPL(viox_blk_nl_ops);

@@ -53,6 +53,7 @@ static void vq_start(struct viox_blk *blk, struct viox_blk_vq *bvq)
 	}
 	vq->umem = blk_iotlb(blk);
 	bvq->throttled = false;
+	bvq->qos_since = 0;
 	r = viox_vq_map_rings(vq);
 	if (r) {
 		/* Not (yet) mapped: it starts when a map has its rings. */
@@ -86,6 +87,8 @@ static void vq_stop(struct viox_blk *blk, struct viox_blk_vq *bvq)
 	mutex_lock(&vq->mutex);
 	vq->private_data = NULL;
 	mutex_unlock(&vq->mutex);
+	/* Stopped, the vq cannot arm it again. */
+	hrtimer_cancel(&bvq->qos_timer);
 	wait_var_event(&bvq->inflight, !atomic_read(&bvq->inflight));
 	viox_dev_flush(&blk->dev);
 	mutex_lock(&vq->mutex);
@@ -576,11 +579,14 @@ int viox_blk_dev_init(struct viox_blk *blk, struct viox_blk_backing *b)
 	if (r)
 		return r;
 	blk->vdpa.dma_dev = dev;
+	dev->groups = viox_blk_groups;
 	blk->backing = b;
 	blk->nvqs = b->queues;
 	blk->offered = viox_blk_features(b);
 	blk->writethrough = b->writethrough;
 	viox_blk_fill_config(b, blk->writethrough, &blk->config);
+	viox_blk_qos_init(&blk->qos);
+	viox_blk_qos_set(&blk->qos, &b->limits, ktime_get_ns());
 	for (i = 0; i < blk->nvqs; i++) {
 		struct viox_blk_vq *bvq = &blk->vqs[i];
 
@@ -595,12 +601,36 @@ int viox_blk_dev_init(struct viox_blk *blk, struct viox_blk_backing *b)
 		init_llist_head(&bvq->done);
 		viox_work_init(&bvq->done_work, viox_blk_handle_done);
 		atomic_set(&bvq->inflight, 0);
+		hrtimer_init(&bvq->qos_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+		bvq->qos_timer.function = viox_blk_qos_timer;
 		u64_stats_init(&bvq->stats.syncp);
 		blk->vq_ptrs[i] = &bvq->vq;
 	}
 	viox_dev_init(&blk->dev, dev_name(dev), blk->vq_ptrs, blk->nvqs);
 	snprintf(name, sizeof(name), "viox-%s", dev_name(dev));
 	return viox_dev_start_kthread(&blk->dev, name);
+}
+
+/**
+ * viox_blk_set_limits() - new I/O limits for a device, at once
+ * @blk: the device
+ * @l: its limits
+ */
+void viox_blk_set_limits(struct viox_blk *blk, const struct viox_blk_limits *l)
+{
+	unsigned int i;
+
+	viox_blk_qos_set(&blk->qos, l, ktime_get_ns());
+	/*
+	 * A queue held back looks again now, not when its old wait ends.
+	 * Running queues only, under the lock viox_blk_dev_stop() takes to
+	 * stop them before the worker goes.
+	 */
+	mutex_lock(&blk->lock);
+	for (i = 0; i < blk->nvqs; i++)
+		if (READ_ONCE(blk->vqs[i].vq.private_data))
+			viox_work_queue(&blk->dev, &blk->vqs[i].vq.poll.work);
+	mutex_unlock(&blk->lock);
 }
 
 /**

@@ -10,6 +10,14 @@
 
 #include <uapi/linux/viox.h>
 
+/* Common nested types */
+const struct nla_policy viox_blk_limits_nl_policy[VIOX_A_BLK_LIMITS_WRITE_BPS + 1] = {
+	[VIOX_A_BLK_LIMITS_READ_IOPS] = { .type = NLA_UINT, },
+	[VIOX_A_BLK_LIMITS_WRITE_IOPS] = { .type = NLA_UINT, },
+	[VIOX_A_BLK_LIMITS_READ_BPS] = { .type = NLA_UINT, },
+	[VIOX_A_BLK_LIMITS_WRITE_BPS] = { .type = NLA_UINT, },
+};
+
 /* VIOX_CMD_DEV_GET - do */
 static const struct nla_policy viox_dev_get_nl_policy[VIOX_A_DEV_ID + 1] = {
 	[VIOX_A_DEV_ID] = { .type = NLA_U32, },
@@ -38,7 +46,7 @@ static const struct nla_policy viox_vport_get_nl_policy[VIOX_A_VPORT_IFINDEX + 1
 };
 
 /* VIOX_CMD_BLK_NEW - do */
-static const struct nla_policy viox_blk_new_nl_policy[VIOX_A_BLK_FEATURES + 1] = {
+static const struct nla_policy viox_blk_new_nl_policy[VIOX_A_BLK_LIMITS + 1] = {
 	[VIOX_A_BLK_NAME] = { .type = NLA_NUL_STRING, .len = 31, },
 	[VIOX_A_BLK_PATH] = { .type = NLA_NUL_STRING, .len = 1023, },
 	[VIOX_A_BLK_READ_ONLY] = NLA_POLICY_MAX(NLA_U8, 1),
@@ -46,6 +54,7 @@ static const struct nla_policy viox_blk_new_nl_policy[VIOX_A_BLK_FEATURES + 1] =
 	[VIOX_A_BLK_SERIAL] = { .type = NLA_NUL_STRING, .len = 20, },
 	[VIOX_A_BLK_QUEUES] = NLA_POLICY_RANGE(NLA_U32, 1, 16),
 	[VIOX_A_BLK_FEATURES] = { .type = NLA_UINT, },
+	[VIOX_A_BLK_LIMITS] = NLA_POLICY_NESTED(viox_blk_limits_nl_policy),
 };
 
 /* VIOX_CMD_BLK_DEL - do */
@@ -56,6 +65,12 @@ static const struct nla_policy viox_blk_del_nl_policy[VIOX_A_BLK_NAME + 1] = {
 /* VIOX_CMD_BLK_GET - do */
 static const struct nla_policy viox_blk_get_nl_policy[VIOX_A_BLK_NAME + 1] = {
 	[VIOX_A_BLK_NAME] = { .type = NLA_NUL_STRING, .len = 31, },
+};
+
+/* VIOX_CMD_BLK_SET - do */
+static const struct nla_policy viox_blk_set_nl_policy[VIOX_A_BLK_LIMITS + 1] = {
+	[VIOX_A_BLK_NAME] = { .type = NLA_NUL_STRING, .len = 31, },
+	[VIOX_A_BLK_LIMITS] = NLA_POLICY_NESTED(viox_blk_limits_nl_policy),
 };
 
 /* Ops table for viox */
@@ -102,7 +117,7 @@ static const struct genl_split_ops viox_nl_ops[] = {
 		.cmd		= VIOX_CMD_BLK_NEW,
 		.doit		= viox_nl_blk_new_doit,
 		.policy		= viox_blk_new_nl_policy,
-		.maxattr	= VIOX_A_BLK_FEATURES,
+		.maxattr	= VIOX_A_BLK_LIMITS,
 		.flags		= GENL_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 	{
@@ -123,6 +138,13 @@ static const struct genl_split_ops viox_nl_ops[] = {
 		.cmd	= VIOX_CMD_BLK_GET,
 		.dumpit	= viox_nl_blk_get_dumpit,
 		.flags	= GENL_ADMIN_PERM | GENL_CMD_CAP_DUMP,
+	},
+	{
+		.cmd		= VIOX_CMD_BLK_SET,
+		.doit		= viox_nl_blk_set_doit,
+		.policy		= viox_blk_set_nl_policy,
+		.maxattr	= VIOX_A_BLK_LIMITS,
+		.flags		= GENL_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 };
 

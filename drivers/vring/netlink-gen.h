@@ -11,6 +11,9 @@
 
 #include <uapi/linux/viox.h>
 
+/* Common nested types */
+extern const struct nla_policy viox_blk_limits_nl_policy[VIOX_A_BLK_LIMITS_WRITE_BPS + 1];
+
 int viox_nl_dev_get_doit(struct sk_buff *skb, struct genl_info *info);
 int viox_nl_dev_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 int viox_nl_vport_new_doit(struct sk_buff *skb, struct genl_info *info);
@@ -21,6 +24,7 @@ int viox_nl_blk_new_doit(struct sk_buff *skb, struct genl_info *info);
 int viox_nl_blk_del_doit(struct sk_buff *skb, struct genl_info *info);
 int viox_nl_blk_get_doit(struct sk_buff *skb, struct genl_info *info);
 int viox_nl_blk_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
+int viox_nl_blk_set_doit(struct sk_buff *skb, struct genl_info *info);
 
 enum {
 	VIOX_NLGRP_VPORT,

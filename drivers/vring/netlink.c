@@ -297,6 +297,20 @@ int viox_nl_blk_get_doit(struct sk_buff *skb, struct genl_info *info)
 	return r;
 }
 
+int viox_nl_blk_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	const struct viox_blk_nl_ops *ops = blk_ops_get(false);
+	int r;
+
+	if (!ops) {
+		NL_SET_ERR_MSG(info->extack, "no viox_blk backing of this name");
+		return -ENOENT;
+	}
+	r = ops->set(skb, info);
+	blk_ops_put();
+	return r;
+}
+
 int viox_nl_blk_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	const struct viox_blk_nl_ops *ops = blk_ops_get(false);

@@ -16,6 +16,7 @@ struct viox_blk_nl_ops {
 	int (*del)(struct sk_buff *skb, struct genl_info *info);
 	int (*get)(struct sk_buff *skb, struct genl_info *info);
 	int (*dump)(struct sk_buff *skb, struct netlink_callback *cb);
+	int (*set)(struct sk_buff *skb, struct genl_info *info);
 };
 
 extern const struct viox_blk_nl_ops viox_blk_nl_ops;

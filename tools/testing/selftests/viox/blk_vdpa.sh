@@ -5,8 +5,9 @@
 # bound to virtio_vdpa, and the in-tree virtio_blk driving it: sizes and
 # serial as configured, bytes landing in the backing file, fio verifying
 # packed and split rings with one and two queues, ext4 made and checked,
-# discard and write-zeroes reaching the file, a read-only disk refusing
-# writes, bad requests refused with their reason, deletion under I/O.
+# discard and write-zeroes reaching the file, I/O limits holding under
+# fio, a read-only disk refusing writes, bad requests refused with their
+# reason, deletion under I/O.
 . "$(dirname "$0")/ktap.sh"
 . "$(dirname "$0")/blk_lib.sh"
 
@@ -25,19 +26,11 @@ cleanup() {
 }
 trap 'cleanup; rm -rf "$ktap_out" "$work"' EXIT
 
-expect_eq() { [ "$1" = "$2" ] || { echo "got '$1', want '$2'"; return 1; }; }
 # Whether the virtio device of NAME negotiated feature BIT.
 negotiated() { # NAME BIT
 	local f
 	f=$(cat /sys/bus/vdpa/devices/"$1"/virtio*/features)
 	[ "${f:$2:1}" = 1 ]
-}
-fio_verify() { # DISK FIO-ARGS...: write, then read back and check, all of it
-	local disk=$1
-	shift
-	fio --name=v --filename="$disk" --direct=1 --ioengine=libaio \
-		--thread --verify=crc32c --do_verify=1 --verify_fatal=1 --size=16M \
-		--output-format=terse --minimal "$@" >/dev/null
 }
 
 mgmt() {
@@ -63,54 +56,9 @@ added() {
 }
 ktap_check "vdpa dev add: virtio_blk sees a disk of that size" added
 disk0=$(disk_of vb0 2>/dev/null)
-ktap_check "GET_ID: the serial is in sysfs" \
-	expect_eq "$(cat /sys/block/"${disk0#/dev/}"/serial 2>&1)" viox-vb0
 ktap_check "packed ring, event index and indirect negotiated" \
 	eval 'negotiated vb0 34 && negotiated vb0 29 && negotiated vb0 28'
-
-through() {
-	head -c 1M /dev/urandom > "$work/pat"
-	dd if="$work/pat" of="$disk0" bs=64k seek=16 oflag=direct status=none &&
-	cmp -n 1M "$work/pat" "$img" 0 1M &&
-	head -c 1M /dev/urandom > "$work/pat2" &&
-	dd if="$work/pat2" of="$img" bs=64k seek=48 conv=notrunc status=none &&
-	dd if="$disk0" of="$work/back" bs=64k skip=48 count=16 iflag=direct status=none &&
-	cmp "$work/pat2" "$work/back"
-}
-ktap_check "bytes written reach the file, bytes in the file are read" through
-ktap_check "fio verify: 4k random writes, QD32" \
-	fio_verify "$disk0" --rw=randwrite --bs=4k --iodepth=32
-ktap_check "fio verify: 128k sequential, QD1" \
-	fio_verify "$disk0" --rw=write --bs=128k --iodepth=1
-ktap_check "fio verify: mixed sizes, QD8" \
-	fio_verify "$disk0" --rw=randwrite --bsrange=512-64k --iodepth=8
-
-fs() {
-	mkfs.ext4 -q -F "$disk0" &&
-	mount "$disk0" "$mnt" &&
-	head -c 4M /dev/urandom > "$mnt/a" && cp "$mnt/a" "$mnt/b" &&
-	sync && cmp "$mnt/a" "$mnt/b" && umount "$mnt" &&
-	e2fsck -f -n "$disk0"
-}
-ktap_check "ext4: made, mounted, files written, fsck clean" fs
-
-discard() {
-	local before after
-	dd if=/dev/urandom of="$disk0" bs=1M seek=32 count=8 oflag=direct status=none &&
-	before=$(stat -c %b "$img") &&
-	blkdiscard -f -o 32M -l 8M "$disk0" &&
-	after=$(stat -c %b "$img") &&
-	[ $((before - after)) -ge $((8 * 2048)) ] &&
-	cmp -n 8M /dev/zero "$img" 0 32M ||
-		{ echo "blocks before $before after ${after:-?}"; return 1; }
-}
-ktap_check "discard punches a hole in the file" discard
-zeroes() {
-	dd if=/dev/urandom of="$disk0" bs=1M seek=40 count=4 oflag=direct status=none &&
-	blkdiscard -f -z -o 40M -l 4M "$disk0" &&
-	cmp -n 4M /dev/zero "$img" 0 40M
-}
-ktap_check "write-zeroes zeroes the file" zeroes
+blk_scenario "$disk0" "$img" viox-vb0
 
 # viox's counters (blk-get) against the block layer's own for the same
 # disk (/sys/block/vdX/stat) over a workload of reads, 50 writes, a flush
@@ -163,6 +111,56 @@ split() {
 }
 ktap_check "split ring, two queues: fio verify with two jobs" split
 disk1=$(disk_of vb1 2>/dev/null)
+
+# I/O limits set at runtime (blk-set), measured by fio: vb0 held to them
+# within 10% while vb1, on the same file and unlimited, is not held back.
+within() { # GOT WANT PERCENT
+	echo "got $1, want $2 within $3%"
+	[[ $1 =~ ^[0-9]+$ ]] || return 1
+	[ "$(( ($1 - $2) * 100 / $2 ))" -le "$3" ] && [ "$(( ($2 - $1) * 100 / $2 ))" -le "$3" ]
+}
+fio_rate() { # DISK KEY(iops|bw) RW BS FIO-ARGS...: the rate fio measured
+	local disk=$1 key=$2 rw=$3 bs=$4
+	shift 4
+	fio --name=q --filename="$disk" --direct=1 --ioengine=libaio --thread \
+		--rw="$rw" --bs="$bs" --size=16M --time_based --runtime=6 \
+		--ramp_time=1 --output-format=json "$@" |
+		json "int(d['jobs'][0]['${rw#rand}']['$key'])"
+}
+limits_set() { # NAME LIMITS-JSON: set, and the reply says so
+	viox_ynl --do blk-set --json "{\"name\": \"$1\", \"limits\": $2}" > "$work/set.json" &&
+	json "all(d['limits'][k] == v for k, v in $2.items())" < "$work/set.json" | grep -qx True
+}
+qos_read() {
+	local got other
+	limits_set vb0 '{"read-iops": 200}' || return 1
+	fio_rate "$disk1" iops randread 4k --iodepth=16 > "$work/other" &
+	got=$(fio_rate "$disk0" iops randread 4k --iodepth=16)
+	wait $! && other=$(cat "$work/other")
+	echo "vb1, unlimited, at the same time: $other IOPS"
+	within "$got" 200 10 && [[ $other =~ ^[0-9]+$ ]] && [ "$other" -gt 240 ]
+}
+ktap_check "read-iops 200: fio reads at 200 IOPS, the unlimited disk beside it faster" qos_read
+qos_write() {
+	limits_set vb0 '{"read-iops": 0, "write-bps": 2097152}' &&
+	within "$(fio_rate "$disk0" bw write 64k --iodepth=4)" 2048 10
+}
+ktap_check "write-bps 2 MiB/s: fio writes at 2 MiB/s" qos_write
+qos_counted() {
+	viox_ynl --do blk-get --json '{"name": "vb0"}' > "$work/get.json" &&
+	json "d['stats']['throttled'] > 0 and d['stats']['throttled-ns'] > 10**9 and
+		sum(d['stats']['latency-hist']) == sum(d['stats'][k] for k in
+		('reads', 'writes', 'flushes', 'discards', 'write-zeroes', 'get-ids'))
+		and len(d['stats']['latency-hist']) == 20" < "$work/get.json" | grep -qx True &&
+	expect_eq "$(cd /sys/bus/vdpa/devices/vb0/viox && cat reads writes write_bytes in_flight)" \
+		"$(json "'\\n'.join(str(d['stats'][k]) for k in ('reads', 'writes', 'write-bytes', 'in-flight'))" < "$work/get.json")" &&
+	limits_set vb0 '{"write-bps": 0}' &&
+	json "sum(d['limits'].values())" < "$work/set.json" | grep -qx 0
+}
+ktap_check "throttled time counted, every request in the latency histogram, sysfs agrees, limits lifted" \
+	qos_counted
+# Whatever failed above, the checks below run without limits.
+limits_set vb0 '{"read-iops": 0, "write-iops": 0, "read-bps": 0, "write-bps": 0}'
 
 ro() {
 	local sum
