@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Install, idempotently, the Debian 12 packages viox builds and tests with:
 # the 6.12 source, stock image and headers, dkms, checkers, the peers'
-# tools, and QEMU >= 8 from bookworm-backports (bookworm's 7.2 has no igb).
+# tools, and QEMU >= 8 from bookworm-backports (bookworm's 7.2 has no igb),
+# with qemu-storage-daemon 10 from there too (viox_blk's peer).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -20,10 +21,14 @@ have_igb() {
 	command -v qemu-system-x86_64 >/dev/null &&
 	qemu-system-x86_64 -device help 2>/dev/null | grep -q '"igb"'
 }
-if [ ${#missing[@]} = 0 ] && have_igb; then
+have_qsd() {
+	command -v qemu-storage-daemon >/dev/null &&
+	dpkg --compare-versions "$(dpkg-query -W -f='${Version}' qemu-utils)" ge 1:10
+}
+if [ ${#missing[@]} = 0 ] && have_igb && have_qsd; then
 	exit 0
 fi
-[ "$(id -u)" = 0 ] || die "need root to install: ${missing[*]} qemu-system-x86 (>= 8)"
+[ "$(id -u)" = 0 ] || die "need root to install: ${missing[*]} qemu-system-x86 (>= 8) qemu-utils (>= 10)"
 
 # bookworm-backports from the mirror the machine already uses.
 if ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
@@ -43,7 +48,7 @@ SRC
 fi
 
 export DEBIAN_FRONTEND=noninteractive
-log "installing: ${missing[*]} qemu-system-x86"
+log "installing: ${missing[*]} qemu-system-x86 qemu-utils"
 apt-get update -q >/dev/null
 if [ ${#missing[@]} -gt 0 ]; then
 	apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
@@ -51,3 +56,6 @@ fi
 have_igb || apt-get install -y -q --no-install-recommends -t bookworm-backports \
 	qemu-system-x86 >/dev/null
 have_igb || die "QEMU has no igb device after installing from bookworm-backports"
+have_qsd || apt-get install -y -q --no-install-recommends -t bookworm-backports \
+	qemu-utils >/dev/null
+have_qsd || die "no qemu-storage-daemon 10 after installing qemu-utils from bookworm-backports"
