@@ -96,7 +96,7 @@ static void blk_qos_large(struct kunit *test)
 {
 	struct viox_blk_qos q;
 
-	qos_with(&q, 0, 0, 0, 10 * SZ_1M);
+	qos_with(&q, 0, 0, 10 * SZ_1M, 0);
 	KUNIT_EXPECT_EQ(test, viox_blk_qos_charge(&q, T0, false, SZ_1M), 0);
 	/* 10 ms of credit minus 100 ms of cost: 90 ms to wait. */
 	KUNIT_EXPECT_EQ(test, viox_blk_qos_charge(&q, T0, false, 512), 90 * MS);
