@@ -73,7 +73,7 @@ blk_demo() {
 	echo "  ext4 made and mounted at $mnt, 32 MiB written, copied and compared:"
 	df -h "$mnt" | sed 's/^/    /'
 	fstrim -v "$mnt" | sed 's/^/    /'
-	umount "$mnt" && e2fsck -f -n "$disk" >/dev/null && echo "  fsck: clean" || return 1
+	umount "$mnt" && e2fsck -f -n "$disk" >/dev/null 2>&1 && echo "  fsck: clean" || return 1
 	echo
 	echo "Its store, limits and counters (YNL: viox blk-get):"
 	viox_ynl --do blk-get --json '{"name": "disk0"}' > /tmp/viox-run-blk.json
