@@ -163,6 +163,7 @@ struct vigb_vf {
 	bool mc_promisc;	/* trusted VFs only */
 	unsigned long held_until; /* kept its mailbox buffer: don't wait */
 	unsigned long nudge_until; /* told to renegotiate: remind it till then */
+	unsigned long nudge_from; /* when it was told */
 	bool rejoin;		/* had clearance when the device reset */
 	unsigned long last_msg;	/* jiffies of the VF's last message */
 	u8 link_state;		/* IFLA_VF_LINK_STATE_* */

@@ -20,9 +20,12 @@ struct workqueue_struct *vigb_mbx_wq;
 /*
  * How long a VF told to renegotiate is reminded of it, from the news or
  * from its last reset: one with no driver never resets and drops out, one
- * whose driver keeps trying is helped until it is through.
+ * whose driver keeps trying is helped until it is through, or until
+ * VIGB_NUDGE_MAX has passed.
  */
 #define VIGB_NUDGE_TIME		(30 * HZ)
+/* And at most this long from the news: a VF that only resets holds a turn. */
+#define VIGB_NUDGE_MAX		(5 * 60 * HZ)
 
 /*
  * VFs renegotiate one at a time. igbvf waits for each reply of its reset
@@ -116,6 +119,7 @@ int vigb_mbx_read(struct vigb_adapter *ad, unsigned int vf, u32 *msg)
 void vigb_vf_renegotiate(struct vigb_adapter *ad, unsigned int vf)
 {
 	ad->vfs[vf].cts = false;
+	ad->vfs[vf].nudge_from = jiffies;
 	ad->vfs[vf].nudge_until = jiffies + VIGB_NUDGE_TIME;
 }
 
@@ -146,9 +150,16 @@ static bool vigb_vf_take_turn(struct vigb_adapter *ad, unsigned int vf)
  */
 void vigb_vf_reset_seen(struct vigb_adapter *ad, unsigned int vf)
 {
+	struct vigb_vf *v = &ad->vfs[vf];
+	unsigned long until = jiffies + VIGB_NUDGE_TIME;
+
 	lockdep_assert_held(&ad->vf_lock);
-	if (ad->vfs[vf].nudge_until)
-		ad->vfs[vf].nudge_until = jiffies + VIGB_NUDGE_TIME;
+	if (!v->nudge_until)
+		return;
+	if (time_after(until, v->nudge_from + VIGB_NUDGE_MAX))
+		until = v->nudge_from + VIGB_NUDGE_MAX;
+	if (time_after(until, v->nudge_until))
+		v->nudge_until = until;
 }
 
 /* The VF configures itself after its reset: its turn ends soon. */

@@ -52,8 +52,20 @@ PY
 # A viox_blk disk on the host: a backing file given over netlink, the vDPA
 # device made with iproute2's vdpa, virtio_blk's disk formatted, mounted
 # and used, then its counters, limits and sysfs summary.
+BLK_IMG=/tmp/viox-run-disk.img BLK_MNT=/tmp/viox-run-mnt
 blk_demo() {
-	local img=/tmp/viox-run-disk.img mnt=/tmp/viox-run-mnt disk
+	local r=0
+	blk_demo_disk || r=1
+	umount "$BLK_MNT" 2>/dev/null
+	if [ -d /sys/bus/vdpa/devices/disk0 ]; then
+		vdpa dev del disk0 || r=1
+	fi
+	viox_ynl --do blk-del --json '{"name": "disk0"}' >/dev/null || r=1
+	rm -f "$BLK_IMG" /tmp/viox-run-blk.json
+	return $r
+}
+blk_demo_disk() {
+	local img=$BLK_IMG mnt=$BLK_MNT disk
 	modprobe virtio_vdpa
 	modprobe virtio_blk
 	truncate -s 256M "$img"
@@ -96,8 +108,6 @@ PY
 	for f in /sys/bus/vdpa/devices/disk0/viox/*; do
 		printf '  %-13s %s\n' "${f##*/}" "$(cat "$f")"
 	done
-	vdpa dev del disk0 && viox_ynl --do blk-del --json '{"name": "disk0"}' >/dev/null
-	rm -f "$img" /tmp/viox-run-blk.json
 }
 
 # Three VFs on igbvf, each in its own namespace, configured through ip link
