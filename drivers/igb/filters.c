@@ -29,7 +29,10 @@ static void vigb_rar_write(struct vigb_adapter *ad, unsigned int idx,
 			   const u8 *mac, u32 pools)
 {
 	lockdep_assert_held(&ad->filt_lock);
-	if (is_valid_ether_addr(mac)) {
+	if (is_valid_ether_addr(mac) && ether_addr_equal(ad->rar_mac[idx], mac)) {
+		/* The same address to other pools: never invalid in between. */
+		vigb_hw_set_rar_pools(ad, idx, mac, pools);
+	} else if (is_valid_ether_addr(mac)) {
 		ether_addr_copy(ad->rar_mac[idx], mac);
 		vigb_hw_set_rar(ad, idx, mac, pools);
 	} else {

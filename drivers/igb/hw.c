@@ -64,6 +64,22 @@ void vigb_hw_set_rar(struct vigb_adapter *ad, unsigned int idx, const u8 *mac,
 	vigb_flush(ad);
 }
 
+/*
+ * An entry that holds @mac already moves to other pools without being
+ * invalid in between (the low half is rewritten as it is, in case a
+ * device reset cleared it).
+ */
+void vigb_hw_set_rar_pools(struct vigb_adapter *ad, unsigned int idx,
+			   const u8 *mac, u32 pools)
+{
+	u32 hi = get_unaligned_le16(mac + 4);
+
+	hi |= (pools << VIGB_RAH_POOL_SHIFT) & VIGB_RAH_POOL_MASK;
+	vigb_wr32(ad, VIGB_RAL(idx), get_unaligned_le32(mac));
+	vigb_wr32(ad, VIGB_RAH(idx), hi | VIGB_RAH_AV);
+	vigb_flush(ad);
+}
+
 void vigb_hw_clear_rar(struct vigb_adapter *ad, unsigned int idx)
 {
 	vigb_wr32(ad, VIGB_RAH(idx), 0);

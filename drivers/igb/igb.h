@@ -13,6 +13,7 @@
 #include <linux/workqueue.h>
 #include <net/devlink.h>
 #include <viox/pool.h>
+#include <viox/standby.h>
 
 #include "regs.h"
 
@@ -41,6 +42,7 @@
 
 struct vigb_adapter;
 struct vigb_pool;
+struct vigb_standby;
 struct vigb_qvec;
 
 struct vigb_tx_buf {
@@ -269,6 +271,7 @@ struct vigb_adapter {
 	unsigned long turn_until;	/* its turn runs till then (0: over) */
 	unsigned long reserved_pools;	/* taken through the offload API */
 	struct vigb_pool *pools[VIGB_POOLS];
+	struct vigb_standby *standbys[VIGB_MAX_VFS]; /* by VF, whether it exists or not */
 	u32 pool_mta[VIGB_MTA_REGS];	/* the reserved pools' share */
 	u32 vf_msg_rate;		/* mailbox messages a VF may send a second */
 	u32 pf_mta[VIGB_MTA_REGS];	/* the PF's share of the MTA */
@@ -328,6 +331,8 @@ static inline unsigned int vigb_unused(const struct vigb_ring *r)
 /* hw.c */
 int vigb_hw_reset(struct vigb_adapter *ad);
 void vigb_hw_read_mac(struct vigb_adapter *ad, u8 *mac);
+void vigb_hw_set_rar_pools(struct vigb_adapter *ad, unsigned int idx,
+			   const u8 *mac, u32 pools);
 void vigb_hw_set_rar(struct vigb_adapter *ad, unsigned int idx, const u8 *mac,
 		     u32 pools);
 void vigb_hw_clear_rar(struct vigb_adapter *ad, unsigned int idx);
@@ -417,6 +422,27 @@ struct vigb_vf *vigb_vfs_alloc(unsigned int num_vfs);
 void vigb_vf_mta_rebuild(struct vigb_adapter *ad);
 void vigb_vf_apply(struct vigb_adapter *ad, unsigned int vf);
 void vigb_vfs_program(struct vigb_adapter *ad);
+
+/* A VF's standby (standby.c), and where its MAC goes (standby_steer.c). */
+struct vigb_standby {
+	struct viox_standby pub;
+	struct vigb_adapter *ad;
+	/* All under vf_lock. */
+	bool to_host;		/* the MAC's entry points at the PF's pool */
+	u8 mac[ETH_ALEN];	/* the address and VLAN the holder was given */
+	u16 vid;
+	u64 seen_ns;		/* when the VF was last seen in use */
+};
+
+#define VIGB_STANDBY_POLL	msecs_to_jiffies(20)
+void vigb_standby_set(struct vigb_adapter *ad, unsigned int vf,
+		      struct vigb_standby *sb);
+u32 vigb_vf_rx_pools(struct vigb_adapter *ad, unsigned int vf);
+void vigb_standby_sync(struct vigb_adapter *ad, unsigned int vf,
+		       bool may_return);
+void vigb_standbys_program(struct vigb_adapter *ad);
+bool vigb_standby_holds_pool(struct vigb_adapter *ad, unsigned int p);
+unsigned long vigb_standbys_poll(struct vigb_adapter *ad);
 void vigb_vf_reset(struct vigb_adapter *ad, unsigned int vf);
 void vigb_vfs_update_stats(struct vigb_adapter *ad);
 void vigb_vfs_reset_prepare(struct vigb_adapter *ad);

@@ -156,6 +156,7 @@ static void vigb_remove(struct pci_dev *pdev)
 {
 	struct net_device *dev = pci_get_drvdata(pdev);
 	struct vigb_adapter *ad = netdev_priv(dev);
+	unsigned int vf;
 
 	/*
 	 * VFs first: their mailbox work reports to devlink's health. VFs a
@@ -177,6 +178,9 @@ static void vigb_remove(struct pci_dev *pdev)
 	vigb_pools_revoke(ad, ad->reserved_pools, VIOX_POOL_REVOKE_REMOVE);
 	rtnl_unlock();
 	unregister_netdev(dev);
+	/* Standbys are their vports', which went with the netdev. */
+	for (vf = 0; vf < VIGB_MAX_VFS; vf++)
+		WARN_ON(ad->standbys[vf]);
 	/* No reset (ethtool's, under RTNL) can lose pools from here. */
 	cancel_work_sync(&ad->pools_lost_work);
 	vigb_wr32(ad, VIGB_IMC, ~0u);

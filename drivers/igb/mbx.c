@@ -164,7 +164,7 @@ void vigb_mbx_work(struct work_struct *work)
 {
 	struct vigb_adapter *ad = container_of(to_delayed_work(work),
 					       struct vigb_adapter, mbx_work);
-	unsigned long offenders = 0, busy = 0, nudge = 0;
+	unsigned long offenders = 0, busy = 0, nudge = 0, poll;
 	unsigned int vf, round;
 	u32 flr, icr;
 
@@ -207,6 +207,10 @@ void vigb_mbx_work(struct work_struct *work)
 	}
 	/* The next VF's turn to renegotiate, if one waits. */
 	nudge = vigb_vf_nudge(ad);
+	/* VFs with standbys: whether they still receive, or again. */
+	poll = vigb_standbys_poll(ad);
+	if (poll && (!nudge || poll < nudge))
+		nudge = poll;
 out:
 	mutex_unlock(&ad->vf_lock);
 	/* The reporter may recover at once, which takes vf_lock. */

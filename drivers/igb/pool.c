@@ -88,10 +88,16 @@ struct viox_pool *viox_igb_pool_reserve(struct net_device *uplink,
 		NL_SET_ERR_MSG_MOD(extack, "the device failed its last reset");
 		return ERR_PTR(-ENETDOWN);
 	}
-	/* Pool p needs vector 1 + p; pools are handed out from the top. */
+	/*
+	 * Pool p needs vector 1 + p; pools are handed out from the top. A
+	 * standby of a VF that is gone keeps that VF's address entry.
+	 */
+	mutex_lock(&ad->vf_lock);
 	for (p = VIGB_POOLS - 1; p > ad->num_vfs; p--)
-		if (!test_bit(p, &ad->reserved_pools))
+		if (!test_bit(p, &ad->reserved_pools) &&
+		    !vigb_standby_holds_pool(ad, p))
 			break;
+	mutex_unlock(&ad->vf_lock);
 	if (p <= ad->num_vfs) {
 		NL_SET_ERR_MSG_FMT_MOD(extack,
 				       "no free pool: %u VFs, the PF and %u ports hold all 8",

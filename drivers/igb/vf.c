@@ -103,7 +103,9 @@ void vigb_vf_apply(struct vigb_adapter *ad, unsigned int vf)
 	u32 dtxswc = vigb_rd32(ad, VIGB_DTXSWC);
 
 	lockdep_assert_held(&ad->vf_lock);
-	vigb_rar_set(ad, VIGB_VF_RAR(vf), v->mac, BIT(vf));
+	/* Its standby takes the MAC before the VF may stop receiving... */
+	vigb_standby_sync(ad, vf, false);
+	vigb_rar_set(ad, VIGB_VF_RAR(vf), v->mac, vigb_vf_rx_pools(ad, vf));
 	vigb_wr32(ad, VIGB_VMOLR(vf), vigb_vf_vmolr(ad, vf));
 	vigb_wr32(ad, VIGB_VMVIR(vf), v->port_vlan ?
 		  VIGB_VMVIR_DEFAULT | v->port_vlan | (v->port_qos << 13) : 0);
@@ -114,6 +116,8 @@ void vigb_vf_apply(struct vigb_adapter *ad, unsigned int vf)
 	vigb_wr32(ad, VIGB_DTXSWC, dtxswc);
 	vigb_vf_write_rate(ad, vf);
 	vigb_hw_pool_gates(ad, vf, v->cts && vigb_vf_link_allowed(ad, vf));
+	/* ...and gives it back once the VF receives again. */
+	vigb_standby_sync(ad, vf, true);
 }
 
 /* Every VF's VLAN filters and pool, on a VMDq layout programmed anew. */
@@ -122,6 +126,7 @@ void vigb_vfs_program(struct vigb_adapter *ad)
 	unsigned int vf, vid;
 
 	lockdep_assert_held(&ad->vf_lock);
+	vigb_standbys_program(ad);
 	for (vf = 0; vf < ad->num_vfs; vf++) {
 		struct vigb_vf *v = &ad->vfs[vf];
 
@@ -323,7 +328,8 @@ int vigb_vf_set_admin_mac(struct vigb_adapter *ad, unsigned int vf, const u8 *ma
 	v = vigb_vf_lock(ad, vf);
 	if (!v)
 		return -ENOENT;
-	err = vigb_rar_claim(ad, VIGB_VF_RAR(vf), mac, BIT(vf));
+	err = vigb_rar_claim(ad, VIGB_VF_RAR(vf), mac,
+			     vigb_vf_rx_pools(ad, vf));
 	if (err)
 		goto out;
 	v->admin_mac = !is_zero_ether_addr(mac);
@@ -555,7 +561,8 @@ int vigb_vf_req_mac(struct vigb_adapter *ad, unsigned int vf, const u8 *mac)
 				     vf, v->mac, mac);
 		return -EPERM;
 	}
-	if (vigb_rar_claim(ad, VIGB_VF_RAR(vf), mac, BIT(vf))) {
+	if (vigb_rar_claim(ad, VIGB_VF_RAR(vf), mac,
+			   vigb_vf_rx_pools(ad, vf))) {
 		dev_warn_ratelimited(&ad->pdev->dev,
 				     "VF %u may not take %pM: the PF, another VF or a pool has it\n",
 				     vf, mac);

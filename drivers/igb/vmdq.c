@@ -67,6 +67,10 @@ void vigb_vmdq_configure(struct vigb_adapter *ad)
 			vigb_pool_scrub(ad, p);
 		vigb_wr32(ad, VIGB_DTXSWC, 0);
 		vigb_vlvf_clear(ad);
+		/* Standbys of VFs that are gone keep their addresses. */
+		mutex_lock(&ad->vf_lock);
+		vigb_standbys_program(ad);
+		mutex_unlock(&ad->vf_lock);
 		return;
 	}
 	/* Every pool nobody holds now is left clean for its next holder. */

@@ -24,6 +24,8 @@ enum {
 	IFLA_VIOX_OFFLOAD,	/* u8: 1 (default), take a NIC pool when one is free */
 	IFLA_VIOX_POOL,		/* u32: the NIC pool it is in, if any (read only) */
 	IFLA_VIOX_RX_CPU,	/* s32: the CPU its receive queue runs on, -1 none */
+	IFLA_VIOX_STANDBY_VF,	/* u32: the uplink's VF it stands in for, at creation only */
+	IFLA_VIOX_STANDBY,	/* nest of IFLA_VIOX_STANDBY_* (read only) */
 	__IFLA_VIOX_MAX
 };
 
@@ -38,6 +40,33 @@ enum {
 enum {
 	VIOX_VPORT_MODE_NETDEV,
 	VIOX_VPORT_MODE_TAP,
+};
+
+/*
+ * A standby vport (IFLA_VIOX_STANDBY_VF) takes its VF's MAC and port VLAN
+ * and receives the MAC's traffic only while the VF cannot: the NIC
+ * delivers it to the VF otherwise.
+ */
+enum {
+	IFLA_VIOX_STANDBY_UNSPEC,
+	IFLA_VIOX_STANDBY_PAD,
+	IFLA_VIOX_STANDBY_ACTIVE,	/* u8: 1 while the vport has the traffic */
+	IFLA_VIOX_STANDBY_SWITCHES,	/* u64: switches either way */
+	IFLA_VIOX_STANDBY_WHY,		/* u8: VIOX_STANDBY_WHY_* of the last */
+	IFLA_VIOX_STANDBY_GAP_NS,	/* u64: the last switch's gap, at most */
+	__IFLA_VIOX_STANDBY_MAX
+};
+
+#define IFLA_VIOX_STANDBY_MAX (__IFLA_VIOX_STANDBY_MAX - 1)
+
+/* Why a standby switched. */
+enum {
+	VIOX_STANDBY_WHY_NONE,		/* no switch yet */
+	VIOX_STANDBY_WHY_VF_BACK,	/* to the VF: it receives again */
+	VIOX_STANDBY_WHY_ADMIN,		/* link state disabled, or devlink port function inactive */
+	VIOX_STANDBY_WHY_RESET,		/* a function level reset, or its driver's reset */
+	VIOX_STANDBY_WHY_STOPPED,	/* its driver stopped receiving or let it go */
+	VIOX_STANDBY_WHY_VFS_REMOVED,	/* sriov_numvfs took it away */
 };
 
 /* A vport's counters beyond rtnl_link_stats64, all u64. */
