@@ -2,7 +2,7 @@
 /*
  * rtnetlink kind "viox": `ip link add link UPLINK name NAME type viox
  * [mac MAC] [vlan VID] [spoofchk on|off] [mode netdev|tap] [offload on|off]
- * [rates]`, changes, deletion and what `ip -d link show` prints.
+ * [rates] [standby vf N]`, changes, deletion and what `ip -d link show` prints.
  */
 #include <linux/if_arp.h>
 #include <linux/if_vlan.h>
@@ -27,6 +27,8 @@ static const struct nla_policy vmdq_link_policy[IFLA_VIOX_MAX + 1] = {
 	[IFLA_VIOX_OFFLOAD]	= NLA_POLICY_MAX(NLA_U8, 1),
 	[IFLA_VIOX_POOL]	= { .type = NLA_REJECT },
 	[IFLA_VIOX_RX_CPU]	= NLA_POLICY_MIN(NLA_S32, -1),
+	[IFLA_VIOX_STANDBY_VF]	= { .type = NLA_U32 },
+	[IFLA_VIOX_STANDBY]	= { .type = NLA_REJECT },
 };
 
 /* Rates given (an attribute left out keeps its rate). */
@@ -113,6 +115,18 @@ static int vmdq_link_validate(struct nlattr *tb[], struct nlattr *data[],
 				   "a vport's MAC must be unicast and not zero");
 		return -EADDRNOTAVAIL;
 	}
+	if (data && data[IFLA_VIOX_STANDBY_VF]) {
+		if (mac || data[IFLA_VIOX_VLAN]) {
+			NL_SET_ERR_MSG_ATTR(extack, data[IFLA_VIOX_STANDBY_VF],
+					    "a standby vport takes its VF's MAC and VLAN: set them on the VF");
+			return -EINVAL;
+		}
+		if (data[IFLA_VIOX_OFFLOAD] && nla_get_u8(data[IFLA_VIOX_OFFLOAD])) {
+			NL_SET_ERR_MSG_ATTR(extack, data[IFLA_VIOX_OFFLOAD],
+					    "a standby vport runs in software: its VF has the NIC's pool");
+			return -EOPNOTSUPP;
+		}
+	}
 	return 0;
 }
 
@@ -182,9 +196,17 @@ static int vmdq_link_newlink(struct net *src_net, struct net_device *dev,
 	else if (!tb[IFLA_ADDRESS])
 		eth_hw_addr_random(dev);
 	ether_addr_copy(vp->key.mac, dev->dev_addr);
+	/* A standby's MAC and VLAN are its VF's. */
+	if (data && data[IFLA_VIOX_STANDBY_VF]) {
+		err = vmdq_standby_attach(vp, nla_get_u32(data[IFLA_VIOX_STANDBY_VF]),
+					  extack);
+		if (err)
+			return err;
+	}
+	err = -EADDRINUSE;
 	if (ether_addr_equal(vp->key.mac, lower->dev_addr)) {
 		NL_SET_ERR_MSG_MOD(extack, "the MAC is the uplink's own");
-		return -EADDRINUSE;
+		goto detach_standby;
 	}
 
 	if (!tb[IFLA_MTU]) {
@@ -192,13 +214,16 @@ static int vmdq_link_newlink(struct net *src_net, struct net_device *dev,
 	} else if (dev->mtu > lower->mtu) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[IFLA_MTU],
 				    "the MTU is above the uplink's");
-		return -EINVAL;
+		err = -EINVAL;
+		goto detach_standby;
 	}
 	netif_inherit_tso_max(dev, lower);
 
 	up = vmdq_uplink_get(lower, extack);
-	if (IS_ERR(up))
-		return PTR_ERR(up);
+	if (IS_ERR(up)) {
+		err = PTR_ERR(up);
+		goto detach_standby;
+	}
 	/* Refused before anything is registered; RTNL keeps it so. */
 	err = vmdq_table_check(&up->table, vp->key.mac, vp->key.vid, extack);
 	if (err)
@@ -233,7 +258,8 @@ static int vmdq_link_newlink(struct net *src_net, struct net_device *dev,
 	up->nr_vports++;
 	list_add_tail(&vp->uplink_node, &up->vports);
 	vmdq_offload_rekeyed(vp, true);
-	netif_stacked_transfer_operstate(lower, dev);
+	vmdq_standby_ready(vp);
+	vmdq_vport_operstate(vp);
 	linkwatch_fire_event(dev);
 	vmdq_nl_notify(vp, VIOX_CMD_VPORT_ADD_NTF);
 	return 0;
@@ -251,6 +277,9 @@ del_vid:
 		vlan_vid_del(lower, htons(ETH_P_8021Q), vp->key.vid);
 put_uplink:
 	vmdq_uplink_put(up);
+detach_standby:
+	/* Registered, its uninit did. */
+	vmdq_standby_detach(vp);
 	return err;
 }
 
@@ -289,6 +318,23 @@ static int vmdq_link_changelink(struct net_device *dev, struct nlattr *tb[],
 		NL_SET_ERR_MSG_MOD(extack,
 				   "only the uplink's admin changes a vport");
 		return -EPERM;
+	}
+	if (data[IFLA_VIOX_STANDBY_VF] &&
+	    (!vp->standby || nla_get_u32(data[IFLA_VIOX_STANDBY_VF]) != vp->sb_vf)) {
+		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_VIOX_STANDBY_VF],
+				    "a vport's VF is set when it is made");
+		return -EOPNOTSUPP;
+	}
+	if (vp->standby && (data[IFLA_VIOX_MAC] || data[IFLA_VIOX_VLAN])) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "a standby vport has its VF's MAC and VLAN: set them on the VF");
+		return -EBUSY;
+	}
+	if (vp->standby && data[IFLA_VIOX_OFFLOAD] &&
+	    nla_get_u8(data[IFLA_VIOX_OFFLOAD])) {
+		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_VIOX_OFFLOAD],
+				    "a standby vport runs in software: its VF has the NIC's pool");
+		return -EOPNOTSUPP;
 	}
 	if (data[IFLA_VIOX_MAC]) {
 		struct sockaddr sa = { .sa_family = dev->type };
@@ -348,6 +394,7 @@ static size_t vmdq_link_get_size(const struct net_device *dev)
 	       nla_total_size(sizeof(s32)) +		/* IFLA_VIOX_RX_CPU */
 	       nla_total_size(IFNAMSIZ) +		/* IFLA_VIOX_TAP */
 	       4 * nla_total_size_64bit(sizeof(u64)) +	/* the rates */
+	       vmdq_standby_size() +
 	       nla_total_size(0) +			/* IFLA_VIOX_STATS */
 	       VMDQ_STAT_NUM * nla_total_size_64bit(sizeof(u64));
 }
@@ -401,6 +448,8 @@ static int vmdq_link_fill_info(struct sk_buff *skb, const struct net_device *dev
 	    nla_put_u64_64bit(skb, IFLA_VIOX_TX_PPS, tx_pkts, IFLA_VIOX_PAD) ||
 	    nla_put_u64_64bit(skb, IFLA_VIOX_RX_RATE, rx_bits, IFLA_VIOX_PAD) ||
 	    nla_put_u64_64bit(skb, IFLA_VIOX_RX_PPS, rx_pkts, IFLA_VIOX_PAD))
+		return -EMSGSIZE;
+	if (vmdq_standby_fill(skb, vp))
 		return -EMSGSIZE;
 	return vmdq_link_fill_stats(skb, vp);
 }

@@ -81,7 +81,7 @@ static int vmdq_netdev_event(struct notifier_block *nb, unsigned long event,
 	case NETDEV_DOWN:
 	case NETDEV_CHANGE:
 		list_for_each_entry(vp, &up->vports, uplink_node)
-			netif_stacked_transfer_operstate(dev, vp->dev);
+			vmdq_vport_operstate(vp);
 		/* A pool provider's sign that pools may be free (viox/pool.h). */
 		if (event == NETDEV_CHANGE)
 			vmdq_offload_kick();
@@ -117,9 +117,12 @@ static int __init vmdq_init(void)
 	err = vmdq_tap_init();
 	if (err)
 		return err;
-	err = register_netdevice_notifier(&vmdq_notifier);
+	err = vmdq_standby_init();
 	if (err)
 		goto tap_exit;
+	err = register_netdevice_notifier(&vmdq_notifier);
+	if (err)
+		goto standby_exit;
 	err = vmdq_link_register();
 	if (err)
 		goto unregister_notifier;
@@ -127,6 +130,8 @@ static int __init vmdq_init(void)
 
 unregister_notifier:
 	unregister_netdevice_notifier(&vmdq_notifier);
+standby_exit:
+	vmdq_standby_exit();
 tap_exit:
 	vmdq_tap_exit();
 	return err;
@@ -137,6 +142,7 @@ static void __exit vmdq_exit(void)
 	vmdq_link_unregister();
 	unregister_netdevice_notifier(&vmdq_notifier);
 	vmdq_offload_exit();
+	vmdq_standby_exit();
 	vmdq_tap_exit();
 }
 

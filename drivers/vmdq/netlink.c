@@ -28,6 +28,7 @@ static const struct {
 	{ VIOX_A_VPORT_SPOOFCHK,	IFLA_VIOX_SPOOFCHK },
 	{ VIOX_A_VPORT_OFFLOAD,		IFLA_VIOX_OFFLOAD },
 	{ VIOX_A_VPORT_RX_CPU,		IFLA_VIOX_RX_CPU },
+	{ VIOX_A_VPORT_STANDBY_VF,	IFLA_VIOX_STANDBY_VF },
 };
 
 /* A vport's attributes as @net sees it; RTNL held. */
@@ -53,6 +54,19 @@ static int vmdq_nl_fill(struct sk_buff *skb, struct net_device *dev,
 	    nla_put_s32(skb, VIOX_A_VPORT_LINK_NETNSID,
 			peernet2id_alloc(net, dev_net(dev), GFP_KERNEL)))
 		return -EMSGSIZE;
+	if (vp->standby) {
+		struct vmdq_standby_info sb;
+
+		vmdq_standby_info(vp, &sb);
+		if (nla_put_u32(skb, VIOX_A_VPORT_STANDBY_VF, vp->sb_vf) ||
+		    nla_put_u8(skb, VIOX_A_VPORT_STANDBY_ACTIVE, sb.active) ||
+		    nla_put_u64_64bit(skb, VIOX_A_VPORT_STANDBY_SWITCHES,
+				      sb.switches, VIOX_A_VPORT_PAD) ||
+		    nla_put_u8(skb, VIOX_A_VPORT_STANDBY_WHY, sb.why) ||
+		    nla_put_u64_64bit(skb, VIOX_A_VPORT_STANDBY_GAP, sb.gap_ns,
+				      VIOX_A_VPORT_PAD))
+			return -EMSGSIZE;
+	}
 	return 0;
 }
 

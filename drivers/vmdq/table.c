@@ -35,17 +35,28 @@ void vmdq_table_destroy(struct vmdq_table *t)
 }
 EXPORT_SYMBOL_IF_KUNIT(vmdq_table_destroy);
 
-/* Under RCU (the receive and transmit paths) or RTNL with RCU. */
-struct vmdq_vport *vmdq_table_lookup(struct vmdq_table *t,
-				     const u8 *mac, u16 vid)
+/* The vport with this key, parked or not; RCU or RTNL with RCU. */
+static struct vmdq_vport *vmdq_table_find(struct vmdq_table *t,
+					  const u8 *mac, u16 vid)
 {
 	struct vmdq_key key = { .vid = vid };
-
 	struct vmdq_entry *e;
 
 	ether_addr_copy(key.mac, mac);
 	e = rhashtable_lookup(&t->vports, &key, vmdq_table_params);
 	return e ? e->vport : NULL;
+}
+
+/*
+ * The vport that receives this key's frames, under RCU (the receive and
+ * transmit paths): a parked standby's are its VF's, the NIC's to deliver.
+ */
+struct vmdq_vport *vmdq_table_lookup(struct vmdq_table *t,
+				     const u8 *mac, u16 vid)
+{
+	struct vmdq_vport *vp = vmdq_table_find(t, mac, vid);
+
+	return vp && vmdq_vport_live(vp) ? vp : NULL;
 }
 EXPORT_SYMBOL_IF_KUNIT(vmdq_table_lookup);
 
@@ -118,7 +129,7 @@ int vmdq_table_check(struct vmdq_table *t, const u8 *mac, u16 vid,
 	bool taken;
 
 	rcu_read_lock();
-	taken = vmdq_table_lookup(t, mac, vid);
+	taken = vmdq_table_find(t, mac, vid);
 	rcu_read_unlock();
 	if (!taken)
 		return 0;

@@ -107,7 +107,7 @@ void vmdq_replicate(struct vmdq_uplink *up, struct sk_buff *skb, u16 vid,
 		 * the NIC, where the NIC delivers; an allmulti one the other
 		 * groups from here.
 		 */
-		if (vp == from || !(dev->flags & IFF_UP))
+		if (vp == from || !(dev->flags & IFF_UP) || !vmdq_vport_live(vp))
 			continue;
 		if (nic_delivers && vmdq_offloaded(vp) &&
 		    (bcast || !vmdq_vport_allmulti(vp) ||

@@ -15,6 +15,7 @@
 #include <net/sch_generic.h>
 #include <uapi/linux/viox_link.h>
 #include <viox/pool.h>
+#include <viox/standby.h>
 
 /*
  * What the classifier matches: destination MAC and VLAN, with untagged and
@@ -128,7 +129,28 @@ struct vmdq_vport {
 	struct vmdq_pcpu_stats __percpu *stats;
 	struct vmdq_limit tx_limit, rx_limit;
 	struct tap_dev tap;		/* tap mode: its device; rx_handler data */
+	/*
+	 * standby.c: the VF it stands in for, if any. While parked (the VF
+	 * receives) the datapath passes it over.
+	 */
+	struct viox_standby *standby;	/* RTNL */
+	u32 sb_vf;
+	bool parked;			/* WRITE_ONCE by the provider's news */
+	bool sb_ready;			/* registered: news are taken */
+	struct work_struct sb_work;
+	spinlock_t sb_lock;		/* the news below */
+	bool sb_news, sb_readdress;
+	u8 sb_mac[ETH_ALEN];
+	u16 sb_vid;
+	u8 sb_why;
+	u64 sb_switches, sb_gap_ns;
 };
+
+/* Whether the classifier sees @vp: a standby whose VF receives it does not. */
+static inline bool vmdq_vport_live(const struct vmdq_vport *vp)
+{
+	return !READ_ONCE(vp->parked);
+}
 
 /* table.c */
 int vmdq_table_init(struct vmdq_table *t);
@@ -158,6 +180,7 @@ extern const struct net_device_ops vmdq_vport_ops;
 bool vmdq_is_vport(const struct net_device *dev);
 bool vmdq_vport_admin(const struct vmdq_vport *vp);
 void vmdq_vport_setup(struct net_device *dev);
+void vmdq_vport_operstate(struct vmdq_vport *vp);
 bool vmdq_vport_joined(const struct vmdq_vport *vp, const u8 *mc);
 bool vmdq_vport_wants(const struct vmdq_vport *vp, const u8 *mc);
 
@@ -223,6 +246,23 @@ static inline bool vmdq_offloaded(const struct vmdq_vport *vp)
 {
 	return rcu_access_pointer(vp->pool);
 }
+
+/* standby.c */
+struct vmdq_standby_info {
+	bool active;
+	u8 why;
+	u64 switches, gap_ns;
+};
+
+void vmdq_standby_info(struct vmdq_vport *vp, struct vmdq_standby_info *info);
+int vmdq_standby_attach(struct vmdq_vport *vp, u32 vf,
+			struct netlink_ext_ack *extack);
+void vmdq_standby_ready(struct vmdq_vport *vp);
+void vmdq_standby_detach(struct vmdq_vport *vp);
+int vmdq_standby_fill(struct sk_buff *skb, struct vmdq_vport *vp);
+size_t vmdq_standby_size(void);
+int vmdq_standby_init(void);
+void vmdq_standby_exit(void);
 
 /* link.c */
 extern struct rtnl_link_ops vmdq_link_ops;

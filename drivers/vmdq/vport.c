@@ -137,7 +137,12 @@ static netdev_tx_t vmdq_vport_xmit(struct sk_buff *skb, struct net_device *dev)
 
 	rcu_read_lock();
 	if (is_multicast_ether_addr(dest)) {
-		vmdq_replicate(up, skb, vid, vp);
+		/*
+		 * A parked standby sends as its VF would: the classifier
+		 * replicates what the NIC loops back, not a second copy.
+		 */
+		if (vmdq_vport_live(vp))
+			vmdq_replicate(up, skb, vid, vp);
 	} else {
 		to = vmdq_table_lookup(&up->table, dest, vid);
 		if (to && to != vp) {
@@ -184,6 +189,8 @@ static void vmdq_vport_uninit(struct net_device *dev)
 	struct vmdq_vport *vp = netdev_priv(dev);
 	struct vmdq_uplink *up = vp->uplink;
 
+	/* No news from its VF's provider after this. */
+	vmdq_standby_detach(vp);
 	/* Its pool first: the pool's receive path uses its queue and uplink. */
 	vmdq_offload_detach(vp);
 	vmdq_rxq_set(vp, -1);
@@ -209,8 +216,11 @@ static int vmdq_vport_open(struct net_device *dev)
 	struct net_device *lower = vp->lower;
 	int err;
 
-	/* In a pool (kept while down), its MAC is the pool's filter. */
-	if (!vmdq_offloaded(vp)) {
+	/*
+	 * In a pool (kept while down), its MAC is the pool's filter; a
+	 * standby's, its VF's entry, which the provider steers.
+	 */
+	if (!vmdq_offloaded(vp) && !vp->standby) {
 		err = dev_uc_add(lower, dev->dev_addr);
 		if (err)
 			return err;
@@ -218,13 +228,37 @@ static int vmdq_vport_open(struct net_device *dev)
 	if (dev->flags & IFF_ALLMULTI) {
 		err = dev_set_allmulti(lower, 1);
 		if (err) {
-			if (!vmdq_offloaded(vp))
+			if (!vmdq_offloaded(vp) && !vp->standby)
 				dev_uc_del(lower, dev->dev_addr);
 			return err;
 		}
 	}
-	netif_stacked_transfer_operstate(lower, dev);
+	vmdq_vport_operstate(vp);
 	return 0;
+}
+
+/*
+ * The uplink's carrier and operstate, as a stacked device takes them; a
+ * parked standby is dormant as well (set once: no flicker).
+ */
+void vmdq_vport_operstate(struct vmdq_vport *vp)
+{
+	const struct net_device *lower = vp->lower;
+	struct net_device *dev = vp->dev;
+
+	if (READ_ONCE(lower->operstate) == IF_OPER_DORMANT ||
+	    (vp->standby && READ_ONCE(vp->parked)))
+		netif_dormant_on(dev);
+	else
+		netif_dormant_off(dev);
+	if (READ_ONCE(lower->operstate) == IF_OPER_TESTING)
+		netif_testing_on(dev);
+	else
+		netif_testing_off(dev);
+	if (netif_carrier_ok(lower))
+		netif_carrier_on(dev);
+	else
+		netif_carrier_off(dev);
 }
 
 /* Its pool, if any, stays: see offload.c. */
@@ -236,7 +270,7 @@ static int vmdq_vport_stop(struct net_device *dev)
 	dev_mc_unsync(lower, dev);
 	if (dev->flags & IFF_ALLMULTI)
 		dev_set_allmulti(lower, -1);
-	if (!vmdq_offloaded(vp))
+	if (!vmdq_offloaded(vp) && !vp->standby)
 		dev_uc_del(lower, dev->dev_addr);
 	netif_carrier_off(dev);
 	return 0;
@@ -290,6 +324,9 @@ static int vmdq_vport_set_mac(struct net_device *dev, void *p)
 
 	if (!vmdq_vport_admin(vp))
 		return -EPERM;
+	/* Its VF's: the admin sets that one, and the vport follows. */
+	if (vp->standby)
+		return -EBUSY;
 	err = eth_prepare_mac_addr_change(dev, p);
 	if (err)
 		return err;

@@ -24,7 +24,7 @@ static const struct nla_policy viox_dev_get_nl_policy[VIOX_A_DEV_ID + 1] = {
 };
 
 /* VIOX_CMD_VPORT_NEW - do */
-static const struct nla_policy viox_vport_new_nl_policy[VIOX_A_VPORT_RX_CPU + 1] = {
+static const struct nla_policy viox_vport_new_nl_policy[VIOX_A_VPORT_STANDBY_VF + 1] = {
 	[VIOX_A_VPORT_UPLINK] = { .type = NLA_U32, },
 	[VIOX_A_VPORT_NAME] = { .type = NLA_NUL_STRING, .len = 15, },
 	[VIOX_A_VPORT_MAC] = NLA_POLICY_EXACT_LEN(6),
@@ -33,6 +33,7 @@ static const struct nla_policy viox_vport_new_nl_policy[VIOX_A_VPORT_RX_CPU + 1]
 	[VIOX_A_VPORT_SPOOFCHK] = NLA_POLICY_MAX(NLA_U8, 1),
 	[VIOX_A_VPORT_OFFLOAD] = NLA_POLICY_MAX(NLA_U8, 1),
 	[VIOX_A_VPORT_RX_CPU] = { .type = NLA_S32, },
+	[VIOX_A_VPORT_STANDBY_VF] = { .type = NLA_U32, },
 };
 
 /* VIOX_CMD_VPORT_DEL - do */
@@ -91,7 +92,7 @@ static const struct genl_split_ops viox_nl_ops[] = {
 		.cmd		= VIOX_CMD_VPORT_NEW,
 		.doit		= viox_nl_vport_new_doit,
 		.policy		= viox_vport_new_nl_policy,
-		.maxattr	= VIOX_A_VPORT_RX_CPU,
+		.maxattr	= VIOX_A_VPORT_STANDBY_VF,
 		.flags		= GENL_CMD_CAP_DO,
 	},
 	{

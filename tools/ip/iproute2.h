@@ -59,5 +59,6 @@ const char *ll_addr_n2a(const unsigned char *addr, int alen, int type,
 			char *buf, int blen);
 int get_u16(__u16 *val, const char *arg, int base);
 int get_s32(__s32 *val, const char *arg, int base);
+int get_u32(__u32 *val, const char *arg, int base);
 
 #endif /* _VIOX_IPROUTE2_H */

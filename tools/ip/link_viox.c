@@ -3,7 +3,7 @@
  * iproute2 plugin for viox vports: `ip link add link UPLINK name NAME type
  * viox [mac MAC] [vlan VID] [spoofchk on|off] [mode netdev|tap] [offload
  * on|off] [rx_cpu CPU|none] [tx_rate RATE] [tx_pps N] [rx_rate RATE]
- * [rx_pps N]`, `ip link set NAME type viox
+ * [rx_pps N] [standby vf N]`, `ip link set NAME type viox
  * ...`, and what `ip -d [-s] link show` prints of them.
  *
  * ip looks for link_<kind>.so in its library directory (IP_LIB_DIR, by
@@ -32,6 +32,7 @@ static void viox_print_help(struct link_util *lu, int argc, char **argv,
 		"                [ mode { netdev | tap } ] [ offload { on | off } ]\n"
 		"                [ rx_cpu { CPU | none } ]\n"
 		"                [ tx_rate RATE ] [ tx_pps N ] [ rx_rate RATE ] [ rx_pps N ]\n"
+		"                [ standby vf N ]\n"
 		"\n"
 		"ADDRESS: the vport's unicast MAC (random if none is given)\n"
 		"VID: its access VLAN, 1..4094 (0: untagged)\n"
@@ -43,7 +44,9 @@ static void viox_print_help(struct link_util *lu, int argc, char **argv,
 		"rx_cpu: the CPU its own receive queue runs on (and its NIC pool's\n"
 		"      interrupt); none: it receives on the CPU that classified (default)\n"
 		"RATE: bits/s the VM may send or receive, a number with bit, kbit, mbit\n"
-		"      or gbit (none: bit); N: packets/s; 0 for no limit (the default)\n");
+		"      or gbit (none: bit); N: packets/s; 0 for no limit (the default)\n"
+		"standby vf N: stand in for VF N of the uplink (viox_igb): take its MAC\n"
+		"      and VLAN, and its traffic while the VF cannot receive (at creation)\n");
 }
 
 static int viox_bad(struct link_util *lu, const char *what, const char *arg)
@@ -119,7 +122,16 @@ static int viox_parse_opt(struct link_util *lu, int argc, char **argv,
 		}
 		if (argc < 2)
 			return viox_bad(lu, "option", *argv);
-		if (!strcmp(*argv, "mac")) {
+		if (!strcmp(*argv, "standby")) {
+			__u32 vf;
+
+			if (argc < 3 || strcmp(argv[1], "vf") ||
+			    get_u32(&vf, argv[2], 0))
+				return viox_bad(lu, "standby", argv[1]);
+			addattr32(n, VIOX_REQ_MAX, IFLA_VIOX_STANDBY_VF, vf);
+			argc--;
+			argv++;
+		} else if (!strcmp(*argv, "mac")) {
 			char mac[ETH_ALEN];
 
 			if (ll_addr_a2n(mac, sizeof(mac), argv[1]) != ETH_ALEN)
@@ -206,6 +218,58 @@ static void viox_print_stats(struct rtattr *nest)
 	close_json_object();
 }
 
+static const char *const viox_standby_why[] = {
+	[VIOX_STANDBY_WHY_NONE]		= "none",
+	[VIOX_STANDBY_WHY_VF_BACK]	= "vf_back",
+	[VIOX_STANDBY_WHY_ADMIN]	= "admin",
+	[VIOX_STANDBY_WHY_RESET]	= "reset",
+	[VIOX_STANDBY_WHY_STOPPED]	= "stopped",
+	[VIOX_STANDBY_WHY_VFS_REMOVED]	= "vfs_removed",
+};
+
+/* "standby vf N active|parked switches S last WHY gap_us U" */
+static void viox_print_standby(struct rtattr *vf, struct rtattr *nest)
+{
+	struct rtattr *tb[IFLA_VIOX_STANDBY_MAX + 1] = {};
+	unsigned long long v;
+	__u8 why;
+
+	if (RTA_PAYLOAD(vf) < sizeof(__u32))
+		return;
+	print_color_uint(PRINT_ANY, COLOR_NONE, "standby_vf", "standby vf %u ",
+			 *(__u32 *)RTA_DATA(vf));
+	if (!nest)
+		return;
+	parse_rtattr_flags(tb, IFLA_VIOX_STANDBY_MAX, RTA_DATA(nest),
+			   RTA_PAYLOAD(nest), NLA_F_NESTED);
+	open_json_object("standby");
+	if (tb[IFLA_VIOX_STANDBY_ACTIVE] &&
+	    RTA_PAYLOAD(tb[IFLA_VIOX_STANDBY_ACTIVE]) >= 1)
+		print_color_string(PRINT_ANY, COLOR_NONE, "state", "%s ",
+				   *(__u8 *)RTA_DATA(tb[IFLA_VIOX_STANDBY_ACTIVE]) ?
+				   "active" : "parked");
+	if (tb[IFLA_VIOX_STANDBY_SWITCHES] &&
+	    RTA_PAYLOAD(tb[IFLA_VIOX_STANDBY_SWITCHES]) >= sizeof(v)) {
+		memcpy(&v, RTA_DATA(tb[IFLA_VIOX_STANDBY_SWITCHES]), sizeof(v));
+		print_color_u64(PRINT_ANY, COLOR_NONE, "switches",
+				"switches %llu ", v);
+	}
+	if (tb[IFLA_VIOX_STANDBY_WHY] &&
+	    RTA_PAYLOAD(tb[IFLA_VIOX_STANDBY_WHY]) >= 1) {
+		why = *(__u8 *)RTA_DATA(tb[IFLA_VIOX_STANDBY_WHY]);
+		print_color_string(PRINT_ANY, COLOR_NONE, "last", "last %s ",
+				   why < ARRAY_SIZE(viox_standby_why) &&
+				   viox_standby_why[why] ?
+				   viox_standby_why[why] : "unknown");
+	}
+	if (tb[IFLA_VIOX_STANDBY_GAP_NS] &&
+	    RTA_PAYLOAD(tb[IFLA_VIOX_STANDBY_GAP_NS]) >= sizeof(v)) {
+		memcpy(&v, RTA_DATA(tb[IFLA_VIOX_STANDBY_GAP_NS]), sizeof(v));
+		print_color_u64(PRINT_ANY, COLOR_NONE, "gap_ns", "gap_ns %llu ", v);
+	}
+	close_json_object();
+}
+
 static void viox_print_opt(struct link_util *lu, FILE *f, struct rtattr *tb[])
 {
 	unsigned int i;
@@ -259,6 +323,8 @@ static void viox_print_opt(struct link_util *lu, FILE *f, struct rtattr *tb[])
 		print_color_u64(v ? PRINT_ANY : PRINT_JSON, COLOR_NONE,
 				viox_limits[i].name, fmt, v);
 	}
+	if (tb[IFLA_VIOX_STANDBY_VF])
+		viox_print_standby(tb[IFLA_VIOX_STANDBY_VF], tb[IFLA_VIOX_STANDBY]);
 	if (show_stats && tb[IFLA_VIOX_STATS])
 		viox_print_stats(tb[IFLA_VIOX_STATS]);
 }
