@@ -78,7 +78,7 @@ static void usage(void)
 	       "                  [--rx-buf BYTES] [--ring N] [--reattach] [--dirty-log]\n"
 	       "                  [--hostile loop|oob|nested|norefill|kickstorm|runt]\n"
 	       "                  [--busy-poll US] [--bench tx|rx] [--seconds S]\n"
-	       "                  [--hold S] [--reset-owner]\n"
+	       "                  [--hold S] [--reset-owner] [--sink LOG]\n"
 	       "Drives vhost-net style devices as a guest would, one device file per\n"
 	       "queue pair (N at most %u) on one tap, and checks every byte both ways,\n"
 	       "printing KTAP. --tap-dev opens a tap character device (a macvtap's\n"
@@ -91,7 +91,8 @@ static void usage(void)
 	       "S seconds after the checks; --busy-poll sets each vq's busy-loop\n"
 	       "timeout and reads it back; --reset-owner acks the device header,\n"
 	       "resets the owner and goes on without acking features again: with\n"
-	       "no header at all then, it sends frames alone (TX only).\n"
+	       "no header at all then, it sends frames alone (TX only). --sink logs\n"
+	       "the numbered frames of failover-stream.py it receives for S seconds.\n"
 	       "With --bench it moves --size\n"
 	       "frames one way for S seconds and prints {\"pps\": N, \"bps\": N,\n"
 	       "\"worker_ns_per_packet\": N} (bits of frame data per second; the\n"
@@ -111,6 +112,7 @@ int main(int argc, char **argv)
 		{ "queues", 1, 0, 'q' }, { "reattach", 0, 0, 'R' },
 		{ "dirty-log", 0, 0, 'L' }, { "hostile", 1, 0, 'X' }, { "hold", 1, 0, 'o' },
 		{ "busy-poll", 1, 0, 'B' }, { "reset-owner", 0, 0, 'O' },
+		{ "sink", 1, 0, 'K' },
 		{ "help", 0, 0, 'h' }, {}
 	};
 	int c;
@@ -137,6 +139,7 @@ int main(int argc, char **argv)
 		case 'o': opt.hold = atoi(optarg); break;
 		case 'B': opt.busy_poll = atoi(optarg); break;
 		case 'O': opt.reset_owner = true; break;
+		case 'K': opt.sink = optarg; break;
 		case 'h': usage(); return 0;
 		default: usage(); return 2;
 		}
@@ -151,9 +154,13 @@ int main(int argc, char **argv)
 		usage();
 		return 2;
 	}
-	if (!opt.bench)
+	if (!opt.bench && !opt.sink)
 		printf("KTAP version 1\n");
 	setup();
+	if (opt.sink) {
+		sink();
+		return 0;
+	}
 	if (opt.bench) {
 		if (!strcmp(opt.bench, "tx"))
 			bench_tx();

@@ -50,7 +50,7 @@
 #define rmb() __atomic_thread_fence(__ATOMIC_ACQUIRE)
 
 struct options {
-	const char *dev, *tap, *tap_dev, *peer, *bench, *hostile;
+	const char *dev, *tap, *tap_dev, *peer, *bench, *hostile, *sink;
 	bool packed, mrg, hdr_by_dev, reattach, dirty_log, reset_owner;
 	unsigned int count, size, num, rx_buf, seconds, queues, hold, busy_poll;
 };
@@ -123,6 +123,7 @@ bool frame_ok(const uint8_t *f, unsigned int n, unsigned int seq);
 /* device.c */
 void setup(void);
 void post_rx(struct qp *p);
+void sink(void);
 void fill_rx(struct qp *p);
 void post_tx_buf(struct qp *p, unsigned int size);
 void post_tx(struct qp *p, unsigned int seq, unsigned int size);

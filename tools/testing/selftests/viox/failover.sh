@@ -1,0 +1,268 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Failover on viox_igb: a VM's MAC on its VF (igbvf, in the namespace "vm")
+# and on a standby vport (viox_vmdq, in tap mode) with our guest driver
+# on viox_net behind it. A wire peer streams numbered frames to the MAC;
+# the VF receives them while it can, the guest driver through the vport
+# while it cannot: the VF deactivated by the admin (ip and
+# devlink), its driver stopped and unbound, the VFs removed and created
+# again; then back to the VF each time. Each switch reports the frames
+# lost and fails on a frame duplicated, a run of losses over 100 ms or a
+# loss outside a switch.
+. "$(dirname "$0")/ktap.sh"
+. "$(dirname "$0")/igb_lib.sh"
+
+igb_debug_kernel_only "failover between a VF and its standby vport"
+top=$(cd "$(dirname "$0")/../../../.." && pwd)
+export IP_LIB_DIR=$top/tools/ip
+stream=$top/tools/testing/viox/failover-stream.py
+guest=$top/tools/testing/viox/vnet-guest/vnet-guest
+[ -x "$guest" ] || { echo "Bail out! no $guest"; exit 1; }
+[ -e "$IP_LIB_DIR/link_viox.so" ] || { echo "Bail out! no $IP_LIB_DIR/link_viox.so"; exit 1; }
+
+kmod_load 8021q
+kmod_load igb
+kmod_load igbvf
+[ -d /sys/module/viox_igb ] || insmod "$(viox_ko viox_igb)"
+[ -d /sys/module/viox_vmdq ] || insmod "$(viox_ko viox_vmdq)"
+bdf=$(igb_pf_bdf) || { echo "Bail out! no 82576"; exit 1; }
+wire=$(igb_wire_setup) || { echo "Bail out! no wire NIC"; exit 1; }
+numvfs=/sys/bus/pci/devices/$bdf/sriov_numvfs
+pci_bind "$bdf" viox_igb || { echo "Bail out! viox_igb did not bind"; exit 1; }
+pf=$(pci_netdev "$bdf")
+igb_pf_setup "$pf"
+W=$IGB_WIRE_NS
+MAC=02:00:00:00:fa:01
+RATE=400		# frames/s: a 100 ms gap is 40 frames
+logs=$(mktemp -d)
+results=$(mktemp)	# what each switch lost, for the log
+
+cleanup() {
+	stop_receivers
+	ip netns del vm 2>/dev/null
+	ip link del sb0 2>/dev/null
+	igb_vfs_unbind "$bdf"
+	echo 0 > "$numvfs"
+	rm -rf "$logs" "$results"
+}
+trap cleanup EXIT
+
+mono() { cut -d' ' -f1 /proc/uptime; }
+stop_receivers() {
+	pkill -TERM -f "failover-stream.py recv" 2>/dev/null
+	pkill -TERM -f -- "--sink $logs" 2>/dev/null
+	wait 2>/dev/null
+}
+vf_dev() { ip netns exec vm ls /sys/class/net | grep -vx lo; }
+sb_field() { # FIELD: one field of the standby's state in ip -j -d
+	ip -j -d link show sb0 |
+		json "d[0]['linkinfo']['info_data']['standby']['$1']"
+}
+sb_state() { ip -d link show sb0 | grep -o ' standby vf [0-9]* [a-z]*' | cut -d' ' -f5; }
+# The VM's paravirtual side: our guest driver on viox_net over the vport's
+# tap device, logging the stream's frames it receives (until stopped).
+sb_recv() { # LOG
+	local tap
+	tap=$(ip -d link show sb0 | grep -o 'tap /dev/[a-z0-9]*' | cut -d' ' -f2)
+	"$guest" --tap-dev "$tap" --peer lo --sink "$1" --seconds 60 > "$1.out" 2>&1
+}
+wait_state() { # active|parked: the standby gets there within 5 s
+	local end=$((SECONDS + 5))
+	until [ "$(sb_state)" = "$1" ]; do
+		[ $SECONDS -le $end ] || { echo "the standby is $(sb_state), not $1"; return 1; }
+		sleep 0.02
+	done
+}
+
+# VF 0 into the VM's namespace, up (its netdev shows up after a bind).
+vf_to_vm() {
+	local vbdf dev
+	vbdf=$(vfbdf 0)
+	dev=$(pci_netdev "$vbdf") || return 1
+	ip netns add vm 2>/dev/null
+	ip link set "$dev" netns vm || return 1
+	ip -n vm link set lo up
+}
+
+echo 1 > "$numvfs" || { echo "Bail out! no VF"; exit 1; }
+ip link set "$pf" vf 0 mac $MAC
+vf_to_vm || { echo "Bail out! VF 0 has no netdev"; exit 1; }
+ip -n vm link set "$(vf_dev)" up
+wait_carrier "$(vf_dev)" vm
+
+refused() { # WHAT ARGS...: ip refuses, with a message
+	local out
+	out=$(ip link add link "$pf" name sbx type viox "$@" 2>&1) && {
+		ip link del sbx
+		echo "made a standby with $*"
+		return 1
+	}
+	grep -q "$1" <<<"$out" || { echo "$out"; return 1; }
+}
+ktap_check "a standby of a VF the PF does not have is refused" \
+	refused "has no VF 5" standby vf 5
+ktap_check "a standby with a MAC of its own is refused" \
+	refused "takes its VF's MAC" standby vf 0 mac 02:00:00:00:fa:09
+
+ip link add link "$pf" name sb0 type viox standby vf 0 mode tap
+ip link set sb0 up
+same_mac() {
+	local mac
+	mac=$(cat /sys/class/net/sb0/address)
+	[ "$mac" = $MAC ] || { echo "the standby has $mac"; return 1; }
+	[ "$(sb_state)" = parked ] || { echo "the standby is $(sb_state)"; return 1; }
+	ip link show sb0 | grep -q "state DORMANT" ||
+		{ ip link show sb0; return 1; }
+}
+ktap_check "the standby takes the VF's MAC and is parked while the VF receives" same_mac
+ktap_check "a second standby of the same VF is refused" \
+	refused "has a standby already" standby vf 0
+ktap_check "the standby's MAC is the VF's to change" \
+	sh -c "! ip link set sb0 address 02:00:00:00:fa:02 2>/dev/null"
+
+# One switch and back under a stream: LEAVE and BACK are commands (shell
+# words), the stream runs through both, and the report covers both.
+switch_pair() { # NAME LEAVE-CMD BACK-CMD WHY
+	local name=$1 t0 t1 t2 t3 out rc
+	rm -f "$logs"/*
+	ip netns exec vm "$stream" recv "$(vf_dev)" "$logs/vf" &
+	sb_recv "$logs/sb" &
+	for f in vf sb; do
+		until [ -e "$logs/$f.ready" ]; do sleep 0.05; done
+	done
+	ip netns exec $W "$stream" send "$wire" $MAC $RATE 9 "$logs/sent" &
+	local sender=$!
+	sleep 1.5
+	t0=$(mono)
+	eval "$2" || echo "$name: leaving failed"
+	wait_state active
+	t1=$(mono)
+	[ "$(sb_field last)" = "$4" ] || echo "$name: the switch says $(sb_field last), not $4"
+	sleep 1.5
+	t2=$(mono)
+	eval "$3" || echo "$name: coming back failed"
+	wait_state parked
+	t3=$(mono)
+	wait $sender
+	sleep 0.3
+	stop_receivers
+	out=$("$stream" report "$logs/sent" --window "$t0" "$t1" \
+	      --window "$t2" "$t3" "$logs/vf" "$logs/sb")
+	rc=$?
+	echo "$name $out" >> "$results"
+	[ "$rc" = 0 ] || { echo "$out"; return 1; }
+	# Both ports took their share: the switch happened on the wire.
+	json 'd["per_port"][0] > 0 and d["per_port"][1] > 0' <<<"$out" | grep -qx True ||
+		{ echo "one port received nothing: $out"; return 1; }
+}
+
+ktap_check "ip link set vf state disable, then auto: the stream moves and comes back" \
+	switch_pair admin "ip link set $pf vf 0 state disable" \
+	"ip link set $pf vf 0 state auto" admin
+ktap_check "devlink port function state inactive, then active" \
+	switch_pair devlink "devlink port function set pci/$bdf/1 state inactive" \
+	"devlink port function set pci/$bdf/1 state active" admin
+ktap_check "the VF's driver stopped (link down in the VM), then up" \
+	switch_pair stopped "ip -n vm link set \$(vf_dev) down" \
+	"ip -n vm link set \$(vf_dev) up" stopped
+
+# Unbound: the VF's netdev goes; bound again, it comes back down, in the
+# host's namespace, and is moved back before it is brought up.
+unbind_vf() { echo "$(vfbdf 0)" > /sys/bus/pci/drivers/igbvf/unbind; }
+rebind_vf() {
+	echo "$(vfbdf 0)" > /sys/bus/pci/drivers/igbvf/bind && vf_to_vm &&
+		ip -n vm link set "$(vf_dev)" up
+}
+unbind_pair() {
+	local t0 t1 out
+	rm -f "$logs"/*
+	sb_recv "$logs/sb" &
+	until [ -e "$logs/sb.ready" ]; do sleep 0.05; done
+	ip netns exec vm "$stream" recv "$(vf_dev)" "$logs/vf" &
+	until [ -e "$logs/vf.ready" ]; do sleep 0.05; done
+	ip netns exec $W "$stream" send "$wire" $MAC $RATE 4 "$logs/sent" &
+	local sender=$!
+	sleep 1.5
+	t0=$(mono)
+	unbind_vf
+	wait_state active
+	t1=$(mono)
+	wait $sender
+	sleep 0.3
+	stop_receivers
+	out=$("$stream" report "$logs/sent" --window "$t0" "$t1" "$logs/vf" "$logs/sb")
+	echo "unbind $out" >> "$results"
+	json 'd["problems"] == [] and d["per_port"][1] > 0' <<<"$out" | grep -qx True ||
+		{ echo "$out"; return 1; }
+}
+ktap_check "the VF's driver unbound: the stream moves to the standby" unbind_pair
+rebound() {
+	rebind_vf || return 1
+	wait_state parked && wait_carrier "$(vf_dev)" vm
+}
+ktap_check "bound again, the VF has its traffic back" rebound
+
+# numvfs: the VF goes (its driver first) and comes back with the same MAC.
+vfs_gone() {
+	unbind_vf
+	wait_state active || return 1
+	echo 0 > "$numvfs" || return 1
+	sleep 0.5
+	[ "$(sb_field state)" = active ] || { echo "the standby let go"; return 1; }
+	# The MAC stays the host's: the wire reaches the standby.
+	rm -f "$logs"/*
+	sb_recv "$logs/sb" &
+	until [ -e "$logs/sb.ready" ]; do sleep 0.05; done
+	ip netns exec $W "$stream" send "$wire" $MAC $RATE 1 "$logs/sent"
+	sleep 0.3
+	stop_receivers
+	"$stream" report "$logs/sent" "$logs/sb" > "$logs/out" || { cat "$logs/out"; return 1; }
+}
+ktap_check "with the VFs removed the standby keeps the MAC" vfs_gone
+vfs_back() {
+	echo 1 > "$numvfs" || return 1
+	[ "$(vfinfo 0 "['address']")" = $MAC ] || { echo "VF 0 came back as $(vfinfo 0 "['address']")"; return 1; }
+	vf_to_vm && ip -n vm link set "$(vf_dev)" up || return 1
+	wait_state parked && wait_carrier "$(vf_dev)" vm
+}
+ktap_check "VFs created again: VF 0 has the VM's MAC and its traffic back" vfs_back
+
+# Fifty switches, each way, with the VF's link state: no splat, no leak
+# (the harness checks the log and kmemleak), and the count is right.
+many() {
+	local i before after
+	before=$(sb_field switches)
+	for i in $(seq 25); do
+		ip link set "$pf" vf 0 state disable
+		wait_state active || return 1
+		ip link set "$pf" vf 0 state auto
+		wait_state parked || return 1
+	done
+	after=$(sb_field switches)
+	[ $((after - before)) = 50 ] || { echo "$((after - before)) switches counted"; return 1; }
+	# What a guest's net_failover sees: no address change, either side.
+	[ "$(cat /sys/class/net/sb0/address)" = $MAC ] &&
+		[ "$(vfinfo 0 "['address']")" = $MAC ] ||
+		{ echo "an address moved: $(cat /sys/class/net/sb0/address), VF $(vfinfo 0 "['address']")"; return 1; }
+}
+ktap_check "fifty switches, and neither side changed its MAC" many
+
+# Deleted with its VF away: the VF's entry goes back to the VF.
+deleted() {
+	ip link set "$pf" vf 0 state disable
+	wait_state active || return 1
+	ip link del sb0
+	ip link set "$pf" vf 0 state auto
+	wait_carrier "$(vf_dev)" vm || return 1
+	rm -f "$logs"/*
+	ip netns exec vm "$stream" recv "$(vf_dev)" "$logs/vf" &
+	until [ -e "$logs/vf.ready" ]; do sleep 0.05; done
+	ip netns exec $W "$stream" send "$wire" $MAC $RATE 1 "$logs/sent"
+	sleep 0.3
+	stop_receivers
+	"$stream" report "$logs/sent" "$logs/vf" > "$logs/out" || { cat "$logs/out"; return 1; }
+}
+ktap_check "a standby deleted while it had the traffic gives it back to the VF" deleted
+
+sed 's/^/# /' "$results"
+ktap_finish
