@@ -168,6 +168,55 @@ igb_sriov_demo() {
 	for i in 0 1 2; do ip netns del "demo$i"; done
 }
 
+# VF 0 (the VM's primary, MAC 02:00:00:00:00:10) and its standby vport,
+# each in a namespace with the VM's address, and the wire pinging it
+# while the admin takes the VF away and gives it back.
+failover_demo() {
+	local bdf pf vbdf dev ip=192.0.2.10 out
+	export IP_LIB_DIR=$VIOX_TOP/tools/ip
+	bdf=$(igb_pf_bdf) && pf=$(pci_netdev "$bdf") || return 1
+	vbdf=$(basename "$(readlink "/sys/bus/pci/devices/$bdf/virtfn0")")
+	dev=$(pci_netdev "$vbdf") || return 1
+	ip netns add fo_vf && ip netns add fo_sb || return 1
+	ip link set "$dev" netns fo_vf
+	ip -n fo_vf addr add "$ip/24" dev "$dev"
+	ip -n fo_vf link set "$dev" up
+	ip link add link "$pf" name vm0 type viox standby vf 0 || return 1
+	ip link set vm0 netns fo_sb
+	ip -n fo_sb addr add "$ip/24" dev vm0
+	ip -n fo_sb link set vm0 up
+	wait_carrier "$dev" fo_vf
+	echo "Failover: vport vm0 stands in for VF 0 of $pf (ip link add link $pf name vm0 type viox standby vf 0):"
+	ip -n fo_sb -d link show vm0 | sed 's/^/  /'
+	rx() { ip netns exec "$1" cat "/sys/class/net/$2/statistics/rx_packets"; }
+	standby_line() {
+		ip -n fo_sb -d link show vm0 |
+			grep -o 'standby vf [0-9]* [a-z]* switches [0-9]* last [a-z_]* gap_ns [0-9]*' |
+			sed 's/^/    /'
+	}
+	step() { # WHAT: the wire pings the VM's address; who received it
+		local vf0 sb0
+		vf0=$(rx fo_vf "$dev") sb0=$(rx fo_sb vm0)
+		out=$(ip netns exec "$IGB_WIRE_NS" ping -c 10 -i 0.1 -W 1 "$ip" | grep transmitted)
+		printf '  %-34s %s; VF +%s, vport +%s frames\n' "$1:" "$out" \
+			$(($(rx fo_vf "$dev") - vf0)) $(($(rx fo_sb vm0) - sb0))
+		grep -q ' 0% packet loss' <<<"$out" || echo "failover: $1 lost pings" >> "$OUT/failed"
+	}
+	step "VF in use"
+	ip link set "$pf" vf 0 state disable
+	sleep 0.5
+	step "ip link set $pf vf 0 state disable"
+	standby_line
+	ip link set "$pf" vf 0 state auto
+	sleep 1
+	step "ip link set $pf vf 0 state auto"
+	standby_line
+	dmesg | grep -E 'standby|VF 0.s' | tail -n 4 | sed 's/^/  /'
+	ip -n fo_sb link del vm0
+	ip netns del fo_vf
+	ip netns del fo_sb
+}
+
 mapfile -t mods < <(find "$VIOX_MODSRC" -maxdepth 1 -name 'viox_*.ko*' ! -name '*_kunit.ko*' | sort)
 {
 	echo "viox ${VIOX_EXPECT_VERSION:-?} on Linux $(uname -r)"
@@ -216,6 +265,11 @@ mapfile -t mods < <(find "$VIOX_MODSRC" -maxdepth 1 -name 'viox_*.ko*' ! -name '
 		echo
 		igb_sriov_demo || { echo "SR-IOV demonstration: FAILED";
 				    echo "SR-IOV demonstration" >> "$OUT/failed"; }
+		if [ -d /sys/module/viox_vmdq ]; then
+			echo
+			failover_demo || { echo "Failover demonstration: FAILED";
+					   echo "failover demonstration" >> "$OUT/failed"; }
+		fi
 	fi
 	echo
 	echo "Kernel taint after loading: $(cat /proc/sys/kernel/tainted) (out-of-tree, unsigned)"

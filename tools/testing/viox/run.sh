@@ -7,6 +7,7 @@ set -euo pipefail
 
 moddir=$("$VIOX_HARNESS/dkms.sh" build)
 make -s -C "$VIOX_HARNESS/vnet-guest"
+make -s -C "$VIOX_TOP/tools/ip"		# ip's plugin for the vports
 out=$VIOX_CACHE/runs/run
 rm -rf "$out"
 "$VIOX_HARNESS/vm.sh" stock "$out" "$VIOX_HARNESS/guest-run.sh" "VIOX_MODSRC=$moddir" \
