@@ -432,6 +432,7 @@ struct vigb_standby {
 	u8 mac[ETH_ALEN];	/* the address and VLAN the holder was given */
 	u16 vid;
 	u64 seen_ns;		/* when the VF was last seen in use */
+	int pool;		/* the holder's pool for the MAC, or -1: the PF's */
 };
 
 #define VIGB_STANDBY_POLL	msecs_to_jiffies(20)
@@ -443,6 +444,9 @@ void vigb_standby_sync(struct vigb_adapter *ad, unsigned int vf,
 void vigb_standbys_program(struct vigb_adapter *ad);
 bool vigb_standby_holds_pool(struct vigb_adapter *ad, unsigned int p);
 unsigned long vigb_standbys_poll(struct vigb_adapter *ad);
+void vigb_standby_set_pool(struct vigb_adapter *ad, struct vigb_standby *sb,
+			   int pool);
+void vigb_standbys_pool_gone(struct vigb_adapter *ad, unsigned int pool);
 void vigb_vf_reset(struct vigb_adapter *ad, unsigned int vf);
 void vigb_vfs_update_stats(struct vigb_adapter *ad);
 void vigb_vfs_reset_prepare(struct vigb_adapter *ad);

@@ -29,6 +29,7 @@ static void vigb_pool_unreserve(struct vigb_adapter *ad, struct vigb_pool *pl)
 	unsigned long flags;
 
 	mutex_lock(&ad->vf_lock);
+	vigb_standbys_pool_gone(ad, p);
 	vigb_hw_pool_gates(ad, p, false);
 	for_each_set_bit(vid, pl->vlans, VLAN_N_VID)
 		vigb_vlvf_set(ad, vid, p, false);

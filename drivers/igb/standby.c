@@ -30,8 +30,29 @@ static void vigb_standby_detach(struct viox_standby *pub)
 	dev_info(&ad->pdev->dev, "VF %u has no standby\n", vf);
 }
 
+static int vigb_standby_pool(struct viox_standby *pub, struct viox_pool *pool)
+{
+	struct vigb_standby *sb = to_vigb_standby(pub);
+	struct vigb_adapter *ad = sb->ad;
+	int err = 0;
+
+	ASSERT_RTNL();
+	if (pool && (pool->uplink != pub->uplink || pool->id >= VIGB_POOLS))
+		return -EINVAL;
+	mutex_lock(&ad->vf_lock);
+	if (!pool)
+		vigb_standby_set_pool(ad, sb, -1);
+	else if (ad->pools[pool->id] && &ad->pools[pool->id]->pub == pool)
+		vigb_standby_set_pool(ad, sb, pool->id);
+	else
+		err = -EINVAL;
+	mutex_unlock(&ad->vf_lock);
+	return err;
+}
+
 static const struct viox_standby_ops vigb_standby_ops = {
-	.detach	= vigb_standby_detach,
+	.detach		= vigb_standby_detach,
+	.set_pool	= vigb_standby_pool,
 };
 
 struct viox_standby *
@@ -63,6 +84,7 @@ viox_igb_standby_attach(struct net_device *uplink, unsigned int vf,
 	sb->pub.port = port;
 	sb->pub.vf = vf;
 	sb->ad = ad;
+	sb->pool = -1;
 
 	mutex_lock(&ad->vf_lock);
 	err = -ENOENT;

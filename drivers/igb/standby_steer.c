@@ -45,7 +45,9 @@ u32 vigb_vf_rx_pools(struct vigb_adapter *ad, unsigned int vf)
 	struct vigb_standby *sb = ad->standbys[vf];
 
 	lockdep_assert_held(&ad->vf_lock);
-	return sb && sb->to_host ? BIT(ad->first_queue) : BIT(vf);
+	if (!sb || !sb->to_host)
+		return BIT(vf);
+	return sb->pool >= 0 ? BIT(sb->pool) : BIT(ad->first_queue);
 }
 
 static void vigb_standby_steer(struct vigb_adapter *ad,
@@ -108,6 +110,9 @@ void vigb_standby_sync(struct vigb_adapter *ad, unsigned int vf,
 	     sb->vid != ad->vfs[vf].port_vlan) &&
 	    is_valid_ether_addr(ad->vfs[vf].mac)) {
 		ether_addr_copy(sb->mac, ad->vfs[vf].mac);
+		/* The holder's pool filters the old VLAN: the PF's until it follows. */
+		if (sb->vid != ad->vfs[vf].port_vlan && sb->pool >= 0)
+			vigb_standby_set_pool(ad, sb, -1);
 		sb->vid = ad->vfs[vf].port_vlan;
 		sb->pub.holder->readdressed(&sb->pub, sb->mac, sb->vid);
 	}
@@ -166,6 +171,33 @@ unsigned long vigb_standbys_poll(struct vigb_adapter *ad)
 		again = VIGB_STANDBY_POLL;
 	}
 	return again;
+}
+
+/* The holder's pool for the MAC while it is the host's; -1: the PF's. */
+void vigb_standby_set_pool(struct vigb_adapter *ad, struct vigb_standby *sb,
+			   int pool)
+{
+	lockdep_assert_held(&ad->vf_lock);
+	sb->pool = pool;
+	if (sb->to_host)
+		vigb_standby_steer(ad, sb);
+}
+
+/* Pool @pool leaves its holder: no standby's MAC may still go there. */
+void vigb_standbys_pool_gone(struct vigb_adapter *ad, unsigned int pool)
+{
+	unsigned int vf;
+
+	lockdep_assert_held(&ad->vf_lock);
+	for (vf = 0; vf < VIGB_MAX_VFS; vf++) {
+		struct vigb_standby *sb = ad->standbys[vf];
+
+		if (sb && sb->pool == pool) {
+			dev_warn(&ad->pdev->dev, "VF %u's standby let pool %u go while its MAC went there\n",
+				 vf, pool);
+			vigb_standby_set_pool(ad, sb, -1);
+		}
+	}
 }
 
 /**

@@ -121,11 +121,6 @@ static int vmdq_link_validate(struct nlattr *tb[], struct nlattr *data[],
 					    "a standby vport takes its VF's MAC and VLAN: set them on the VF");
 			return -EINVAL;
 		}
-		if (data[IFLA_VIOX_OFFLOAD] && nla_get_u8(data[IFLA_VIOX_OFFLOAD])) {
-			NL_SET_ERR_MSG_ATTR(extack, data[IFLA_VIOX_OFFLOAD],
-					    "a standby vport runs in software: its VF has the NIC's pool");
-			return -EOPNOTSUPP;
-		}
 	}
 	return 0;
 }
@@ -329,12 +324,6 @@ static int vmdq_link_changelink(struct net_device *dev, struct nlattr *tb[],
 		NL_SET_ERR_MSG_MOD(extack,
 				   "a standby vport has its VF's MAC and VLAN: set them on the VF");
 		return -EBUSY;
-	}
-	if (vp->standby && data[IFLA_VIOX_OFFLOAD] &&
-	    nla_get_u8(data[IFLA_VIOX_OFFLOAD])) {
-		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_VIOX_OFFLOAD],
-				    "a standby vport runs in software: its VF has the NIC's pool");
-		return -EOPNOTSUPP;
 	}
 	if (data[IFLA_VIOX_MAC]) {
 		struct sockaddr sa = { .sa_family = dev->type };

@@ -47,10 +47,15 @@ static struct sk_buff *vmdq_pool_rx(struct viox_pool *pool, struct sk_buff *skb)
 	 * their copies in software). An allmulti vport has the groups it
 	 * joined from here and the others from the uplink (uplink.c). A
 	 * pool on its way out delivers nothing: the vport is being moved.
+	 * But a standby's MAC went to this pool alone: its unicast still
+	 * in the ring is no one else's. A parked standby's VF has broadcast
+	 * and multicast (and loops its own back here).
 	 */
 	if (vid != READ_ONCE(vp->key.vid) ||
 	    skb->pkt_type == PACKET_OTHERHOST ||
-	    rcu_access_pointer(vp->pool) != pool ||
+	    (skb->pkt_type != PACKET_HOST && !vmdq_vport_live(vp)) ||
+	    (rcu_access_pointer(vp->pool) != pool &&
+	     !(vp->standby && skb->pkt_type == PACKET_HOST)) ||
 	    (skb->pkt_type == PACKET_MULTICAST &&
 	     !(vmdq_vport_allmulti(vp) ? vmdq_vport_joined(vp, eth->h_dest) :
 					 vmdq_vport_wants(vp, eth->h_dest))))
@@ -182,8 +187,10 @@ int vmdq_offload_attach(struct vmdq_vport *vp, struct netlink_ext_ack *extack)
 	int err;
 
 	ASSERT_RTNL();
+	/* A parked standby's MAC is its VF's: no pool until it takes it. */
 	if (!vp->offload || !(dev->flags & IFF_UP) || !vp->uplink ||
-	    rtnl_dereference(vp->pool))
+	    rtnl_dereference(vp->pool) ||
+	    (vp->standby && !vmdq_standby_may_pool(vp)))
 		return 0;
 	reserve = symbol_get(viox_igb_pool_reserve);
 	if (!reserve) {
@@ -201,14 +208,21 @@ int vmdq_offload_attach(struct vmdq_vport *vp, struct netlink_ext_ack *extack)
 			vmdq_offload_failed(vp, err);
 		goto put;
 	}
-	/* The NIC gives an address one filter: the pool's, not the PF's. */
-	dev_uc_del(lower, dev->dev_addr);
-	err = viox_pool_set_mac(pool, dev->dev_addr, extack);
+	/*
+	 * The NIC gives an address one filter: the pool's, not the PF's. A
+	 * standby's is its VF's entry, which the provider points at the pool.
+	 */
+	if (!vp->standby) {
+		dev_uc_del(lower, dev->dev_addr);
+		err = viox_pool_set_mac(pool, dev->dev_addr, extack);
+	} else {
+		err = 0;
+	}
 	if (!err && vp->key.vid)
 		err = viox_pool_vlan_add(pool, vp->key.vid, extack);
 	if (err) {
 		viox_pool_release(pool);
-		if (dev_uc_add(lower, dev->dev_addr))
+		if (!vp->standby && dev_uc_add(lower, dev->dev_addr))
 			netdev_warn(dev, "%s does not take its MAC back: it receives no unicast\n",
 				    lower->name);
 		/* The NIC refused this vport's MAC or VLAN: others may fit. */
@@ -221,6 +235,17 @@ int vmdq_offload_attach(struct vmdq_vport *vp, struct netlink_ext_ack *extack)
 	netif_addr_lock_bh(dev);
 	viox_pool_sync_mc(pool);
 	netif_addr_unlock_bh(dev);
+	/* Set up to take the frames: now the VF's MAC may go there. */
+	if (vp->standby) {
+		err = viox_standby_set_pool(vp->standby, pool);
+		if (err) {
+			NL_SET_ERR_MSG_MOD(extack,
+					   "the NIC would not steer its VF's MAC into the pool");
+			vmdq_offload_detach(vp);
+			vmdq_offload_failed(vp, err);
+			return -EBUSY;
+		}
+	}
 	netdev_info(dev, "in pool %u of %s\n", pool->id, lower->name);
 	vmdq_nl_notify(vp, VIOX_CMD_VPORT_CHANGE_NTF);
 	return 0;
@@ -244,6 +269,9 @@ void vmdq_offload_detach(struct vmdq_vport *vp)
 
 	if (!pool)
 		return;
+	/* Its VF's MAC back to the PF's queues before the pool goes. */
+	if (vp->standby)
+		viox_standby_set_pool(vp->standby, NULL);
 	RCU_INIT_POINTER(vp->pool, NULL);
 	/* No set_rx_mode may still sync into it, no NAPI deliver from it. */
 	synchronize_net();
@@ -252,8 +280,12 @@ void vmdq_offload_detach(struct vmdq_vport *vp)
 	symbol_put(viox_igb_pool_reserve);
 	netdev_info(dev, "left pool %u: in software\n", id);
 	vmdq_offload_kick();
-	/* Up, its MAC is the uplink's to receive again (open adds it else). */
-	if ((dev->flags & IFF_UP) && dev_uc_add(vp->lower, dev->dev_addr))
+	/*
+	 * Up, its MAC is the uplink's to receive again (open adds it else);
+	 * a standby's comes through its VF's entry.
+	 */
+	if ((dev->flags & IFF_UP) && !vp->standby &&
+	    dev_uc_add(vp->lower, dev->dev_addr))
 		netdev_warn(dev, "%s does not take its MAC back: it receives no unicast\n",
 			    vp->lower->name);
 	if (dev->reg_state == NETREG_REGISTERED) {
@@ -363,7 +395,8 @@ static void vmdq_offload_retry(struct work_struct *work)
 	list_for_each_entry(up, &vmdq_uplinks, node) {
 		list_for_each_entry(vp, &up->vports, uplink_node) {
 			if (!vp->offload || vp->offload_failed ||
-			    vmdq_offloaded(vp) || !(vp->dev->flags & IFF_UP))
+			    vmdq_offloaded(vp) || !(vp->dev->flags & IFF_UP) ||
+			    (vp->standby && !vmdq_standby_may_pool(vp)))
 				continue;
 			err = vmdq_offload_attach(vp, NULL);
 			if (!err)

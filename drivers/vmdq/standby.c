@@ -10,8 +10,12 @@
  * and parks it after it steers it back, so each frame has one receiver.
  *
  * It never adds its MAC to the uplink (the provider's steering brings
- * it) and never takes a pool of its own. Its MAC and VLAN are the VF's:
- * the admin changes them on the VF, and the vport follows.
+ * it). With offload on, once it has had the traffic for a second it takes
+ * a NIC pool where one is free, and the provider steers the MAC into it;
+ * it gives the pool back when it is parked again (the wait keeps a VF
+ * that comes and goes from making it reserve a pool each time). Its MAC
+ * and VLAN are the VF's: the admin changes them on the VF, and the vport
+ * follows.
  */
 #include <linux/if_vlan.h>
 #include <linux/module.h>
@@ -21,6 +25,9 @@
 #include "vmdq.h"
 
 static struct workqueue_struct *vmdq_standby_wq;
+
+/* How long a standby has the traffic before it takes a pool. */
+#define VMDQ_STANDBY_POOL_DELAY	HZ
 
 static const char *const vmdq_standby_why[] = {
 	[VIOX_STANDBY_WHY_NONE]		= "none",
@@ -50,9 +57,10 @@ static void vmdq_standby_switched(struct viox_standby *sb,
 {
 	struct vmdq_vport *vp = vmdq_standby_vport(sb);
 	struct net_device *dev = vp->dev;
-
 	bool ready;
 
+	if (ev->to_host)
+		WRITE_ONCE(vp->sb_active_since, jiffies);
 	WRITE_ONCE(vp->parked, !ev->to_host);
 	spin_lock_bh(&vp->sb_lock);
 	if (ev->why != VIOX_STANDBY_WHY_NONE) {
@@ -103,6 +111,10 @@ static void vmdq_standby_rekey(struct vmdq_vport *vp, const u8 *mac, u16 vid)
 
 	if (ether_addr_equal(mac, vp->key.mac) && vid == old_vid)
 		return;
+	/* A pool filters the old VLAN: out of it, and worth another try. */
+	if (vid != old_vid)
+		vmdq_offload_detach(vp);
+	vp->offload_failed = false;
 	if (vid != old_vid && vid) {
 		err = vlan_vid_add(lower, htons(ETH_P_8021Q), vid);
 		if (err)
@@ -156,6 +168,14 @@ static void vmdq_standby_work(struct work_struct *work)
 	if (news) {
 		/* Whatever the uplink's news did to it meanwhile. */
 		vmdq_vport_operstate(vp);
+		if (!vmdq_vport_live(vp)) {
+			vmdq_offload_detach(vp);
+		} else if (vp->offload && !vmdq_offloaded(vp)) {
+			dev_hold(dev);
+			if (!queue_delayed_work(vmdq_standby_wq, &vp->sb_pool_work,
+						VMDQ_STANDBY_POOL_DELAY))
+				dev_put(dev);
+		}
 		net_info_ratelimited("%s: %s VF %u's traffic (%s, gap at most %llu us)\n",
 				     dev->name,
 				     READ_ONCE(vp->parked) ? "gave back" : "took",
@@ -163,6 +183,47 @@ static void vmdq_standby_work(struct work_struct *work)
 				     div_u64(gap_ns, NSEC_PER_USEC));
 		vmdq_nl_notify(vp, VIOX_CMD_VPORT_CHANGE_NTF);
 	}
+out:
+	rtnl_unlock();
+	dev_put(dev);
+}
+
+/*
+ * Whether a standby may take a pool now: it has had the traffic for a
+ * while (a VF that comes and goes must not make it reserve and release
+ * one each time, under RTNL), and the VFs exist (with none and no other
+ * pool, the first reservation would lay the PF out anew).
+ */
+bool vmdq_standby_may_pool(const struct vmdq_vport *vp)
+{
+	return vmdq_vport_live(vp) &&
+	       READ_ONCE(vp->sb_why) != VIOX_STANDBY_WHY_VFS_REMOVED &&
+	       time_after_eq(jiffies, READ_ONCE(vp->sb_active_since) +
+				      VMDQ_STANDBY_POOL_DELAY);
+}
+
+/* Active for a while: into a pool, if one is free. */
+static void vmdq_standby_pool_work(struct work_struct *work)
+{
+	struct vmdq_vport *vp = container_of(to_delayed_work(work),
+					     struct vmdq_vport, sb_pool_work);
+	struct net_device *dev = vp->dev;
+	unsigned long due;
+
+	rtnl_lock();
+	if (!vp->standby || dev->reg_state != NETREG_REGISTERED ||
+	    !vmdq_vport_live(vp))
+		goto out;
+	/* Parked and active again meanwhile: the wait starts over. */
+	due = READ_ONCE(vp->sb_active_since) + VMDQ_STANDBY_POOL_DELAY;
+	if (time_before(jiffies, due)) {
+		rtnl_unlock();
+		queue_delayed_work(vmdq_standby_wq, &vp->sb_pool_work,
+				   due - jiffies);
+		return;		/* the work keeps its hold */
+	}
+	if (!vmdq_offload_attach(vp, NULL) && vmdq_offloaded(vp))
+		netdev_state_change(dev);
 out:
 	rtnl_unlock();
 	dev_put(dev);
@@ -191,6 +252,7 @@ int vmdq_standby_attach(struct vmdq_vport *vp, u32 vf,
 	}
 	spin_lock_init(&vp->sb_lock);
 	INIT_WORK(&vp->sb_work, vmdq_standby_work);
+	INIT_DELAYED_WORK(&vp->sb_pool_work, vmdq_standby_pool_work);
 	sb = attach(vp->lower, vf, vp->dev, &vmdq_standby_holder, &state,
 		    extack);
 	if (IS_ERR(sb)) {
@@ -203,7 +265,6 @@ int vmdq_standby_attach(struct vmdq_vport *vp, u32 vf,
 	eth_hw_addr_set(vp->dev, state.mac);
 	ether_addr_copy(vp->key.mac, state.mac);
 	vp->key.vid = state.vid;
-	vp->offload = false;
 	return 0;
 }
 
@@ -238,6 +299,9 @@ void vmdq_standby_detach(struct vmdq_vport *vp)
 	vp->sb_ready = false;
 	spin_unlock_bh(&vp->sb_lock);
 	viox_standby_detach(sb);
+	/* Its wait for a pool, if one runs, holds the vport. */
+	if (cancel_delayed_work(&vp->sb_pool_work))
+		dev_put(vp->dev);
 	vp->standby = NULL;
 	symbol_put(viox_igb_standby_attach);
 }

@@ -195,8 +195,14 @@ static rx_handler_result_t vmdq_handle_frame(struct sk_buff **pskb)
 	}
 
 	vp = vmdq_table_lookup(&up->table, dest, vid);
-	/* In a pool, the NIC delivers its unicast: this is no second copy. */
-	if (!vp || vmdq_offloaded(vp))
+	/*
+	 * In a pool, the NIC delivers its unicast: this is no second copy.
+	 * A standby's MAC is steered to one place, the PF or its pool: what
+	 * reaches the PF is its own around a move (unless the uplink is
+	 * promiscuous, when the PF has a copy of everything).
+	 */
+	if (!vp || (vmdq_offloaded(vp) &&
+		    (!vp->standby || (READ_ONCE(up->dev->flags) & IFF_PROMISC))))
 		return RX_HANDLER_PASS;
 	skb = skb_share_check(skb, GFP_ATOMIC);
 	*pskb = skb;

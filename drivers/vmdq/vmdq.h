@@ -138,6 +138,8 @@ struct vmdq_vport {
 	bool parked;			/* WRITE_ONCE by the provider's news */
 	bool sb_ready;			/* registered: news are taken */
 	struct work_struct sb_work;
+	struct delayed_work sb_pool_work; /* a pool, once it has the traffic a while */
+	unsigned long sb_active_since;	/* jiffies it last took the traffic */
 	spinlock_t sb_lock;		/* the news below */
 	bool sb_news, sb_readdress;
 	u8 sb_mac[ETH_ALEN];
@@ -258,6 +260,7 @@ void vmdq_standby_info(struct vmdq_vport *vp, struct vmdq_standby_info *info);
 int vmdq_standby_attach(struct vmdq_vport *vp, u32 vf,
 			struct netlink_ext_ack *extack);
 void vmdq_standby_ready(struct vmdq_vport *vp);
+bool vmdq_standby_may_pool(const struct vmdq_vport *vp);
 void vmdq_standby_detach(struct vmdq_vport *vp);
 int vmdq_standby_fill(struct sk_buff *skb, struct vmdq_vport *vp);
 size_t vmdq_standby_size(void);

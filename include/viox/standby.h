@@ -21,6 +21,12 @@
  * done; where the VF stopped on its own (a reset, its driver), the gap
  * is the time the provider took to notice, reported in the event.
  *
+ * While the MAC goes to the host it goes to the PF's own queues, or to a
+ * pool the holder reserved (include/viox/pool.h) and named with
+ * ->set_pool(): the NIC then delivers it straight into the port. Moving
+ * the MAC between the PF and a pool is one register write: no frame is
+ * lost or doubled by it.
+ *
  * The VF keeps its MAC and port VLAN while the standby is attached, and
  * the holder follows them: ->readdressed() tells it of a change. While the
  * VFs are removed the MAC stays steered to the PF; VFs created again get
@@ -42,6 +48,7 @@
 #include <linux/netlink.h>
 #include <uapi/linux/viox_link.h>
 
+struct viox_pool;
 struct viox_standby;
 
 /* What the holder is told at each switch. */
@@ -61,6 +68,13 @@ struct viox_standby_holder_ops {
 struct viox_standby_ops {
 	/* Stop steering for the holder; the VF keeps its address. RTNL. */
 	void (*detach)(struct viox_standby *sb);
+	/*
+	 * RTNL: while the MAC goes to the host, into @pool (the holder's,
+	 * of the same PF, set up with the VF's VLAN) rather than the PF's
+	 * queues; NULL goes back to those. Before it releases @pool, the
+	 * holder calls this with NULL. -EINVAL: not a pool of this PF.
+	 */
+	int (*set_pool)(struct viox_standby *sb, struct viox_pool *pool);
 };
 
 struct viox_standby {
@@ -101,6 +115,12 @@ viox_igb_standby_attach(struct net_device *uplink, unsigned int vf,
 static inline void viox_standby_detach(struct viox_standby *sb)
 {
 	sb->ops->detach(sb);
+}
+
+static inline int viox_standby_set_pool(struct viox_standby *sb,
+					struct viox_pool *pool)
+{
+	return sb->ops->set_pool(sb, pool);
 }
 
 #endif /* _VIOX_STANDBY_H */

@@ -166,6 +166,25 @@ ktap_check "the VF's driver stopped (link down in the VM), then up" \
 	switch_pair stopped "ip -n vm link set \$(vf_dev) down" \
 	"ip -n vm link set \$(vf_dev) up" stopped
 
+# Away for more than a second, the standby takes a NIC pool and the
+# NIC steers the MAC into it (no frame lost or doubled by the move, as
+# the stream's report shows); parked again, it gives the pool back.
+sb_pool() { ip -d link show sb0 | grep -o ' pool [0-9]*' | cut -d' ' -f3; }
+sb_stat() { ip -s -d link show sb0 | grep -o "$1 [0-9]*" | cut -d' ' -f2; }
+pooled() {
+	local end=$((SECONDS + 10)) before
+	before=$(sb_stat rx_pool)
+	switch_pair pool "ip link set $pf vf 0 state disable; sleep 3; sb_pool > $logs/pool" \
+		"ip link set $pf vf 0 state auto" admin || return 1
+	[ -n "$(cat "$logs/pool" 2>/dev/null)" ] || { echo "no pool while it had the traffic"; return 1; }
+	[ "$(sb_stat rx_pool)" -gt "$before" ] || { echo "the pool delivered nothing"; return 1; }
+	until [ -z "$(sb_pool)" ]; do
+		[ $SECONDS -le $end ] || { echo "parked, it keeps pool $(sb_pool)"; return 1; }
+		sleep 0.1
+	done
+}
+ktap_check "away a while, the standby's traffic comes through a NIC pool; parked, the pool goes" pooled
+
 # Unbound: the VF's netdev goes; bound again, it comes back down, in the
 # host's namespace, and is moved back before it is brought up.
 unbind_vf() { echo "$(vfbdf 0)" > /sys/bus/pci/drivers/igbvf/unbind; }
