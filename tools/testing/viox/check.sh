@@ -121,8 +121,8 @@ run_vm() { # KIND PREFIX MODSRC
 	# bytecode, which it would otherwise compile again on every call.
 	/usr/bin/python3 -m compileall -q "$(linux_source_tree)/tools/net/ynl" >/dev/null 2>&1
 	# The debug kernel runs KUnit, every selftest, the fuzzers and the
-	# fault sweep: about 20 minutes under TCG, so 40 before giving up.
-	VIOX_VM_TIMEOUT=${VIOX_VM_TIMEOUT:-2400} \
+	# fault sweep: about 40 minutes under TCG, so 55 before giving up.
+	VIOX_VM_TIMEOUT=${VIOX_VM_TIMEOUT:-3300} \
 	"$VIOX_HARNESS/vm.sh" "$1" "$out" "$VIOX_HARNESS/guest-check.sh" \
 		"VIOX_MODSRC=$3" "VIOX_FILTER=$filter" "VIOX_KSRC=$(linux_source_tree)" \
 		"VIOX_EXPECT_VERSION=$(cd "$VIOX_TOP" && tools/version.sh)" >"$out/vm.log" 2>&1
