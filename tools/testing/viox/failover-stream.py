@@ -5,7 +5,7 @@ on each of a VM's two ports (its VF and its standby vport), and a report
 of what reached whom.
 
   failover-stream.py send DEV DSTMAC RATE SECONDS LOG
-  failover-stream.py recv DEV LOG          (until SIGTERM or DEV goes)
+  failover-stream.py recv DEV LOG          (until SIGTERM)
   failover-stream.py report SENDLOG [--window T0 T1]... RECVLOG...
 
 Frames carry ethertype 0x88b5, a magic and a sequence number. Logs are
@@ -16,6 +16,7 @@ when none was lost) and prints one JSON object; it exits 1 if a frame was
 duplicated, if a run of losses is longer than --max-gap-ms (100) or if a
 run falls outside every --window (a switch's start and end, monotonic).
 """
+import errno
 import json
 import signal
 import socket
@@ -73,8 +74,12 @@ def recv(dev, log):
     while True:
         try:
             frame = s.recv(2048)
-        except OSError:
-            done()		# the device went away
+        except OSError as e:
+            # A device set down says so once and delivers again when up;
+            # one that went away delivers nothing more: SIGTERM ends it.
+            if e.errno == errno.ENETDOWN:
+                continue
+            done()
         if frame[14:18] == MAGIC:
             got.append((struct.unpack("!I", frame[18:22])[0], time.monotonic()))
 

@@ -251,6 +251,10 @@ fi
 
 ktap_check "the VF's driver unbound: the stream moves to the standby" \
 	leave_only unbind unbind_vf "stopped|reset"
+rebound() {
+	rebind_vf || return 1
+	wait_state parked && wait_carrier "$(vf_dev)" vm
+}
 ktap_check "bound again, the VF has its traffic back" rebound
 
 # numvfs: the VF goes (its driver first) and comes back with the same MAC.
