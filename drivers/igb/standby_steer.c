@@ -28,6 +28,17 @@ static bool vigb_vf_in_use(struct vigb_adapter *ad, unsigned int vf)
 	return vigb_rd32(ad, VIGB_RXDCTL(vf)) & VIGB_XDCTL_ENABLE;
 }
 
+/*
+ * In use, and its ring has buffers: igbvf turns its queue on before it
+ * fills the ring, and frames steered to it meanwhile would be dropped.
+ * (An empty ring of a VF in use is no reason to leave: it is busy.)
+ */
+static bool vigb_vf_ready(struct vigb_adapter *ad, unsigned int vf)
+{
+	return vigb_vf_in_use(ad, vf) &&
+	       vigb_rd32(ad, VIGB_RDH(vf)) != vigb_rd32(ad, VIGB_RDT(vf));
+}
+
 static u8 vigb_standby_why(struct vigb_adapter *ad, unsigned int vf)
 {
 	if (vf >= ad->num_vfs)
@@ -96,7 +107,8 @@ void vigb_standby_sync(struct vigb_adapter *ad, unsigned int vf,
 		vigb_standby_steer(ad, sb);
 		dev_info_ratelimited(&ad->pdev->dev, "VF %u's MAC to its standby %s\n",
 				     vf, sb->pub.port->name);
-	} else if (in_use && sb->to_host && may_return) {
+	} else if (in_use && sb->to_host && may_return &&
+		   vigb_vf_ready(ad, vf)) {
 		sb->to_host = false;
 		sb->seen_ns = now;
 		vigb_standby_steer(ad, sb);
