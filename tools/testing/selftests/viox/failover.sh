@@ -257,6 +257,20 @@ rebound() {
 }
 ktap_check "bound again, the VF has its traffic back" rebound
 
+# A second of the stream, received by one port alone, all of it:
+# second_reaches LOG-NAME RECEIVER-CMD... (the receiver logs to $logs/LOG-NAME)
+second_reaches() {
+	local name=$1
+	shift
+	rm -f "$logs"/*
+	"$@" &
+	until [ -e "$logs/$name.ready" ]; do sleep 0.05; done
+	ip netns exec $W "$stream" send "$wire" $MAC $RATE 1 "$logs/sent"
+	sleep 0.3
+	stop_receivers
+	"$stream" report "$logs/sent" "$logs/$name" > "$logs/out" || { cat "$logs/out"; return 1; }
+}
+
 # numvfs: the VF goes (its driver first) and comes back with the same MAC.
 vfs_gone() {
 	unbind_vf
@@ -265,13 +279,7 @@ vfs_gone() {
 	sleep 0.5
 	[ "$(sb_field state)" = active ] || { echo "the standby let go"; return 1; }
 	# The MAC stays the host's: the wire reaches the standby.
-	rm -f "$logs"/*
-	sb_recv "$logs/sb" &
-	until [ -e "$logs/sb.ready" ]; do sleep 0.05; done
-	ip netns exec $W "$stream" send "$wire" $MAC $RATE 1 "$logs/sent"
-	sleep 0.3
-	stop_receivers
-	"$stream" report "$logs/sent" "$logs/sb" > "$logs/out" || { cat "$logs/out"; return 1; }
+	second_reaches sb sb_recv "$logs/sb"
 }
 ktap_check "with the VFs removed the standby keeps the MAC" vfs_gone
 vfs_back() {
@@ -309,13 +317,7 @@ deleted() {
 	ip link del sb0
 	ip link set "$pf" vf 0 state auto
 	wait_carrier "$(vf_dev)" vm || return 1
-	rm -f "$logs"/*
-	ip netns exec vm "$stream" recv "$(vf_dev)" "$logs/vf" &
-	until [ -e "$logs/vf.ready" ]; do sleep 0.05; done
-	ip netns exec $W "$stream" send "$wire" $MAC $RATE 1 "$logs/sent"
-	sleep 0.3
-	stop_receivers
-	"$stream" report "$logs/sent" "$logs/vf" > "$logs/out" || { cat "$logs/out"; return 1; }
+	second_reaches vf ip netns exec vm "$stream" recv "$(vf_dev)" "$logs/vf"
 }
 ktap_check "a standby deleted while it had the traffic gives it back to the VF" deleted
 
