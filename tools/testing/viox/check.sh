@@ -113,25 +113,19 @@ collect_kernel_reports() { # OUTDIR PREFIX
 	rm -f "$tmp"
 }
 
-# Boots one VM; what it leaves is collected afterwards (collect_vm).
-boot_vm() { # KIND OUTDIR MODSRC [ARG=VALUE ...]
-	local kind=$1 out=$2 modsrc=$3
-	shift 3
+run_vm() { # KIND PREFIX MODSRC
+	local out=$runs/$1
 	rm -rf "$out"
 	mkdir -p "$out"
-	# A debug VM runs KUnit and the selftests it claims from the queue
-	# (about 40 minutes of them in all under TCG): 55 before giving up.
+	# The guest sees this tree read-only: give it the YNL library's
+	# bytecode, which it would otherwise compile again on every call.
+	/usr/bin/python3 -m compileall -q "$(linux_source_tree)/tools/net/ynl" >/dev/null 2>&1
+	# The debug kernel runs KUnit, every selftest, the fuzzers and the
+	# fault sweep: about 40 minutes under TCG, so 55 before giving up.
 	VIOX_VM_TIMEOUT=${VIOX_VM_TIMEOUT:-3300} \
-	"$VIOX_HARNESS/vm.sh" "$kind" "$out" "$VIOX_HARNESS/guest-check.sh" \
-		"VIOX_MODSRC=$modsrc" "VIOX_SELFTESTS=$selftests" \
-		"VIOX_KSRC=$(linux_source_tree)" \
-		"VIOX_EXPECT_VERSION=$(cd "$VIOX_TOP" && tools/version.sh)" "$@" \
-		>"$out/vm.log" 2>&1
-}
-
-# What a VM left: that it got to the end, and its kernel's reports.
-collect_vm() { # OUTDIR PREFIX
-	local out=$1
+	"$VIOX_HARNESS/vm.sh" "$1" "$out" "$VIOX_HARNESS/guest-check.sh" \
+		"VIOX_MODSRC=$3" "VIOX_FILTER=$filter" "VIOX_KSRC=$(linux_source_tree)" \
+		"VIOX_EXPECT_VERSION=$(cd "$VIOX_TOP" && tools/version.sh)" >"$out/vm.log" 2>&1
 	if [ ! -e "$out/done" ]; then
 		tail -n 40 "$out/console.log" > "$out/tail.txt" 2>/dev/null
 		cat "$out/vm.log" >> "$out/tail.txt"
@@ -142,38 +136,17 @@ collect_vm() { # OUTDIR PREFIX
 		report fail "$2/viox modules load" "$out/load.txt"
 	fi
 	[ -e "$out/unload-failed" ] && report fail "$2/viox modules unload" "$out/unload-failed"
+	# A run that found nothing to run is a failure, not a pass.
+	if [ "$1" = test ] && [ -z "$filter" ] && ! ls "$out"/kunit/*.ktap >/dev/null 2>&1; then
+		report fail "$2/KUnit suites ran" "$out/guest.log"
+	fi
+	if [ -z "$filter" ] && ! ls "$out"/selftests/*.log >/dev/null 2>&1; then
+		report fail "$2/selftests ran" "$out/guest.log"
+	fi
+	collect_kunit "$out" "$2"
+	[ -e "$out/kunit/seconds" ] && echo "# $2/kunit took $(cat "$out/kunit/seconds") s"
+	collect_selftests "$out" "$2"
 	collect_kernel_reports "$out" "$2"
-}
-
-# The selftests to run, longest first by the last debug run (new ones
-# first of all): two VMs sharing the queue then finish close together.
-selftest_list() {
-	local t name
-	for t in "$VIOX_TOP"/tools/testing/selftests/viox/*.sh; do
-		[ -x "$t" ] || continue		# a sourced helper
-		name=$(basename "$t" .sh)
-		wanted "$name" || continue
-		echo "$(awk -v n="$name" '$1 == n { print $2 }' "$seconds_file" 2>/dev/null || true) $name"
-	done | sort -k1,1rn -s | awk '{ printf "%s%s", sep, $NF; sep = "," }'
-}
-
-# Anything left in the queue for a second debug VM to take.
-queue_left() {
-	local n=$(( $(tr ',' '\n' <<<"$selftests" | grep -c .) + 1 ))	# and KUnit
-	[ "$(find "$queue" -mindepth 1 -maxdepth 1 | wc -l)" -lt "$n" ]
-}
-
-# Each selftest's seconds in the debug kernel, for the next run's order.
-remember_seconds() {
-	local f name tmp=$seconds_file.tmp
-	{
-		for f in "$runs"/test*/selftests/*.log; do
-			[ -e "$f" ] || continue
-			name=$(basename "$f" .log)
-			echo "$name $(sed -n 's/^seconds=//p' "$f")"
-		done
-		cat "$seconds_file" 2>/dev/null
-	} | awk 'NF == 2 && !seen[$1]++' > "$tmp" && mv "$tmp" "$seconds_file"
 }
 
 mkdir -p "$runs"
@@ -196,29 +169,17 @@ else
 	report fail "build/generated netlink code matches its YNL spec" "$runs.ynl.log"
 fi
 
-seconds_file=$VIOX_CACHE/selftest-seconds
-selftests=$(selftest_list)
-queue=$runs/queue
-rm -rf "$queue" "$runs"/test "$runs"/test2 "$runs"/stock
-mkdir -p "$queue"
-# The guests see this tree read-only: give them the YNL library's
-# bytecode, which they would otherwise compile again on every call.
-/usr/bin/python3 -m compileall -q "$(linux_source_tree)/tools/net/ynl" >/dev/null 2>&1
-
 # The debug test kernel: KUnit and selftests, modules built here with W=1.
-# A debug VM uses about one of the host's two CPUs, so the work runs in
-# two lanes: a debug VM from the start; lint, the DKMS build, the stock
-# VM and then a second debug VM taking what is left of the queue.
-modules_ok= test_pid=
 if kdir=$("$VIOX_HARNESS/build-kernel.sh" 2>"$runs.kernel.log" || true) && [ -n "$kdir" ]; then
 	log "test kernel: $kdir"
 	if make -s -C "$VIOX_TOP" KDIR="$kdir" modules >"$VIOX_CACHE/modules.log" 2>&1; then
 		report ok "build/modules for the test kernel, W=1 warning-free"
-		modules_ok=1
-		VIOX_VM_QUEUE=$queue boot_vm test "$runs/test" "$VIOX_TOP" VIOX_QUEUE=1 &
-		test_pid=$!
-		"$VIOX_HARNESS/lint.sh" "$kdir" >"$runs.lint.log" 2>&1
-		lint_rc=$?
+		if "$VIOX_HARNESS/lint.sh" "$kdir" >"$runs.lint.log" 2>&1; then
+			report ok "build/lint: checkpatch, sparse and layering clean"
+		else
+			report fail "build/lint: checkpatch, sparse and layering clean" "$runs.lint.log"
+		fi
+		run_vm test test "$VIOX_TOP"
 	else
 		report fail "build/modules for the test kernel, W=1 warning-free" "$VIOX_CACHE/modules.log"
 	fi
@@ -228,46 +189,8 @@ fi
 
 # Debian's stock kernel: the modules as dkms builds them, selftests only.
 if moddir=$("$VIOX_HARNESS/dkms.sh" build 2>"$VIOX_CACHE/dkms.err"); then
-	dkms_ok=1
-	boot_vm stock "$runs/stock" "$moddir"
-else
-	dkms_ok=
-fi
-if [ -n "$modules_ok" ] && queue_left; then
-	VIOX_VM_QUEUE=$queue boot_vm test "$runs/test2" "$VIOX_TOP" VIOX_QUEUE=1
-fi
-[ -n "$test_pid" ] && wait "$test_pid"
-
-if [ -n "$modules_ok" ]; then
-	if [ "$lint_rc" = 0 ]; then
-		report ok "build/lint: checkpatch, sparse and layering clean"
-	else
-		report fail "build/lint: checkpatch, sparse and layering clean" "$runs.lint.log"
-	fi
-	# A run that found nothing to run is a failure, not a pass.
-	if [ -z "$filter" ] && ! ls "$runs"/test*/kunit/*.ktap >/dev/null 2>&1; then
-		report fail "test/KUnit suites ran" "$runs/test/guest.log"
-	fi
-	if [ -z "$filter" ] && ! ls "$runs"/test*/selftests/*.log >/dev/null 2>&1; then
-		report fail "test/selftests ran" "$runs/test/guest.log"
-	fi
-	for out in "$runs/test" "$runs/test2"; do
-		[ -d "$out" ] || continue
-		collect_kunit "$out" test
-		[ -e "$out/kunit/seconds" ] && echo "# test/kunit took $(cat "$out/kunit/seconds") s"
-		collect_selftests "$out" test
-	done
-	collect_vm "$runs/test" test
-	[ -d "$runs/test2" ] && collect_vm "$runs/test2" test2
-	[ -z "$filter" ] && remember_seconds
-fi
-if [ -n "$dkms_ok" ]; then
 	report ok "build/dkms build for Debian's $(stock_kver)"
-	if [ -z "$filter" ] && ! ls "$runs"/stock/selftests/*.log >/dev/null 2>&1; then
-		report fail "stock/selftests ran" "$runs/stock/guest.log"
-	fi
-	collect_selftests "$runs/stock" stock
-	collect_vm "$runs/stock" stock
+	run_vm stock stock "$moddir"
 else
 	report fail "build/dkms build for Debian's stock kernel" "$VIOX_CACHE/dkms.err"
 fi

@@ -9,9 +9,6 @@
 #   selftests/<name>.times  milliseconds each of its checks took
 #   kmemleak.txt         what kmemleak found after unload (test kernel)
 #   done                 written last: the run got to the end
-# VIOX_SELFTESTS names the selftests, in order. With VIOX_QUEUE set, debug
-# VMs share a queue: each runs KUnit or a selftest only if it is the
-# first to claim it (a directory made in the vioxqueue share).
 . "$VIOX_TOP/tools/testing/viox/guest-lib.sh"
 guest_setup
 exec >"$OUT/guest.log" 2>&1
@@ -22,15 +19,6 @@ modsrc=${VIOX_MODSRC:-$VIOX_TOP}
 mapfile -t mods < <(find "$modsrc" -maxdepth 1 -name 'viox_*.ko*' ! -name '*_kunit.ko*' | sort)
 mapfile -t kunits < <(find "$modsrc" -maxdepth 1 -name 'viox_*_kunit.ko*' | sort)
 mkdir -p "$OUT/kunit" "$OUT/selftests"
-
-queue=/mnt/queue
-if [ -n "${VIOX_QUEUE:-}" ]; then
-	mkdir -p "$queue"
-	mount -t 9p -o trans=virtio,version=9p2000.L vioxqueue "$queue"
-fi
-claim() { # NAME: true if this VM is to run NAME
-	[ -z "${VIOX_QUEUE:-}" ] || mkdir "$queue/$1" 2>/dev/null
-}
 
 leaks=/sys/kernel/debug/kmemleak
 if [ -w "$leaks" ]; then
@@ -48,7 +36,7 @@ elif ! viox_load "${mods[@]}"; then
 	echo "loading ${mods[*]} failed" > "$OUT/load-failed"
 fi
 
-if [ "$VIOX_KERNEL" = test ] && [ ! -e "$OUT/load-failed" ] && claim kunit; then
+if [ "$VIOX_KERNEL" = test ] && [ ! -e "$OUT/load-failed" ]; then
 	start=$SECONDS
 	for ko in "${kunits[@]}"; do
 		before=$(ls /sys/kernel/debug/kunit 2>/dev/null)
@@ -73,10 +61,16 @@ run_selftest() { # SCRIPT
 	echo "seconds=$((SECONDS - start))" >> "$OUT/selftests/$name.log"
 }
 
-for name in ${VIOX_SELFTESTS//,/ }; do
-	t=$VIOX_TOP/tools/testing/selftests/viox/$name.sh
-	[ -x "$t" ] || continue
-	claim "$name" || continue
+for t in "$VIOX_TOP"/tools/testing/selftests/viox/*.sh; do
+	[ -x "$t" ] || continue		# a sourced helper
+	name=$(basename "$t" .sh)
+	if [ -n "${VIOX_FILTER:-}" ]; then
+		hit=
+		for f in ${VIOX_FILTER//,/ }; do
+			[[ "$name" == *"$f"* ]] && hit=1
+		done
+		[ -n "$hit" ] || continue
+	fi
 	run_selftest "$t"
 done
 

@@ -8,7 +8,6 @@
 #   test   the cached test kernel (KUnit, KASAN, lockdep, kmemleak)
 #   stock  Debian's linux-image-6.12, through a small 9p initramfs
 # ARG=VALUE pairs reach the guest script as environment variables.
-# VIOX_VM_QUEUE=DIR shares DIR (9p tag vioxqueue) with every VM given it.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -38,8 +37,6 @@ stock)
 *) die "unknown kernel kind '$kind'" ;;
 esac
 cmdline+=" console=ttyS0 panic=-1 quiet VIOX_TOP=$VIOX_TOP $*"
-[ -n "${VIOX_VM_QUEUE:-}" ] &&
-	args+=(-virtfs "local,path=$VIOX_VM_QUEUE,mount_tag=vioxqueue,security_model=none")
 
 # The wire: the igb (behind a PCIe root port) and a virtio-net peer share
 # QEMU hub 0.
