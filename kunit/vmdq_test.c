@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * viox_vmdq's classifier table: keys, collisions, removal, untagged versus
- * VLAN, re-keying that fails without a trace, the per-VLAN replication
- * lists, and 4096 vports on one uplink.
+ * VLAN, re-keying that fails without a trace, each MAC's count of vports,
+ * the per-VLAN replication lists, and 4096 vports on one uplink.
  */
 #include <kunit/test.h>
 #include <linux/rtnetlink.h>
@@ -216,6 +216,45 @@ static void vmdq_rekey(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vt->t.count, 2);
 }
 
+/* Each MAC's count of vports, whatever their VLAN, through every change. */
+static void vmdq_mac_users(struct kunit *test)
+{
+	struct vt_table *vt = test->priv;
+	u8 mac1[ETH_ALEN], mac2[ETH_ALEN], mac3[ETH_ALEN];
+	int err;
+
+	vt_mac(mac1, 1);
+	vt_mac(mac2, 2);
+	vt_mac(mac3, 3);
+	KUNIT_ASSERT_EQ(test, vt_add(vt, 0, 1, 0, NULL), 0);
+	KUNIT_ASSERT_EQ(test, vt_add(vt, 1, 1, 7, NULL), 0);
+	KUNIT_ASSERT_EQ(test, vt_add(vt, 2, 2, 7, NULL), 0);
+	/* A collision counts nothing. */
+	KUNIT_EXPECT_EQ(test, vt_add(vt, 3, 1, 7, NULL), -EEXIST);
+	rtnl_lock();
+	KUNIT_EXPECT_EQ(test, vmdq_table_mac_users(&vt->t, mac1), 2);
+	KUNIT_EXPECT_EQ(test, vmdq_table_mac_users(&vt->t, mac2), 1);
+	KUNIT_EXPECT_EQ(test, vmdq_table_mac_users(&vt->t, mac3), 0);
+
+	/* A refused re-key changes no count; a VLAN move keeps them. */
+	err = vmdq_table_rekey(&vt->t, &vt->vp[0], mac2, 7, NULL);
+	KUNIT_EXPECT_EQ(test, err, -EEXIST);
+	KUNIT_EXPECT_EQ(test, vmdq_table_mac_users(&vt->t, mac1), 2);
+	KUNIT_EXPECT_EQ(test, vmdq_table_mac_users(&vt->t, mac2), 1);
+	err = vmdq_table_rekey(&vt->t, &vt->vp[0], mac1, 9, NULL);
+	KUNIT_EXPECT_EQ(test, err, 0);
+	KUNIT_EXPECT_EQ(test, vmdq_table_mac_users(&vt->t, mac1), 2);
+
+	/* A new MAC moves the count; removal drops it. */
+	err = vmdq_table_rekey(&vt->t, &vt->vp[0], mac2, 9, NULL);
+	KUNIT_EXPECT_EQ(test, err, 0);
+	KUNIT_EXPECT_EQ(test, vmdq_table_mac_users(&vt->t, mac1), 1);
+	KUNIT_EXPECT_EQ(test, vmdq_table_mac_users(&vt->t, mac2), 2);
+	vmdq_table_remove(&vt->t, &vt->vp[1]);
+	KUNIT_EXPECT_EQ(test, vmdq_table_mac_users(&vt->t, mac1), 0);
+	rtnl_unlock();
+}
+
 /* Replication lists hold exactly the vports of their VLAN. */
 static void vmdq_replication_sets(struct kunit *test)
 {
@@ -264,6 +303,7 @@ static struct kunit_case vmdq_table_cases[] = {
 	KUNIT_CASE(vmdq_remove),
 	KUNIT_CASE(vmdq_vlan0_untagged),
 	KUNIT_CASE(vmdq_rekey),
+	KUNIT_CASE(vmdq_mac_users),
 	KUNIT_CASE(vmdq_replication_sets),
 	KUNIT_CASE(vmdq_scale),
 	{}

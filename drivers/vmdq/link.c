@@ -252,7 +252,7 @@ static int vmdq_link_newlink(struct net *src_net, struct net_device *dev,
 	vp->uplink = up;
 	up->nr_vports++;
 	list_add_tail(&vp->uplink_node, &up->vports);
-	vmdq_offload_rekeyed(vp, true);
+	vmdq_offload_added(vp);
 	vmdq_standby_ready(vp);
 	vmdq_vport_operstate(vp);
 	linkwatch_fire_event(dev);
@@ -290,7 +290,8 @@ static void vmdq_link_dellink(struct net_device *dev, struct list_head *head)
 	netdev_upper_dev_unlink(vp->lower, dev);
 	unregister_netdevice_queue(dev, head);
 	/* A vport that shared its MAC may have it alone now. */
-	vmdq_offload_kick();
+	if (vmdq_table_mac_users(&vp->uplink->table, vp->key.mac))
+		vmdq_offload_kick();
 }
 
 static int vmdq_link_changelink(struct net_device *dev, struct nlattr *tb[],

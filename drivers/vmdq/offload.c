@@ -128,21 +128,16 @@ static bool vmdq_offload_uplink_err(int err)
 }
 
 /* Another vport of the uplink has the MAC, on another VLAN. RTNL. */
-static bool vmdq_offload_mac_shared(const struct vmdq_vport *vp)
+static bool vmdq_offload_mac_shared(struct vmdq_vport *vp)
 {
-	const struct vmdq_vport *other;
-
-	list_for_each_entry(other, &vp->uplink->vports, uplink_node)
-		if (other != vp && ether_addr_equal(other->key.mac, vp->key.mac))
-			return true;
-	return false;
+	return vmdq_table_mac_users(&vp->uplink->table, vp->key.mac) > 1;
 }
 
 /*
  * Why @vp may not have a pool now, though it wants one: -EBUSY with the
  * reason, or 0.
  */
-static int vmdq_offload_refused(const struct vmdq_vport *vp,
+static int vmdq_offload_refused(struct vmdq_vport *vp,
 				struct netlink_ext_ack *extack)
 {
 	if (vp->offload_failed) {
@@ -295,23 +290,39 @@ void vmdq_offload_detach(struct vmdq_vport *vp)
 }
 
 /*
- * The vport's key changed (@mac_changed: its MAC), or it was made: a
- * pooled vport whose MAC it now shares gives its pool up, and vports
- * waiting may try for a pool again.
+ * The vport has a MAC another vport has too: the NIC cannot filter it for
+ * a pool, so the pooled ones among them give their pools up.
  */
-void vmdq_offload_rekeyed(struct vmdq_vport *vp, bool mac_changed)
+static void vmdq_offload_unshare(struct vmdq_vport *vp)
 {
 	struct vmdq_vport *other;
 
+	if (!vmdq_offload_mac_shared(vp))
+		return;
+	list_for_each_entry(other, &vp->uplink->vports, uplink_node)
+		if (other != vp && vmdq_offloaded(other) &&
+		    ether_addr_equal(other->key.mac, vp->key.mac))
+			vmdq_offload_detach(other);
+	vmdq_offload_detach(vp);
+}
+
+/* A vport made (down, so in no pool). RTNL. */
+void vmdq_offload_added(struct vmdq_vport *vp)
+{
 	ASSERT_RTNL();
-	if (mac_changed) {
-		list_for_each_entry(other, &vp->uplink->vports, uplink_node)
-			if (other != vp && vmdq_offloaded(other) &&
-			    ether_addr_equal(other->key.mac, vp->key.mac))
-				vmdq_offload_detach(other);
-		if (vmdq_offloaded(vp) && vmdq_offload_mac_shared(vp))
-			vmdq_offload_detach(vp);
-	}
+	vmdq_offload_unshare(vp);
+}
+
+/*
+ * The vport's key changed (@mac_changed: its MAC): a pooled vport whose
+ * MAC it now shares gives its pool up, and vports waiting may try for a
+ * pool again.
+ */
+void vmdq_offload_rekeyed(struct vmdq_vport *vp, bool mac_changed)
+{
+	ASSERT_RTNL();
+	if (mac_changed)
+		vmdq_offload_unshare(vp);
 	/* Its old MAC may be another's alone now; it may fit a pool. */
 	vmdq_offload_kick();
 }

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The classifier table of one uplink: (destination MAC, VLAN) to vport in
- * an rhashtable, and per VLAN the list of vports that broadcast and
- * multicast are replicated to. Writers hold RTNL; readers hold RCU.
+ * an rhashtable, per VLAN the list of vports that broadcast and multicast
+ * are replicated to, and per MAC how many vports have it on any VLAN (a
+ * NIC filters an address for one pool). Writers hold RTNL; readers of the
+ * first two hold RCU, of the counts RTNL.
  */
 #include <kunit/visibility.h>
 #include <linux/rhashtable.h>
@@ -18,11 +20,34 @@ static const struct rhashtable_params vmdq_table_params = {
 	.automatic_shrinking = true,
 };
 
+/* The vports of the uplink with one MAC, whatever their VLAN. */
+struct vmdq_mac {
+	u8 addr[ETH_ALEN];
+	unsigned int users;
+	struct rhash_head node;
+	struct rcu_head rcu;
+};
+
+static const struct rhashtable_params vmdq_mac_params = {
+	.key_len = ETH_ALEN,
+	.key_offset = offsetof(struct vmdq_mac, addr),
+	.head_offset = offsetof(struct vmdq_mac, node),
+	.automatic_shrinking = true,
+};
+
 int vmdq_table_init(struct vmdq_table *t)
 {
+	int err;
+
 	xa_init(&t->vlans);
 	t->count = 0;
-	return rhashtable_init(&t->vports, &vmdq_table_params);
+	err = rhashtable_init(&t->vports, &vmdq_table_params);
+	if (err)
+		return err;
+	err = rhashtable_init(&t->macs, &vmdq_mac_params);
+	if (err)
+		rhashtable_destroy(&t->vports);
+	return err;
 }
 EXPORT_SYMBOL_IF_KUNIT(vmdq_table_init);
 
@@ -30,6 +55,7 @@ EXPORT_SYMBOL_IF_KUNIT(vmdq_table_init);
 void vmdq_table_destroy(struct vmdq_table *t)
 {
 	WARN_ON_ONCE(t->count);
+	rhashtable_destroy(&t->macs);
 	rhashtable_destroy(&t->vports);
 	xa_destroy(&t->vlans);
 }
@@ -109,6 +135,49 @@ static void vmdq_vlan_leave(struct vmdq_table *t, struct vmdq_vport *vp)
 	vmdq_vlan_put(t, vl, vp->key.vid);
 }
 
+static int vmdq_mac_get(struct vmdq_table *t, const u8 *addr)
+{
+	struct vmdq_mac *m;
+	int err;
+
+	m = rhashtable_lookup_fast(&t->macs, addr, vmdq_mac_params);
+	if (m) {
+		m->users++;
+		return 0;
+	}
+	m = kzalloc(sizeof(*m), GFP_KERNEL);
+	if (!m)
+		return -ENOMEM;
+	ether_addr_copy(m->addr, addr);
+	m->users = 1;
+	err = rhashtable_insert_fast(&t->macs, &m->node, vmdq_mac_params);
+	if (err)
+		kfree(m);
+	return err;
+}
+
+static void vmdq_mac_put(struct vmdq_table *t, const u8 *addr)
+{
+	struct vmdq_mac *m;
+
+	m = rhashtable_lookup_fast(&t->macs, addr, vmdq_mac_params);
+	if (WARN_ON_ONCE(!m) || --m->users)
+		return;
+	rhashtable_remove_fast(&t->macs, &m->node, vmdq_mac_params);
+	kfree_rcu(m, rcu);
+}
+
+/* How many vports of the uplink have @addr, on any VLAN. RTNL. */
+unsigned int vmdq_table_mac_users(struct vmdq_table *t, const u8 *addr)
+{
+	struct vmdq_mac *m;
+
+	ASSERT_RTNL();
+	m = rhashtable_lookup_fast(&t->macs, addr, vmdq_mac_params);
+	return m ? m->users : 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(vmdq_table_mac_users);
+
 static void vmdq_collision(struct netlink_ext_ack *extack, const u8 *mac,
 			   u16 vid)
 {
@@ -176,20 +245,30 @@ int vmdq_table_insert(struct vmdq_table *t, struct vmdq_vport *vp,
 {
 	struct vmdq_entry *e;
 	struct vmdq_vlan *vl;
+	int err;
 
 	ASSERT_RTNL();
 	vl = vmdq_vlan_get(t, vp->key.vid);
 	if (IS_ERR(vl))
 		return PTR_ERR(vl);
+	err = vmdq_mac_get(t, vp->key.mac);
+	if (err)
+		goto put_vlan;
 	e = vmdq_entry_add(t, vp, vp->key.mac, vp->key.vid, extack);
 	if (IS_ERR(e)) {
-		vmdq_vlan_put(t, vl, vp->key.vid);
-		return PTR_ERR(e);
+		err = PTR_ERR(e);
+		goto put_mac;
 	}
 	vp->entry = e;
 	vmdq_vlan_join(vl, vp);
 	t->count++;
 	return 0;
+
+put_mac:
+	vmdq_mac_put(t, vp->key.mac);
+put_vlan:
+	vmdq_vlan_put(t, vl, vp->key.vid);
+	return err;
 }
 EXPORT_SYMBOL_IF_KUNIT(vmdq_table_insert);
 
@@ -198,6 +277,7 @@ void vmdq_table_remove(struct vmdq_table *t, struct vmdq_vport *vp)
 	ASSERT_RTNL();
 	vmdq_entry_del(t, vp->entry);
 	vp->entry = NULL;
+	vmdq_mac_put(t, vp->key.mac);
 	vmdq_vlan_leave(t, vp);
 	t->count--;
 }
@@ -210,23 +290,34 @@ EXPORT_SYMBOL_IF_KUNIT(vmdq_table_remove);
 int vmdq_table_rekey(struct vmdq_table *t, struct vmdq_vport *vp,
 		     const u8 *mac, u16 vid, struct netlink_ext_ack *extack)
 {
+	bool new_mac = !ether_addr_equal(mac, vp->key.mac);
 	u16 old_vid = vp->key.vid;
 	struct vmdq_entry *e;
 	struct vmdq_vlan *vl;
+	int err;
 
 	ASSERT_RTNL();
-	if (ether_addr_equal(mac, vp->key.mac) && vid == old_vid)
+	if (!new_mac && vid == old_vid)
 		return 0;
 	vl = vmdq_vlan_get(t, vid);
 	if (IS_ERR(vl))
 		return PTR_ERR(vl);
+	if (new_mac) {
+		err = vmdq_mac_get(t, mac);
+		if (err)
+			goto put_vlan;
+	}
 	e = vmdq_entry_add(t, vp, mac, vid, extack);
 	if (IS_ERR(e)) {
-		vmdq_vlan_put(t, vl, vid);
-		return PTR_ERR(e);
+		err = PTR_ERR(e);
+		if (new_mac)
+			vmdq_mac_put(t, mac);
+		goto put_vlan;
 	}
 	vmdq_entry_del(t, vp->entry);
 	vp->entry = e;
+	if (new_mac)
+		vmdq_mac_put(t, vp->key.mac);
 	ether_addr_copy(vp->key.mac, mac);
 	if (vid == old_vid)
 		return 0;
@@ -240,5 +331,9 @@ int vmdq_table_rekey(struct vmdq_table *t, struct vmdq_vport *vp,
 	WRITE_ONCE(vp->key.vid, vid);
 	vmdq_vlan_join(vl, vp);
 	return 0;
+
+put_vlan:
+	vmdq_vlan_put(t, vl, vid);
+	return err;
 }
 EXPORT_SYMBOL_IF_KUNIT(vmdq_table_rekey);

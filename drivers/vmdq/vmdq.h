@@ -52,6 +52,7 @@ struct vmdq_vlan {
  */
 struct vmdq_table {
 	struct rhashtable vports;	/* vmdq_key -> vmdq_vport */
+	struct rhashtable macs;		/* MAC -> its number of vports */
 	struct xarray vlans;		/* vid -> vmdq_vlan */
 	unsigned int count;
 };
@@ -162,6 +163,7 @@ struct vmdq_vport *vmdq_table_lookup(struct vmdq_table *t,
 int vmdq_table_check(struct vmdq_table *t, const u8 *mac, u16 vid,
 		     struct netlink_ext_ack *extack);
 struct vmdq_vlan *vmdq_table_vlan(struct vmdq_table *t, u16 vid);
+unsigned int vmdq_table_mac_users(struct vmdq_table *t, const u8 *addr);
 int vmdq_table_insert(struct vmdq_table *t, struct vmdq_vport *vp,
 		      struct netlink_ext_ack *extack);
 void vmdq_table_remove(struct vmdq_table *t, struct vmdq_vport *vp);
@@ -235,6 +237,7 @@ int vmdq_rxq_cpu(const struct vmdq_vport *vp);
 /* offload.c */
 int vmdq_offload_attach(struct vmdq_vport *vp, struct netlink_ext_ack *extack);
 void vmdq_offload_detach(struct vmdq_vport *vp);
+void vmdq_offload_added(struct vmdq_vport *vp);
 void vmdq_offload_rekeyed(struct vmdq_vport *vp, bool mac_changed);
 void vmdq_offload_set_mac(struct vmdq_vport *vp, const u8 *mac);
 void vmdq_offload_set_vid(struct vmdq_vport *vp, u16 old_vid, u16 vid);
