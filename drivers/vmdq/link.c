@@ -290,7 +290,7 @@ static void vmdq_link_dellink(struct net_device *dev, struct list_head *head)
 	netdev_upper_dev_unlink(vp->lower, dev);
 	unregister_netdevice_queue(dev, head);
 	/* A vport that shared its MAC may have it alone now. */
-	if (vmdq_table_mac_users(&vp->uplink->table, vp->key.mac))
+	if (vmdq_table_mac_users(&vp->uplink->table, vp->key.mac) == 1)
 		vmdq_offload_kick();
 }
 

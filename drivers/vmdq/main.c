@@ -8,6 +8,8 @@
 
 #include "vmdq.h"
 
+struct workqueue_struct *vmdq_wq, *vmdq_mc_wq;
+
 /*
  * The uplink's MAC is the host's, on every VLAN: no vport takes it, and the
  * uplink does not take a vport's (either would steal the other's unicast).
@@ -117,12 +119,16 @@ static int __init vmdq_init(void)
 	err = vmdq_tap_init();
 	if (err)
 		return err;
-	err = vmdq_standby_init();
-	if (err)
-		goto tap_exit;
+	/* The standbys' news in the order they came; multicast apart. */
+	vmdq_wq = alloc_ordered_workqueue("viox_vmdq", 0);
+	vmdq_mc_wq = alloc_workqueue("viox_vmdq_mc", WQ_UNBOUND, 0);
+	if (!vmdq_wq || !vmdq_mc_wq) {
+		err = -ENOMEM;
+		goto destroy_wq;
+	}
 	err = register_netdevice_notifier(&vmdq_notifier);
 	if (err)
-		goto standby_exit;
+		goto destroy_wq;
 	err = vmdq_link_register();
 	if (err)
 		goto unregister_notifier;
@@ -130,9 +136,11 @@ static int __init vmdq_init(void)
 
 unregister_notifier:
 	unregister_netdevice_notifier(&vmdq_notifier);
-standby_exit:
-	vmdq_standby_exit();
-tap_exit:
+destroy_wq:
+	if (vmdq_mc_wq)
+		destroy_workqueue(vmdq_mc_wq);
+	if (vmdq_wq)
+		destroy_workqueue(vmdq_wq);
 	vmdq_tap_exit();
 	return err;
 }
@@ -142,7 +150,9 @@ static void __exit vmdq_exit(void)
 	vmdq_link_unregister();
 	unregister_netdevice_notifier(&vmdq_notifier);
 	vmdq_offload_exit();
-	vmdq_standby_exit();
+	/* After the last vport: their works ran. */
+	destroy_workqueue(vmdq_mc_wq);
+	destroy_workqueue(vmdq_wq);
 	vmdq_tap_exit();
 }
 

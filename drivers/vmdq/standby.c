@@ -24,8 +24,6 @@
 
 #include "vmdq.h"
 
-static struct workqueue_struct *vmdq_standby_wq;
-
 /* How long a standby has the traffic before it takes a pool. */
 #define VMDQ_STANDBY_POOL_DELAY	HZ
 
@@ -47,7 +45,7 @@ static struct vmdq_vport *vmdq_standby_vport(struct viox_standby *sb)
 static void vmdq_standby_kick(struct vmdq_vport *vp)
 {
 	dev_hold(vp->dev);
-	if (!queue_work(vmdq_standby_wq, &vp->sb_work))
+	if (!queue_work(vmdq_wq, &vp->sb_work))
 		dev_put(vp->dev);
 }
 
@@ -172,7 +170,7 @@ static void vmdq_standby_work(struct work_struct *work)
 			vmdq_offload_detach(vp);
 		} else if (vp->offload && !vmdq_offloaded(vp)) {
 			dev_hold(dev);
-			if (!queue_delayed_work(vmdq_standby_wq, &vp->sb_pool_work,
+			if (!queue_delayed_work(vmdq_wq, &vp->sb_pool_work,
 						VMDQ_STANDBY_POOL_DELAY))
 				dev_put(dev);
 		}
@@ -218,7 +216,7 @@ static void vmdq_standby_pool_work(struct work_struct *work)
 	due = READ_ONCE(vp->sb_active_since) + VMDQ_STANDBY_POOL_DELAY;
 	if (time_before(jiffies, due)) {
 		rtnl_unlock();
-		queue_delayed_work(vmdq_standby_wq, &vp->sb_pool_work,
+		queue_delayed_work(vmdq_wq, &vp->sb_pool_work,
 				   due - jiffies);
 		return;		/* the work keeps its hold */
 	}
@@ -348,16 +346,4 @@ size_t vmdq_standby_size(void)
 	       nla_total_size(0) +			/* IFLA_VIOX_STANDBY */
 	       2 * nla_total_size(sizeof(u8)) +
 	       2 * nla_total_size_64bit(sizeof(u64));
-}
-
-int vmdq_standby_init(void)
-{
-	vmdq_standby_wq = alloc_ordered_workqueue("viox_vmdq_standby", 0);
-	return vmdq_standby_wq ? 0 : -ENOMEM;
-}
-
-/* After the last vport: its work ran. */
-void vmdq_standby_exit(void)
-{
-	destroy_workqueue(vmdq_standby_wq);
 }

@@ -103,6 +103,14 @@ struct vmdq_limit {
 	u64 last;			/* ns, the last charge */
 };
 
+/*
+ * A vport's multicast groups the uplink's own list takes, at most: beyond,
+ * the uplink takes all multicast for it. A tenant that joins groups
+ * without end grows neither the host NIC's list nor the cost of every
+ * change to it.
+ */
+#define VMDQ_MC_MAX		64
+
 #define VMDQ_MC_FILTER_BITS	8
 #define VMDQ_MC_FILTER_SIZE	BIT(VMDQ_MC_FILTER_BITS)
 
@@ -127,6 +135,13 @@ struct vmdq_vport {
 	struct vmdq_rxq __rcu *rxq;	/* rxq.c: its own queue, if a CPU is set */
 	/* Multicast groups it wants, hashed: a superset, as in macvlan. */
 	DECLARE_BITMAP(mc_filter, VMDQ_MC_FILTER_SIZE);
+	/*
+	 * More groups than VMDQ_MC_MAX, so the uplink has all multicast for
+	 * it (an allmulti reference) instead of its list. RTNL writes.
+	 */
+	bool mc_over;
+	bool mc_over_told;		/* logged the first time */
+	struct work_struct mc_work;	/* moves it in and out of mc_over */
 	struct vmdq_pcpu_stats __percpu *stats;
 	struct vmdq_limit tx_limit, rx_limit;
 	struct tap_dev tap;		/* tap mode: its device; rx_handler data */
@@ -169,6 +184,12 @@ int vmdq_table_insert(struct vmdq_table *t, struct vmdq_vport *vp,
 void vmdq_table_remove(struct vmdq_table *t, struct vmdq_vport *vp);
 int vmdq_table_rekey(struct vmdq_table *t, struct vmdq_vport *vp,
 		     const u8 *mac, u16 vid, struct netlink_ext_ack *extack);
+
+/*
+ * main.c: the module's works that take RTNL, run before it goes: the
+ * standbys' news in order, and apart from them the tenants' multicast.
+ */
+extern struct workqueue_struct *vmdq_wq, *vmdq_mc_wq;
 
 /* uplink.c */
 extern struct list_head vmdq_uplinks;
@@ -267,8 +288,6 @@ bool vmdq_standby_may_pool(const struct vmdq_vport *vp);
 void vmdq_standby_detach(struct vmdq_vport *vp);
 int vmdq_standby_fill(struct sk_buff *skb, struct vmdq_vport *vp);
 size_t vmdq_standby_size(void);
-int vmdq_standby_init(void);
-void vmdq_standby_exit(void);
 
 /* link.c */
 extern struct rtnl_link_ops vmdq_link_ops;

@@ -268,6 +268,10 @@ static int vmdq_vport_stop(struct net_device *dev)
 	struct net_device *lower = vp->lower;
 
 	dev_mc_unsync(lower, dev);
+	if (vp->mc_over) {
+		WRITE_ONCE(vp->mc_over, false);
+		dev_set_allmulti(lower, -1);
+	}
 	if (dev->flags & IFF_ALLMULTI)
 		dev_set_allmulti(lower, -1);
 	if (!vmdq_offloaded(vp) && !vp->standby)
@@ -290,6 +294,80 @@ static void vmdq_vport_change_rx_flags(struct net_device *dev, int change)
 		dev_set_allmulti(vp->lower, dev->flags & IFF_ALLMULTI ? 1 : -1);
 }
 
+/* The work holds the vport until it ran. */
+static void vmdq_vport_mc_kick(struct vmdq_vport *vp)
+{
+	dev_hold(vp->dev);
+	if (!queue_work(vmdq_mc_wq, &vp->mc_work))
+		dev_put(vp->dev);
+}
+
+/*
+ * Where its number of groups says the vport should be: over VMDQ_MC_MAX
+ * it goes over; it comes back under at VMDQ_MC_MAX * 3 / 4, so a tenant
+ * flapping one group at the edge does not move it each time. Under the
+ * vport's address lock.
+ */
+static bool vmdq_vport_mc_misplaced(const struct vmdq_vport *vp)
+{
+	unsigned int n = netdev_mc_count(vp->dev);
+
+	return READ_ONCE(vp->mc_over) ? n <= VMDQ_MC_MAX * 3 / 4 : n > VMDQ_MC_MAX;
+}
+
+/*
+ * Over: the uplink takes all multicast for the vport (an allmulti
+ * reference) and drops its list; the vport's own hash filter still picks
+ * its groups. Under again: the list back, the reference dropped. One move
+ * per run; if the groups changed meanwhile, the work runs again.
+ */
+static void vmdq_vport_mc_work(struct work_struct *work)
+{
+	struct vmdq_vport *vp = container_of(work, struct vmdq_vport, mc_work);
+	struct net_device *dev = vp->dev, *lower = vp->lower;
+	bool misplaced, under;
+
+	rtnl_lock();
+	if (dev->reg_state != NETREG_REGISTERED || !(dev->flags & IFF_UP))
+		goto out;
+	netif_addr_lock_bh(dev);
+	misplaced = vmdq_vport_mc_misplaced(vp);
+	under = misplaced && vp->mc_over;
+	if (under) {
+		WRITE_ONCE(vp->mc_over, false);
+		dev_mc_sync(lower, dev);
+	}
+	netif_addr_unlock_bh(dev);
+	if (!misplaced)
+		goto out;
+	if (under) {
+		/* Its list is on the uplink again. */
+		dev_set_allmulti(lower, -1);
+	} else if (!dev_set_allmulti(lower, 1)) {
+		/* From here set_rx_mode leaves the uplink's list alone. */
+		WRITE_ONCE(vp->mc_over, true);
+		dev_mc_unsync(lower, dev);
+		if (!vp->mc_over_told) {
+			vp->mc_over_told = true;
+			netdev_info(dev, "over %u multicast groups: %s takes all multicast for it\n",
+				    VMDQ_MC_MAX, lower->name);
+		}
+	} else {
+		/* No allmulti to be had: its whole list, rather than none. */
+		netif_addr_lock_bh(dev);
+		dev_mc_sync(lower, dev);
+		netif_addr_unlock_bh(dev);
+		goto out;
+	}
+	netif_addr_lock_bh(dev);
+	if (vmdq_vport_mc_misplaced(vp))
+		vmdq_vport_mc_kick(vp);
+	netif_addr_unlock_bh(dev);
+out:
+	rtnl_unlock();
+	dev_put(dev);
+}
+
 static void vmdq_vport_set_rx_mode(struct net_device *dev)
 {
 	struct vmdq_vport *vp = netdev_priv(dev);
@@ -302,7 +380,11 @@ static void vmdq_vport_set_rx_mode(struct net_device *dev)
 		__set_bit(vmdq_mc_hash(ha->addr), filter);
 	/* Readers may see a mix of old and new bits: a superset either way. */
 	bitmap_copy(vp->mc_filter, filter, VMDQ_MC_FILTER_SIZE);
-	dev_mc_sync(lower, dev);
+	/* Across the edge, either way, the work moves it (RTNL). */
+	if (vmdq_vport_mc_misplaced(vp))
+		vmdq_vport_mc_kick(vp);
+	else if (!READ_ONCE(vp->mc_over))
+		dev_mc_sync(lower, dev);
 	vmdq_offload_sync_mc(vp);
 }
 
@@ -396,6 +478,7 @@ void vmdq_vport_setup(struct net_device *dev)
 
 	vmdq_limit_init(&vp->tx_limit);
 	vmdq_limit_init(&vp->rx_limit);
+	INIT_WORK(&vp->mc_work, vmdq_vport_mc_work);
 	ether_setup(dev);
 	dev->netdev_ops = &vmdq_vport_ops;
 	dev->needs_free_netdev = true;
