@@ -125,6 +125,23 @@ static int vmdq_link_validate(struct nlattr *tb[], struct nlattr *data[],
 	return 0;
 }
 
+/*
+ * The uplink lets VLAN @vid in for the vport. A NIC's VLAN filters run
+ * out (viox_igb in VMDq mode has 32, shared with its VFs): say so.
+ */
+static int vmdq_link_vid_add(struct net_device *lower, u16 vid,
+			     const struct nlattr *attr,
+			     struct netlink_ext_ack *extack)
+{
+	int err = vlan_vid_add(lower, htons(ETH_P_8021Q), vid);
+
+	if (err)
+		NL_SET_ERR_MSG_ATTR_FMT(extack, attr,
+					"%s takes no VLAN %u (%d): its VLAN filters may all be in use",
+					lower->name, vid, err);
+	return err;
+}
+
 static struct net_device *vmdq_link_lower(struct net *net, struct nlattr *tb[],
 					  struct netlink_ext_ack *extack)
 {
@@ -224,7 +241,8 @@ static int vmdq_link_newlink(struct net *src_net, struct net_device *dev,
 	if (err)
 		goto put_uplink;
 	if (vp->key.vid) {
-		err = vlan_vid_add(lower, htons(ETH_P_8021Q), vp->key.vid);
+		err = vmdq_link_vid_add(lower, vp->key.vid,
+					data ? data[IFLA_VIOX_VLAN] : NULL, extack);
 		if (err)
 			goto put_uplink;
 	}
@@ -342,7 +360,8 @@ static int vmdq_link_changelink(struct net_device *dev, struct nlattr *tb[],
 		vid = nla_get_u16(data[IFLA_VIOX_VLAN]);
 		if (vid != old_vid) {
 			if (vid) {
-				err = vlan_vid_add(vp->lower, htons(ETH_P_8021Q), vid);
+				err = vmdq_link_vid_add(vp->lower, vid,
+							data[IFLA_VIOX_VLAN], extack);
 				if (err)
 					return err;
 			}

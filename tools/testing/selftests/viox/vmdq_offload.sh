@@ -349,6 +349,24 @@ ktap_check "alone with its MAC again, it takes the free pool" \
 ip -n oq7 link set v7 type viox offload on 2>/dev/null
 ktap_check "and reaches the wire from it" pings_once 3 2
 
+# The NIC's VLAN filters run out (32 in VMDq mode, shared with the VFs):
+# a vport on one VLAN too many is refused, saying why, and the others
+# keep working.
+vlans_run_out() {
+	local i j err n=0
+	for i in $(seq 100 140); do
+		err=$(ip link add link "$pf" name "vl$i" type viox \
+		      mac "02:00:00:00:73:$(printf %02x $((i - 100)))" vlan "$i" 2>&1) || break
+		n=$((n + 1))
+	done
+	for ((j = 100; j < 100 + n; j++)); do ip link del "vl$j"; done
+	[ "$n" -ge 20 ] && [ "$n" -lt 41 ] || { echo "$n VLANs taken"; return 1; }
+	grep -q "takes no VLAN $i" <<<"$err" || { echo "refused with: $err"; return 1; }
+}
+ktap_check "a vport on one VLAN too many for the NIC's filters is refused, saying why" \
+	vlans_run_out
+ktap_check "and the pooled vports still reach the wire" pings_once 3 2
+
 ethtool --reset "$pf" all >/dev/null
 wait_carrier "$pf"
 ktap_check "pools survive a device reset" wait_pools "3 6 5 4 2 1 none 7"
