@@ -9,6 +9,8 @@
 #   selftests/<name>.times  milliseconds each of its checks took
 #   kmemleak.txt         what kmemleak found after unload (test kernel)
 #   done                 written last: the run got to the end
+# VIOX_SELFTESTS names the selftests to run (comma-separated, in order);
+# VIOX_KUNIT=1 runs the KUnit suites (test kernel only).
 . "$VIOX_TOP/tools/testing/viox/guest-lib.sh"
 guest_setup
 exec >"$OUT/guest.log" 2>&1
@@ -36,7 +38,8 @@ elif ! viox_load "${mods[@]}"; then
 	echo "loading ${mods[*]} failed" > "$OUT/load-failed"
 fi
 
-if [ "$VIOX_KERNEL" = test ] && [ ! -e "$OUT/load-failed" ]; then
+if [ "$VIOX_KERNEL" = test ] && [ -n "${VIOX_KUNIT:-}" ] &&
+   [ ! -e "$OUT/load-failed" ]; then
 	start=$SECONDS
 	for ko in "${kunits[@]}"; do
 		before=$(ls /sys/kernel/debug/kunit 2>/dev/null)
@@ -61,17 +64,9 @@ run_selftest() { # SCRIPT
 	echo "seconds=$((SECONDS - start))" >> "$OUT/selftests/$name.log"
 }
 
-for t in "$VIOX_TOP"/tools/testing/selftests/viox/*.sh; do
-	[ -x "$t" ] || continue		# a sourced helper
-	name=$(basename "$t" .sh)
-	if [ -n "${VIOX_FILTER:-}" ]; then
-		hit=
-		for f in ${VIOX_FILTER//,/ }; do
-			[[ "$name" == *"$f"* ]] && hit=1
-		done
-		[ -n "$hit" ] || continue
-	fi
-	run_selftest "$t"
+for name in ${VIOX_SELFTESTS//,/ }; do
+	t=$VIOX_TOP/tools/testing/selftests/viox/$name.sh
+	[ -x "$t" ] && run_selftest "$t"
 done
 
 for ((i = ${#VIOX_LOADED[@]} - 1; i >= 0; i--)); do
