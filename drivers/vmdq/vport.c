@@ -402,6 +402,7 @@ static int vmdq_vport_set_mac(struct net_device *dev, void *p)
 	struct vmdq_vport *vp = netdev_priv(dev);
 	struct net_device *lower = vp->lower;
 	struct sockaddr *sa = p;
+	bool in_sw;
 	int err;
 
 	if (!vmdq_vport_admin(vp))
@@ -412,9 +413,18 @@ static int vmdq_vport_set_mac(struct net_device *dev, void *p)
 	err = eth_prepare_mac_addr_change(dev, p);
 	if (err)
 		return err;
+	/* Up in software, the uplink takes the new MAC first: nothing to undo. */
+	in_sw = (dev->flags & IFF_UP) && !vmdq_offloaded(vp);
+	if (in_sw) {
+		err = dev_uc_add(lower, sa->sa_data);
+		if (err)
+			return err;
+	}
 	err = vmdq_table_rekey(&vp->uplink->table, vp, sa->sa_data,
 			       vp->key.vid, NULL);
 	if (err) {
+		if (in_sw)
+			dev_uc_del(lower, sa->sa_data);
 		if (err == -EEXIST)
 			net_info_ratelimited("%s: %pM is another vport's on %s\n",
 					     dev->name, sa->sa_data, lower->name);
@@ -422,15 +432,13 @@ static int vmdq_vport_set_mac(struct net_device *dev, void *p)
 	}
 	/* In a pool, the pool's filter moves (or the vport leaves it). */
 	vmdq_offload_set_mac(vp, sa->sa_data);
-	if ((dev->flags & IFF_UP) && !vmdq_offloaded(vp)) {
-		err = dev_uc_add(lower, sa->sa_data);
-		if (err) {
-			vmdq_table_rekey(&vp->uplink->table, vp, dev->dev_addr,
-					 vp->key.vid, NULL);
-			return err;
-		}
+	if (!in_sw && (dev->flags & IFF_UP) && !vmdq_offloaded(vp) &&
+	    dev_uc_add(lower, sa->sa_data))
+		netdev_warn(dev, "%s does not take its new MAC: it receives no unicast\n",
+			    lower->name);
+	/* Left its pool just now: that put its old MAC on the uplink. */
+	if ((dev->flags & IFF_UP) && !vmdq_offloaded(vp))
 		dev_uc_del(lower, dev->dev_addr);
-	}
 	eth_commit_mac_addr_change(dev, p);
 	vmdq_offload_rekeyed(vp, true);
 	return 0;
