@@ -116,7 +116,7 @@ collect_kernel_reports() { # OUTDIR PREFIX
 }
 
 # Selftests whose error, teardown and unload paths kmemleak watches: it
-# makes a debug VM take some 60% longer (vmdq_offload 214 s against 134),
+# makes a debug VM take some 25% longer (vmdq_offload 60%: 214 s to 134),
 # so they run in a debug VM of their own with KUnit, the rest in one with
 # kmemleak off.
 leak_watched=(fuzz_ioctl fuzz_mbx fuzz_netlink fuzz_rings fault_inject
