@@ -436,7 +436,10 @@ static int vmdq_vport_set_mac(struct net_device *dev, void *p)
 	    dev_uc_add(lower, sa->sa_data))
 		netdev_warn(dev, "%s does not take its new MAC: it receives no unicast\n",
 			    lower->name);
-	/* Left its pool just now: that put its old MAC on the uplink. */
+	/*
+	 * Its old MAC off the uplink: open put it there, or leaving its pool
+	 * just now did.
+	 */
 	if ((dev->flags & IFF_UP) && !vmdq_offloaded(vp))
 		dev_uc_del(lower, dev->dev_addr);
 	eth_commit_mac_addr_change(dev, p);
