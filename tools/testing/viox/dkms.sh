@@ -25,6 +25,7 @@ echo "$ver" > "$src/VERSION"
 sed -i "s/@VERSION@/$ver/" "$src/dkms.conf"
 
 dkms add "viox/$ver" >/dev/null
+mkdir -p "$VIOX_CACHE"
 if ! dkms build "viox/$ver" -k "$kver" >"$VIOX_CACHE/dkms-build.log" 2>&1; then
 	cat "$VIOX_CACHE/dkms-build.log" >&2
 	find /var/lib/dkms/viox/"$ver" -name make.log -exec cat {} + >&2 || true
