@@ -3,8 +3,9 @@
  * The device worker's batches against a busy-polling handler: a vq that
  * spins for its guest must give up at once when other work of the device
  * waits, whether queued after the batch began or taken into the same batch
- * (which is no longer on the worker's list). Batches run here on the test's
- * thread, from a worker with no task.
+ * (which is no longer on the worker's list); but not for work of another
+ * worker (a vDPA device's other vqs). Batches run here on the test's
+ * thread, from workers with no task.
  */
 #include <linux/llist.h>
 
@@ -51,6 +52,8 @@ static void wt_other_fn(struct viox_work *work)
 struct wt {
 	struct vt *t;
 	struct viox_worker w;
+	/* A worker of the vq's own, when a case gives it one. */
+	struct viox_worker own;
 	struct wt_poll poll, other;
 };
 
@@ -62,6 +65,8 @@ static struct wt *wt_create(struct kunit *test)
 	x->t = vt_create(test, BIT_ULL(VIRTIO_F_VERSION_1));
 	spin_lock_init(&x->w.lock);
 	init_llist_head(&x->w.list);
+	spin_lock_init(&x->own.lock);
+	init_llist_head(&x->own.list);
 	x->t->dev.worker = &x->w;
 	x->t->vq.busyloop_timeout = VIOX_BUSYLOOP_MAX_US;
 	viox_work_init(&x->poll.work, wt_poll_fn);
@@ -75,6 +80,7 @@ static void wt_destroy(struct wt *x)
 {
 	/* No task to stop: the device must not try. */
 	x->t->dev.worker = NULL;
+	x->t->vq.worker = NULL;
 	vt_destroy(x->t);
 }
 
@@ -156,11 +162,76 @@ static void poll_last_in_batch_waits(struct kunit *test)
 	wt_destroy(x);
 }
 
+/*
+ * A vq with a worker of its own polls on while the device's worker has
+ * work: that is another vq's, which does not wait for this one. Work on
+ * its own worker still ends the poll.
+ */
+static void poll_own_worker(struct kunit *test)
+{
+	struct wt *x = wt_create(test);
+	unsigned int i;
+	bool polled_on = false;
+
+	x->t->vq.worker = &x->own;
+	for (i = 0; i < WT_TRIES && !polled_on; i++) {
+		x->poll.looks = 0;
+		x->poll.ready = false;
+		x->other.ran = false;
+		wt_add(&x->w, &x->other.work);
+		wt_add(&x->own, &x->poll.work);
+		viox_worker_run(&x->own);
+		polled_on = x->poll.ready && x->poll.looks == 3;
+		/* The device's worker kept its work for its own batch. */
+		KUNIT_EXPECT_FALSE(test, x->other.ran);
+		KUNIT_EXPECT_TRUE(test, viox_worker_run(&x->w));
+		KUNIT_EXPECT_TRUE(test, x->other.ran);
+	}
+	KUNIT_EXPECT_TRUE(test, polled_on);
+
+	x->poll.looks = 0;
+	wt_add(&x->own, &x->poll.work);
+	wt_add(&x->own, &x->other.work);
+	KUNIT_EXPECT_TRUE(test, viox_worker_run(&x->own));
+	KUNIT_EXPECT_EQ(test, x->poll.looks, 1);
+	wt_destroy(x);
+}
+
+/* A vq's kicks go to its own worker; with none, to the device's. */
+static void kick_on_vq_worker(struct kunit *test)
+{
+	struct wt *x = wt_create(test);
+	struct viox_vq *vq = &x->t->vq;
+
+	/* Waking the test's own thread, which runs, is harmless. */
+	x->w.kthread = current;
+	x->own.kthread = current;
+	vq->worker = &x->own;
+	viox_vq_kick(vq);
+	KUNIT_EXPECT_FALSE(test, llist_empty(&x->own.list));
+	KUNIT_EXPECT_TRUE(test, llist_empty(&x->w.list));
+	/* Taken off unrun: it may be queued again. */
+	llist_del_all(&x->own.list);
+	vq->poll.work.flags = 0;
+
+	vq->worker = NULL;
+	viox_vq_kick(vq);
+	KUNIT_EXPECT_TRUE(test, llist_empty(&x->own.list));
+	KUNIT_EXPECT_FALSE(test, llist_empty(&x->w.list));
+	llist_del_all(&x->w.list);
+	vq->poll.work.flags = 0;
+	x->w.kthread = NULL;
+	x->own.kthread = NULL;
+	wt_destroy(x);
+}
+
 static struct kunit_case viox_worker_cases[] = {
 	KUNIT_CASE(poll_alone_waits),
 	KUNIT_CASE(poll_yields_to_batch),
 	KUNIT_CASE(poll_yields_to_queued),
 	KUNIT_CASE(poll_last_in_batch_waits),
+	KUNIT_CASE(poll_own_worker),
+	KUNIT_CASE(kick_on_vq_worker),
 	{}
 };
 

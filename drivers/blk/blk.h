@@ -41,7 +41,7 @@ struct viox_blk_limits {
 
 /* A device's limits and their buckets (qos.c), shared by its queues. */
 struct viox_blk_qos {
-	/* Charged from the device's worker, set from netlink. */
+	/* Charged from the vqs' workers, set from netlink. */
 	spinlock_t lock;
 	struct viox_blk_limits limits;
 	bool on;
@@ -146,7 +146,7 @@ struct viox_blk_vq {
 /**
  * struct viox_blk - one vDPA block device
  * @vdpa: first, as vdpa_alloc_device() requires
- * @dev: the vring core's device: vqs and worker
+ * @dev: the vring core's device: vqs and their workers
  * @iotlb: I/O addresses to physical ones; identity unless vhost_vdpa
  *	maps a VMM's memory (@iotlb_pt false)
  */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * virtio-blk requests: taken from a ring on the device's worker, checked,
+ * virtio-blk requests: taken from a ring on the vq's worker, checked,
  * and sent to the backing store without a copy: reads and writes as
  * asynchronous direct kiocbs over the guest's pages, completed from the
  * store's completion context into a list the worker returns to the ring in
@@ -71,7 +71,7 @@ static void req_done(struct viox_blk_req *req, u8 status)
 	req->status = status;
 	rcu_read_lock();
 	llist_add(&req->node, &bvq->done);
-	viox_work_queue(&bvq->blk->dev, &bvq->done_work);
+	viox_vq_work_queue(&bvq->vq, &bvq->done_work);
 	rcu_read_unlock();
 }
 
@@ -284,7 +284,7 @@ enum hrtimer_restart viox_blk_qos_timer(struct hrtimer *timer)
 {
 	struct viox_blk_vq *bvq = container_of(timer, struct viox_blk_vq, qos_timer);
 
-	viox_work_queue(bvq->vq.dev, &bvq->vq.poll.work);
+	viox_vq_work_queue(&bvq->vq, &bvq->vq.poll.work);
 	return HRTIMER_NORESTART;
 }
 
@@ -591,7 +591,7 @@ void viox_blk_handle_kick(struct viox_work *work)
 		r = submit(bvq, &c);
 		if (r == SUBMIT_NOMEM) {
 			/* Out of memory: the chain waits for the next pass. */
-			viox_work_queue(vq->dev, work);
+			viox_vq_work_queue(vq, work);
 			break;
 		}
 		/*
@@ -601,8 +601,8 @@ void viox_blk_handle_kick(struct viox_work *work)
 		if (r == SUBMIT_FULL || r == SUBMIT_THROTTLED)
 			break;
 		if (++n == VIOX_BLK_BUDGET) {
-			/* Let the device's other vqs have the worker. */
-			viox_work_queue(vq->dev, work);
+			/* Let the vq's completions have the worker. */
+			viox_vq_work_queue(vq, work);
 			break;
 		}
 	}

@@ -90,7 +90,7 @@ static void vq_stop(struct viox_blk *blk, struct viox_blk_vq *bvq)
 	/* Stopped, the vq cannot arm it again. */
 	hrtimer_cancel(&bvq->qos_timer);
 	wait_var_event(&bvq->inflight, !atomic_read(&bvq->inflight));
-	viox_dev_flush(&blk->dev);
+	viox_vq_flush(vq);
 	mutex_lock(&vq->mutex);
 	viox_blk_drain(bvq);
 	viox_vq_unmap_rings(vq);
@@ -608,7 +608,7 @@ int viox_blk_dev_init(struct viox_blk *blk, struct viox_blk_backing *b)
 	}
 	viox_dev_init(&blk->dev, dev_name(dev), blk->vq_ptrs, blk->nvqs);
 	snprintf(name, sizeof(name), "viox-%s", dev_name(dev));
-	return viox_dev_start_kthread(&blk->dev, name);
+	return viox_dev_start_kthreads(&blk->dev, name);
 }
 
 /**
@@ -624,12 +624,12 @@ void viox_blk_set_limits(struct viox_blk *blk, const struct viox_blk_limits *l)
 	/*
 	 * A queue held back looks again now, not when its old wait ends.
 	 * Running queues only, under the lock viox_blk_dev_stop() takes to
-	 * stop them before the worker goes.
+	 * stop them before the workers go.
 	 */
 	mutex_lock(&blk->lock);
 	for (i = 0; i < blk->nvqs; i++)
 		if (READ_ONCE(blk->vqs[i].vq.private_data))
-			viox_work_queue(&blk->dev, &blk->vqs[i].vq.poll.work);
+			viox_vq_work_queue(&blk->vqs[i].vq, &blk->vqs[i].vq.poll.work);
 	mutex_unlock(&blk->lock);
 }
 
@@ -647,7 +647,7 @@ void viox_blk_dev_stop(struct viox_blk *blk)
 		vq_update(blk, &blk->vqs[i]);
 	}
 	mutex_unlock(&blk->lock);
-	/* Completions still queueing the worker (req_done()) are done. */
+	/* Completions still queueing a worker (req_done()) are done. */
 	synchronize_rcu();
 	viox_dev_stop_worker(&blk->dev);
 }

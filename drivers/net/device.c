@@ -292,7 +292,8 @@ static int viox_net_open(struct inode *inode, struct file *f)
 	viox_dev_init(&n->dev, "viox-net", n->vq_ptrs, VIOX_NET_VQ_MAX);
 	for (i = 0; i < VIOX_NET_VQ_MAX; i++)
 		viox_poll_init(&n->vqs[i].sock_poll, sock[i],
-			       i == VIOX_NET_VQ_RX ? EPOLLIN : EPOLLOUT, &n->dev);
+			       i == VIOX_NET_VQ_RX ? EPOLLIN : EPOLLOUT,
+			       &n->vqs[i].vq);
 	r = viox_dev_register(&n->dev, &viox_net_class);
 	if (r) {
 		kvfree(n);

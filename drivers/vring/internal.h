@@ -82,7 +82,7 @@ int viox_worker_create(struct viox_dev *dev);
 #if IS_ENABLED(CONFIG_KUNIT)
 bool viox_worker_run(void *data);
 #endif
-bool viox_worker_has_work(struct viox_dev *dev);
+bool viox_worker_has_work(const struct viox_vq *vq);
 void viox_worker_destroy(struct viox_dev *dev);
 
 /*

@@ -21,7 +21,7 @@ static int viox_poll_wakeup(wait_queue_entry_t *wait, unsigned int mode,
 
 	if (key_to_poll(key) & poll->mask) {
 		atomic64_inc(&poll->wakeups);
-		viox_work_queue(poll->dev, &poll->work);
+		viox_vq_work_queue(poll->vq, &poll->work);
 	}
 	return 0;
 }
@@ -38,18 +38,18 @@ static void viox_poll_queue_proc(struct file *file, wait_queue_head_t *wqh,
 /**
  * viox_poll_init() - prepare a poller
  * @poll: the poller
- * @fn: the work to queue on @dev's worker
+ * @fn: the work to queue on @vq's worker
  * @mask: the events that queue it
- * @dev: the device
+ * @vq: the vq the work is for
  */
 void viox_poll_init(struct viox_poll *poll, viox_work_fn_t fn, __poll_t mask,
-		    struct viox_dev *dev)
+		    struct viox_vq *vq)
 {
 	init_waitqueue_func_entry(&poll->wait, viox_poll_wakeup);
 	init_poll_funcptr(&poll->table, viox_poll_queue_proc);
 	poll->wqh = NULL;
 	poll->mask = mask;
-	poll->dev = dev;
+	poll->vq = vq;
 	atomic64_set(&poll->wakeups, 0);
 	viox_work_init(&poll->work, fn);
 }
@@ -73,7 +73,7 @@ int viox_poll_start(struct viox_poll *poll, struct file *file)
 	mask = vfs_poll(file, &poll->table);
 	if (mask & poll->mask) {
 		atomic64_inc(&poll->wakeups);
-		viox_work_queue(poll->dev, &poll->work);
+		viox_vq_work_queue(poll->vq, &poll->work);
 	}
 	if (mask & EPOLLERR) {
 		viox_poll_stop(poll);
@@ -104,7 +104,7 @@ EXPORT_SYMBOL_GPL(viox_poll_stop);
  */
 void viox_poll_queue(struct viox_poll *poll)
 {
-	viox_work_queue(poll->dev, &poll->work);
+	viox_vq_work_queue(poll->vq, &poll->work);
 }
 EXPORT_SYMBOL_GPL(viox_poll_queue);
 
@@ -125,7 +125,8 @@ void viox_vq_init(struct viox_dev *dev, struct viox_vq *vq, unsigned int idx)
 	vq->call_ctx = NULL;
 	vq->error_ctx = NULL;
 	vq->log_ctx = NULL;
-	viox_poll_init(&vq->poll, vq->handle_kick, EPOLLIN, dev);
+	vq->worker = NULL;
+	viox_poll_init(&vq->poll, vq->handle_kick, EPOLLIN, vq);
 	u64_stats_init(&vq->stats.syncp);
 	memset(vq->stats.v, 0, sizeof(vq->stats.v));
 	viox_vq_reset(vq);
@@ -517,21 +518,21 @@ EXPORT_SYMBOL_GPL(viox_vq_signal);
 void viox_vq_kick(struct viox_vq *vq)
 {
 	atomic64_inc(&vq->poll.wakeups);
-	viox_work_queue(vq->dev, &vq->poll.work);
+	viox_vq_work_queue(vq, &vq->poll.work);
 }
 EXPORT_SYMBOL_GPL(viox_vq_kick);
 
 /**
  * viox_vq_busy_poll() - spin for new work before sleeping on notifications
- * @vq: the vq, mutex held, on the device's worker
+ * @vq: the vq, mutex held, on its worker
  * @ready: whether there is work now
  * @arg: passed to @ready
  *
  * Spins up to the vq's busy-loop timeout (VHOST_SET_VRING_BUSYLOOP_TIMEOUT,
  * microseconds; 0 turns it off), at most VIOX_BUSYLOOP_MAX_US, giving up
  * at once when the scheduler wants the CPU, the owner has a signal pending
- * or other work of the device is queued: the vq's spin must not hold up
- * the device's other vqs, which share its worker.
+ * or other work waits for the vq's worker: the vq's spin must not hold up
+ * the other vqs that share it.
  *
  * Return: true if @ready became true.
  */
@@ -549,7 +550,7 @@ bool viox_vq_busy_poll(struct viox_vq *vq,
 			return true;
 		cpu_relax();
 	} while (local_clock() < end && !need_resched() &&
-		 !signal_pending(current) && !viox_worker_has_work(vq->dev));
+		 !signal_pending(current) && !viox_worker_has_work(vq));
 	return false;
 }
 EXPORT_SYMBOL_GPL(viox_vq_busy_poll);

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The device worker: a vhost_task forked from the owner, so it runs in the
- * owner's mm and is charged to the owner's cgroups, and dies with it; or,
- * for a vDPA device, which has no owner mm, a kthread.
+ * The workers that run a device's handlers: a vhost_task forked from the
+ * owner, so it runs in the owner's mm and is charged to the owner's
+ * cgroups, and dies with it, for all of the device's vqs; or, for a vDPA
+ * device, which has no owner mm, a kthread per vq.
  */
 #include <kunit/visibility.h>
 #include <linux/kthread.h>
@@ -62,18 +63,8 @@ void viox_work_init(struct viox_work *work, viox_work_fn_t fn)
 }
 EXPORT_SYMBOL_GPL(viox_work_init);
 
-/**
- * viox_work_queue() - run @work on the device's worker
- * @dev: the device
- * @work: the work; queueing it again before it runs is a no-op
- *
- * May be called from any context, including a wait-queue callback.
- *
- * Return: false if there is no worker to run it (no owner, or it died).
- */
-bool viox_work_queue(struct viox_dev *dev, struct viox_work *work)
+static bool viox_worker_queue(struct viox_worker *w, struct viox_work *work)
 {
-	struct viox_worker *w = READ_ONCE(dev->worker);
 	unsigned long flags;
 	bool queued = false;
 
@@ -96,15 +87,37 @@ bool viox_work_queue(struct viox_dev *dev, struct viox_work *work)
 		clear_bit(VIOX_WORK_QUEUED, &work->flags);
 	return queued;
 }
-EXPORT_SYMBOL_GPL(viox_work_queue);
+
+/* A vq's own worker if it has one (vDPA), else its device's. */
+static struct viox_worker *viox_vq_worker(const struct viox_vq *vq)
+{
+	return READ_ONCE(vq->worker) ?: READ_ONCE(vq->dev->worker);
+}
+
+/**
+ * viox_vq_work_queue() - run @work on the worker of @vq
+ * @vq: the vq the work is for
+ * @work: the work; queueing it again before it runs is a no-op
+ *
+ * May be called from any context, including a wait-queue callback. All of
+ * a vq's work runs on one worker, so its handlers never run concurrently.
+ *
+ * Return: false if there is no worker to run it (no owner, or it died).
+ */
+bool viox_vq_work_queue(struct viox_vq *vq, struct viox_work *work)
+{
+	return viox_worker_queue(viox_vq_worker(vq), work);
+}
+EXPORT_SYMBOL_GPL(viox_vq_work_queue);
 
 /*
- * Other work waits for the worker, queued or already taken in the batch
- * being run: a busy-polling handler, which runs on the worker, yields.
+ * Other work waits for the vq's worker, queued or already taken in the
+ * batch being run: a busy-polling handler, which runs on it, yields. Work
+ * of vqs with workers of their own does not wait for it.
  */
-bool viox_worker_has_work(struct viox_dev *dev)
+bool viox_worker_has_work(const struct viox_vq *vq)
 {
-	struct viox_worker *w = READ_ONCE(dev->worker);
+	struct viox_worker *w = viox_vq_worker(vq);
 
 	return w && (w->batch_left || !llist_empty(&w->list));
 }
@@ -114,20 +127,39 @@ static void viox_flush_fn(struct viox_work *work)
 	complete(&container_of(work, struct viox_flush, work)->done);
 }
 
-/**
- * viox_dev_flush() - wait until all work queued so far has run
- * @dev: the device
- */
-void viox_dev_flush(struct viox_dev *dev)
+static void viox_worker_flush(struct viox_worker *w)
 {
 	struct viox_flush flush;
 
 	init_completion(&flush.done);
 	viox_work_init(&flush.work, viox_flush_fn);
-	if (viox_work_queue(dev, &flush.work))
+	if (viox_worker_queue(w, &flush.work))
 		wait_for_completion(&flush.done);
 }
+
+/**
+ * viox_dev_flush() - wait until all work queued so far has run
+ * @dev: the device: its worker and those of its vqs
+ */
+void viox_dev_flush(struct viox_dev *dev)
+{
+	unsigned int i;
+
+	viox_worker_flush(READ_ONCE(dev->worker));
+	for (i = 0; i < dev->nvqs; i++)
+		viox_worker_flush(READ_ONCE(dev->vqs[i]->worker));
+}
 EXPORT_SYMBOL_GPL(viox_dev_flush);
+
+/**
+ * viox_vq_flush() - wait until all work queued so far on @vq's worker has run
+ * @vq: the vq; with a worker of its own, other vqs' work is not waited for
+ */
+void viox_vq_flush(struct viox_vq *vq)
+{
+	viox_worker_flush(viox_vq_worker(vq));
+}
+EXPORT_SYMBOL_GPL(viox_vq_flush);
 
 int viox_worker_create(struct viox_dev *dev)
 {
@@ -152,14 +184,10 @@ int viox_worker_create(struct viox_dev *dev)
 	return 0;
 }
 
-/* Callers have stopped every source of work and flushed. */
-void viox_worker_destroy(struct viox_dev *dev)
+static void viox_worker_free(struct viox_worker *w)
 {
-	struct viox_worker *w = dev->worker;
-
 	if (!w)
 		return;
-	WRITE_ONCE(dev->worker, NULL);
 	if (w->task)
 		vhost_task_stop(w->task);
 	else
@@ -167,7 +195,22 @@ void viox_worker_destroy(struct viox_dev *dev)
 	kfree(w);
 }
 
-/* A vDPA device's worker: the same batches, until it is stopped. */
+/* Callers have stopped every source of work and flushed. */
+void viox_worker_destroy(struct viox_dev *dev)
+{
+	struct viox_worker *w = dev->worker;
+	unsigned int i;
+
+	WRITE_ONCE(dev->worker, NULL);
+	viox_worker_free(w);
+	for (i = 0; i < dev->nvqs; i++) {
+		w = dev->vqs[i]->worker;
+		WRITE_ONCE(dev->vqs[i]->worker, NULL);
+		viox_worker_free(w);
+	}
+}
+
+/* A vDPA vq's worker: the same batches, until it is stopped. */
 static int viox_kthread_fn(void *data)
 {
 	struct viox_worker *w = data;
@@ -183,42 +226,65 @@ static int viox_kthread_fn(void *data)
 	}
 }
 
+static unsigned int viox_digits(unsigned int n)
+{
+	unsigned int d = 1;
+
+	while (n >= 10) {
+		n /= 10;
+		d++;
+	}
+	return d;
+}
+
 /**
- * viox_dev_start_kthread() - give a device with no owner (vDPA) a worker
- * @dev: the device, without a worker
- * @name: the worker's name
+ * viox_dev_start_kthreads() - give each vq of a device with no owner a worker
+ * @dev: the device (vDPA), without workers
+ * @name: the workers' name, to which each adds its vq's index (the name
+ *	is cut short first where the index would not fit a task's name)
  *
  * vDPA devices are driven from the kernel (virtio_vdpa) or through pages a
- * VMM pinned (vhost_vdpa): the worker needs no user mm.
+ * VMM pinned (vhost_vdpa): the workers need no user mm. One per vq, as a
+ * driver gives each of its CPUs a queue of its own: a vq's requests are
+ * taken and returned on its worker, beside the others'.
  *
- * Return: 0 or a negative errno.
+ * Return: 0 or a negative errno; viox_dev_stop_worker() stops those made.
  */
-int viox_dev_start_kthread(struct viox_dev *dev, const char *name)
+int viox_dev_start_kthreads(struct viox_dev *dev, const char *name)
 {
-	struct viox_worker *w;
+	unsigned int i;
 
 	if (dev->worker)
 		return -EBUSY;
-	w = kzalloc(sizeof(*w), GFP_KERNEL);
-	if (!w)
-		return -ENOMEM;
-	spin_lock_init(&w->lock);
-	init_llist_head(&w->list);
-	w->kthread = kthread_create(viox_kthread_fn, w, "%s", name);
-	if (IS_ERR(w->kthread)) {
-		int r = PTR_ERR(w->kthread);
+	for (i = 0; i < dev->nvqs; i++) {
+		struct viox_vq *vq = dev->vqs[i];
+		struct viox_worker *w;
 
-		kfree(w);
-		return r;
+		if (vq->worker)
+			return -EBUSY;
+		w = kzalloc(sizeof(*w), GFP_KERNEL);
+		if (!w)
+			return -ENOMEM;
+		spin_lock_init(&w->lock);
+		init_llist_head(&w->list);
+		w->kthread = kthread_create(viox_kthread_fn, w, "%.*s-%u",
+					    (int)(TASK_COMM_LEN - 2 - viox_digits(i)),
+					    name, i);
+		if (IS_ERR(w->kthread)) {
+			int r = PTR_ERR(w->kthread);
+
+			kfree(w);
+			return r;
+		}
+		wake_up_process(w->kthread);
+		WRITE_ONCE(vq->worker, w);
 	}
-	wake_up_process(w->kthread);
-	WRITE_ONCE(dev->worker, w);
 	return 0;
 }
-EXPORT_SYMBOL_GPL(viox_dev_start_kthread);
+EXPORT_SYMBOL_GPL(viox_dev_start_kthreads);
 
 /**
- * viox_dev_stop_worker() - run what is queued, then stop the worker
+ * viox_dev_stop_worker() - run what is queued, then stop the workers
  * @dev: the device; every source of work (kicks, completions) has stopped
  */
 void viox_dev_stop_worker(struct viox_dev *dev)

@@ -5,8 +5,9 @@
  * A backend embeds a struct viox_dev and an array of struct viox_vq, hands
  * the vhost ioctls it does not handle itself to viox_dev_ioctl() and
  * viox_vring_ioctl(), and moves buffers with viox_vq_get_chain() and
- * viox_vq_add_used() from handlers that run on the device's worker, a
- * vhost_task in the owner's mm. Split and packed rings look the same from
+ * viox_vq_add_used() from handlers that run on the vq's worker: the
+ * device's vhost_task in the owner's mm, or a vDPA vq's own kthread. All of
+ * a vq's handlers run on one worker. Split and packed rings look the same from
  * here. Every value read from a guest ring is validated; a malformed ring
  * breaks only its own vq.
  */
@@ -93,14 +94,14 @@ struct viox_used_elem {
 	u16 ndesc;
 };
 
-/* Queues @work on the device's worker whenever a file signals @mask. */
+/* Queues @work on the worker of @vq whenever a file signals @mask. */
 struct viox_poll {
 	wait_queue_entry_t wait;
 	poll_table table;
 	wait_queue_head_t *wqh;
 	__poll_t mask;
 	struct viox_work work;
-	struct viox_dev *dev;
+	struct viox_vq *vq;
 	/* Times the file signalled: counted on the signaller's side. */
 	atomic64_t wakeups;
 };
@@ -117,7 +118,7 @@ enum viox_vq_stat {
 	VIOX_VQ_NR_STATS
 };
 
-/* Written only from the device's worker (one writer), read from anywhere. */
+/* Written only from the vq's worker (one writer), read from anywhere. */
 struct viox_vq_stats {
 	struct u64_stats_sync syncp;
 	u64_stats_t v[VIOX_VQ_NR_STATS];
@@ -155,6 +156,11 @@ struct viox_kring {
  */
 struct viox_vq {
 	struct viox_dev *dev;
+	/*
+	 * Its own worker (viox_dev_start_kthreads()), or NULL: the device's.
+	 * Set and cleared only while no work of the vq can be queued.
+	 */
+	struct viox_worker *worker;
 	/* Taken by handlers on the worker and by ioctls on the owner. */
 	struct mutex mutex;
 	unsigned int index;
@@ -243,6 +249,7 @@ struct viox_dev {
 	struct mutex mutex;
 	const char *name;
 	struct mm_struct *mm;
+	/* The vhost_task of a device with an owner: its vqs' worker. */
 	struct viox_worker *worker;
 	struct viox_vq **vqs;
 	unsigned int nvqs;
@@ -279,15 +286,16 @@ void viox_devs_sum(enum viox_dev_type type, unsigned int vq_index,
 		   u64 sums[VIOX_VQ_NR_STATS], unsigned int *broken);
 void viox_vq_stats_read(const struct viox_vq *vq, u64 v[VIOX_VQ_NR_STATS]);
 
-bool viox_work_queue(struct viox_dev *dev, struct viox_work *work);
-int viox_dev_start_kthread(struct viox_dev *dev, const char *name);
+bool viox_vq_work_queue(struct viox_vq *vq, struct viox_work *work);
+int viox_dev_start_kthreads(struct viox_dev *dev, const char *name);
 void viox_dev_stop_worker(struct viox_dev *dev);
 void viox_work_init(struct viox_work *work, viox_work_fn_t fn);
 void viox_dev_flush(struct viox_dev *dev);
+void viox_vq_flush(struct viox_vq *vq);
 
 int viox_vq_start(struct viox_vq *vq);
 void viox_poll_init(struct viox_poll *poll, viox_work_fn_t fn, __poll_t mask,
-		    struct viox_dev *dev);
+		    struct viox_vq *vq);
 int viox_poll_start(struct viox_poll *poll, struct file *file);
 void viox_poll_stop(struct viox_poll *poll);
 void viox_poll_queue(struct viox_poll *poll);
@@ -316,7 +324,7 @@ int viox_kmem_read(struct vhost_iotlb *iotlb, u64 addr, void *buf,
 int viox_vq_log_write(struct viox_vq *vq, const struct viox_log_range *log,
 		      unsigned int nlog, u64 len);
 
-/* Count @n of @stat; only handlers on the device's worker call this. */
+/* Count @n of @stat; only handlers on the vq's worker call this. */
 static inline void viox_vq_count(struct viox_vq *vq, enum viox_vq_stat stat,
 				 u64 n)
 {

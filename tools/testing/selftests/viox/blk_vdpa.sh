@@ -112,6 +112,31 @@ split() {
 ktap_check "split ring, two queues: fio verify with two jobs" split
 disk1=$(disk_of vb1 2>/dev/null)
 
+# Each queue has a worker of its own: one fio job on a CPU of each queue
+# (blk-mq's map, in sysfs), and each queue's kthread woke for its requests
+# while the other's did too.
+switches() { # COMM: voluntary context switches of the kthread named COMM
+	local p
+	p=$(pgrep -x "$1") || { echo "no kthread $1"; return 1; }
+	awk '/^voluntary_ctxt_switches/ { print $2 }' "/proc/$p/status"
+}
+own_workers() {
+	local a0 a1 b0 b1 c0 c1 mq=/sys/block/${disk1#/dev/}/mq
+	c0=$(grep -o '^[0-9]*' "$mq/0/cpu_list") && c1=$(grep -o '^[0-9]*' "$mq/1/cpu_list") ||
+		return 1
+	a0=$(switches viox-vb1-0) && a1=$(switches viox-vb1-1) || return 1
+	fio --name=w --filename="$disk1" --direct=1 --ioengine=libaio --thread \
+		--rw=randread --bs=4k --iodepth=8 --numjobs=2 --size=16M \
+		--io_size=4M --cpus_allowed="$c0,$c1" --cpus_allowed_policy=split \
+		--output-format=terse --minimal >/dev/null || return 1
+	b0=$(switches viox-vb1-0) && b1=$(switches viox-vb1-1) || return 1
+	echo "queue 0's worker woke $((b0 - a0)) times, queue 1's $((b1 - a1))"
+	[ "$((b0 - a0))" -ge 20 ] && [ "$((b1 - a1))" -ge 20 ] &&
+		! pgrep -x viox-vb1-2 >/dev/null
+}
+ktap_check "two queues, two workers: each queue's kthread serves its own CPU's I/O" \
+	own_workers
+
 # I/O limits set at runtime (blk-set), measured by fio: vb0 held to them
 # within 10% while vb1, on the same file and unlimited, is not held back.
 within() { # GOT WANT PERCENT
