@@ -60,6 +60,25 @@ static void vigb_pool_unreserve(struct vigb_adapter *ad, struct vigb_pool *pl)
 	}
 }
 
+bool viox_igb_vf_has_mac(struct net_device *uplink, const u8 *mac)
+{
+	struct vigb_adapter *ad;
+	unsigned int vf;
+	bool held = false;
+
+	if (uplink->netdev_ops != &vigb_netdev_ops)
+		return false;
+	ad = netdev_priv(uplink);
+	mutex_lock(&ad->vf_lock);
+	spin_lock_bh(&ad->filt_lock);
+	for (vf = 0; vf < ad->num_vfs && !held; vf++)
+		held = ether_addr_equal(ad->rar_mac[VIGB_VF_RAR(vf)], mac);
+	spin_unlock_bh(&ad->filt_lock);
+	mutex_unlock(&ad->vf_lock);
+	return held;
+}
+EXPORT_SYMBOL_GPL(viox_igb_vf_has_mac);
+
 struct viox_pool *viox_igb_pool_reserve(struct net_device *uplink,
 					struct net_device *vport,
 					const struct viox_pool_holder_ops *holder,

@@ -220,6 +220,11 @@ static int vmdq_link_newlink(struct net *src_net, struct net_device *dev,
 		NL_SET_ERR_MSG_MOD(extack, "the MAC is the uplink's own");
 		goto detach_standby;
 	}
+	if (!vp->standby && vmdq_offload_vf_has_mac(lower, vp->key.mac)) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "the MAC is a VF's of the uplink: the NIC gives it to the VF alone");
+		goto detach_standby;
+	}
 
 	if (!tb[IFLA_MTU]) {
 		dev->mtu = lower->mtu;
@@ -348,6 +353,12 @@ static int vmdq_link_changelink(struct net_device *dev, struct nlattr *tb[],
 		struct sockaddr sa = { .sa_family = dev->type };
 
 		memcpy(sa.sa_data, nla_data(data[IFLA_VIOX_MAC]), ETH_ALEN);
+		/* Refused by set_mac too; said here, where there is an extack. */
+		if (vmdq_offload_vf_has_mac(vp->lower, sa.sa_data)) {
+			NL_SET_ERR_MSG_ATTR(extack, data[IFLA_VIOX_MAC],
+					    "the MAC is a VF's of the uplink: the NIC gives it to the VF alone");
+			return -EADDRINUSE;
+		}
 		err = dev_set_mac_address(dev, &sa, extack);
 		if (err) {
 			if (err == -EEXIST)

@@ -327,6 +327,19 @@ void vmdq_offload_rekeyed(struct vmdq_vport *vp, bool mac_changed)
 	vmdq_offload_kick();
 }
 
+/* Whether the uplink's NIC gives @mac to one of its VFs alone. */
+bool vmdq_offload_vf_has_mac(struct net_device *lower, const u8 *mac)
+{
+	typeof(viox_igb_vf_has_mac) *has = symbol_get(viox_igb_vf_has_mac);
+	bool held;
+
+	if (!has)
+		return false;
+	held = has(lower, mac);
+	symbol_put(viox_igb_vf_has_mac);
+	return held;
+}
+
 /* A new MAC for the pool's filter; where the NIC refuses it, no pool. */
 void vmdq_offload_set_mac(struct vmdq_vport *vp, const u8 *mac)
 {

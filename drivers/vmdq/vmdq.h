@@ -260,6 +260,7 @@ int vmdq_offload_attach(struct vmdq_vport *vp, struct netlink_ext_ack *extack);
 void vmdq_offload_detach(struct vmdq_vport *vp);
 void vmdq_offload_added(struct vmdq_vport *vp);
 void vmdq_offload_rekeyed(struct vmdq_vport *vp, bool mac_changed);
+bool vmdq_offload_vf_has_mac(struct net_device *lower, const u8 *mac);
 void vmdq_offload_set_mac(struct vmdq_vport *vp, const u8 *mac);
 void vmdq_offload_set_vid(struct vmdq_vport *vp, u16 old_vid, u16 vid);
 void vmdq_offload_sync_mc(struct vmdq_vport *vp);

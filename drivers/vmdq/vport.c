@@ -221,6 +221,12 @@ static int vmdq_vport_open(struct net_device *dev)
 	 * standby's, its VF's entry, which the provider steers.
 	 */
 	if (!vmdq_offloaded(vp) && !vp->standby) {
+		/* Down, its MAC was nobody's: a VF may have taken it since. */
+		if (vmdq_offload_vf_has_mac(lower, dev->dev_addr)) {
+			netdev_warn(dev, "%pM is now a VF's of %s: the NIC gives it to the VF alone\n",
+				    dev->dev_addr, lower->name);
+			return -EADDRINUSE;
+		}
 		err = dev_uc_add(lower, dev->dev_addr);
 		if (err)
 			return err;
@@ -413,6 +419,11 @@ static int vmdq_vport_set_mac(struct net_device *dev, void *p)
 	err = eth_prepare_mac_addr_change(dev, p);
 	if (err)
 		return err;
+	if (vmdq_offload_vf_has_mac(lower, sa->sa_data)) {
+		netdev_info(dev, "%pM is a VF's of %s: the NIC gives it to the VF alone\n",
+			    sa->sa_data, lower->name);
+		return -EADDRINUSE;
+	}
 	/* Up in software, the uplink takes the new MAC first: nothing to undo. */
 	in_sw = (dev->flags & IFF_UP) && !vmdq_offloaded(vp);
 	if (in_sw) {

@@ -140,6 +140,18 @@ struct viox_pool *viox_igb_pool_reserve(struct net_device *uplink,
 					const struct viox_pool_holder_ops *holder,
 					struct netlink_ext_ack *extack);
 
+/**
+ * viox_igb_vf_has_mac() - whether a VF of a viox_igb PF has an address
+ * @uplink: the PF netdev
+ * @mac: the address
+ *
+ * The NIC gives a VF's address to the VF alone: a port of the PF with it
+ * would receive nothing, in a pool or through the PF's queues.
+ *
+ * Return: false also when @uplink is not a viox_igb PF.
+ */
+bool viox_igb_vf_has_mac(struct net_device *uplink, const u8 *mac);
+
 static inline int viox_pool_set_mac(struct viox_pool *pool, const u8 *mac,
 				    struct netlink_ext_ack *extack)
 {

@@ -308,6 +308,48 @@ ktap_check "3 VFs take pools 3 to 1 back from their vports" \
 	       dmesg | grep -q 'v5: pool 3 taken back (VFs took it)' &&
 	       dmesg | grep -q 'v7: pool 1 taken back (VFs took it)'"
 ktap_check "no vport is left in a VF's pool" wait_pools "none 6 5 4 none none none 7"
+# A VF's MAC: the NIC gives it to the VF alone, so no vport may have it,
+# pooled (v2) or in software (v5), changed to it or made with it.
+vf_mac=02:00:00:00:74:01
+vf_mac_refused() {
+	local err old
+	ip link set "$pf" vf 0 mac $vf_mac || return 1
+	old=$(in_vm 2 cat /sys/class/net/v2/address)
+	err=$(in_vm 2 ip link set v2 address $vf_mac 2>&1) &&
+		{ echo "pooled v2 took a VF's MAC"; return 1; }
+	grep -q "Address already in use" <<<"$err" || { echo "refused with: $err"; return 1; }
+	dmesg | grep -q "v2: $vf_mac is a VF's of $pf" &&
+		expect "v2's MAC" "$(in_vm 2 cat /sys/class/net/v2/address)" "$old" &&
+		expect "v2's pool" "$(pool_of 2)" 6 &&
+		expect "v5's pool" "$(pool_of 5)" none || return 1
+	err=$(in_vm 5 ip link set v5 type viox mac $vf_mac 2>&1) &&
+		{ echo "v5 in software took a VF's MAC"; return 1; }
+	grep -q "the MAC is a VF's of the uplink" <<<"$err" || { echo "v5 refused with: $err"; return 1; }
+	err=$(ip link add link "$pf" name v0 type viox mac $vf_mac 2>&1) &&
+		{ echo "a vport made with a VF's MAC"; return 1; }
+	grep -q "the MAC is a VF's of the uplink" <<<"$err" || { echo "v0 refused with: $err"; return 1; }
+	# Other MACs are taken, in the pool.
+	in_vm 2 ip link set v2 address 02:00:00:00:74:02 &&
+		expect "v2's pool with a MAC of its own" "$(pool_of 2)" 6 &&
+		in_vm 2 ip link set v2 address "$old" &&
+		expect "v2's pool with its MAC back" "$(pool_of 2)" 6 &&
+		pings_once 2 2
+}
+ktap_check "a VF's MAC is refused to a pooled vport, a software one and a new one" vf_mac_refused
+# Down, a software vport's MAC is not on the NIC: a VF may take it, and
+# the vport then does not come up on it.
+vf_took_mac() {
+	in_vm 5 ip link set v5 down &&
+		ip link set "$pf" vf 1 mac "$(mac 5)" || return 1
+	in_vm 5 ip link set v5 up 2>/dev/null && { echo "v5 up on a VF's MAC"; return 1; }
+	dmesg | grep -q "v5: $(mac 5) is now a VF's of $pf" &&
+		ip link set "$pf" vf 1 mac 02:00:00:00:74:03 &&
+		in_vm 5 ip link set v5 up &&
+		wait_carrier v5 oq5 &&
+		pings_once 5 2
+}
+ktap_check "a vport down whose MAC a VF took does not come up until the VF lets it go" \
+	vf_took_mac
 ktap_check "every vport still reaches the wire" all_reach_wire
 igb_vfs_unbind "$bdf"
 echo 0 > "$numvfs"
