@@ -1,12 +1,17 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # What stands between the wire and a VM: a tap-mode viox_vmdq vport's
-# /dev/vioxtapN against bridge + tap and macvtap, with the same backend (viox_net,
-# packed ring) and the same guest driver (vnet-guest) behind each. Each
-# path has a veth of its own as the uplink, its peer as the wire: RX
-# frames are sent on the wire to the VM's MAC (02:00:00:00:00:02), TX
-# frames from it leave through the uplink to the wire. Packets/s and the device worker's CPU per
-# packet, 64 B and 1500 B frames, medians of interleaved rounds.
+# /dev/vioxtapN against bridge + tap and macvtap, the same guest driver
+# (vnet-guest) behind each. Each path has a veth of its own as the
+# uplink, its peer as the wire.
+# RX: pktgen on the wire sends to the VM's MAC (02:00:00:00:00:02), a
+# producer that holds no socket, as a NIC's frames do; into (a) the vport
+# + viox_net, (b) the vport's tap + vhost-net, (c) macvtap + vhost-net,
+# (d) bridge + tap + vhost-net, split rings (vhost-net has no packed).
+# TX: the VM's frames leave through the uplink to the wire, viox_net
+# (packed ring) behind each path.
+# Packets/s (Gbit/s at 1500 B) and the device worker's CPU per packet,
+# 64 B and 1500 B frames, medians of interleaved rounds.
 set -u
 guest=$VIOX_TOP/tools/testing/viox/vnet-guest/vnet-guest
 secs=${VIOX_BENCH_SECONDS:-3}
@@ -18,6 +23,8 @@ modprobe tap
 modprobe veth
 modprobe bridge
 modprobe macvtap
+modprobe vhost_net
+modprobe pktgen
 
 quiet_up() {
 	local d
@@ -57,18 +64,51 @@ quiet_up vb-br vb-tap
 # Known, so the bridge forwards rather than floods.
 bridge fdb add $vm_mac dev vb-tap master static
 
-measure() { # CFG DIR SIZE -> "pps ns_per_packet"
-	local cfg=$1 dir=$2 size=$3 out
-	local -a where
-	case $cfg in
-	vport) where=(--tap-dev "/dev/$(ip -d -j link show vb-vport |
-		jq -r '.[0].linkinfo.info_data.tap')" --peer vb1-wire) ;;
-	macvtap) where=(--tap-dev "/dev/tap$(cat /sys/class/net/vb-mvt/ifindex)" --peer vb2-wire) ;;
-	bridge) where=(--tap vb-tap --peer vb3-wire) ;;
+wire_of() { case $1 in vport*) echo vb1-wire ;; macvtap*) echo vb2-wire ;; *) echo vb3-wire ;; esac; }
+where_of() { # CFG: vnet-guest's arguments for the path's tap
+	case $1 in
+	vport*) echo --tap-dev "/dev/$(ip -d -j link show vb-vport |
+		jq -r '.[0].linkinfo.info_data.tap')" --peer vb1-wire ;;
+	macvtap*) echo --tap-dev "/dev/tap$(cat /sys/class/net/vb-mvt/ifindex)" --peer vb2-wire ;;
+	bridge*) echo --tap vb-tap --peer vb3-wire ;;
 	esac
-	out=$("$guest" --dev /dev/viox-net --packed "${where[@]}" --bench "$dir" \
-	      --size "$size" --seconds "$secs") || return 1
-	python3 -c 'import json,sys; d=json.loads(sys.argv[1]); print(d["pps"], d["worker_ns_per_packet"])' "$out"
+}
+guest_json() { # JSON KEY...: the keys' values, space separated
+	python3 -c 'import json,sys; d=json.loads(sys.argv[1]); print(*(d[k] for k in sys.argv[2:]))' "$@"
+}
+
+# TX: CFG SIZE -> "pps ns_per_packet"
+measure_tx() {
+	local out
+	# shellcheck disable=SC2046
+	out=$("$guest" --dev /dev/viox-net --packed $(where_of "$1") --bench tx \
+	      --size "$2" --seconds "$secs") || return 1
+	guest_json "$out" pps worker_ns_per_packet
+}
+
+# RX from pktgen, on the worker's CPU (kpktgend_0) as the sender always
+# was: CFG (vport, vport-vhost, macvtap, bridge) SIZE -> "pps bps ns_per_packet"
+pg() { echo "$2" > "/proc/net/pktgen/$1"; }
+measure_rx() {
+	local cfg=$1 size=$2 wire dev=/dev/vhost-net out pgpid
+	wire=$(wire_of "$cfg")
+	[ "$cfg" = vport ] && dev=/dev/viox-net
+	pg kpktgend_0 rem_device_all
+	pg kpktgend_0 "add_device $wire"
+	pg "$wire" "count 0"
+	pg "$wire" "delay 0"
+	# pktgen's size counts the frame check sequence, which is not sent.
+	pg "$wire" "pkt_size $((size + 4))"
+	pg "$wire" "dst_mac $vm_mac"
+	pg pgctrl start &
+	pgpid=$!
+	# shellcheck disable=SC2046
+	out=$("$guest" --dev "$dev" $(where_of "$cfg") --bench count \
+	      --size "$size" --seconds "$secs")
+	pg pgctrl stop
+	wait "$pgpid"
+	[ -n "$out" ] || return 1
+	guest_json "$out" pps bps worker_ns_per_packet
 }
 
 row() { # NAME METRIC UNIT VIOX PEER PEER_VALUE [HIGHER_IS_BETTER]
@@ -79,29 +119,66 @@ row() { # NAME METRIC UNIT VIOX PEER PEER_VALUE [HIGHER_IS_BETTER]
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 spread() { printf '%s\n' "$@" | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { print lo "-" hi }'; }
 
-for dir in rx tx; do
-	for size in 64 1500; do
-		declare -A pps=() cost=()
-		for ((r = 0; r < rounds; r++)); do
-			for cfg in vport macvtap bridge; do
-				read -r p c < <(measure "$cfg" "$dir" "$size") || exit 1
-				pps[$cfg]+="$p " cost[$cfg]+="$c "
-			done
+# RX: (a) against (b), (c) and (d).
+label_of() {
+	case $1 in
+	vport-vhost) echo "vport tap + vhost-net" ;; macvtap) echo "macvtap + vhost-net" ;;
+	bridge) echo "bridge+tap + vhost-net" ;;
+	esac
+}
+for size in 64 1500; do
+	declare -A pps=() gbps=() cost=()
+	for ((r = 0; r < rounds; r++)); do
+		for cfg in vport vport-vhost macvtap bridge; do
+			read -r p b c < <(measure_rx "$cfg" "$size") || exit 1
+			pps[$cfg]+="$p " cost[$cfg]+="$c "
+			gbps[$cfg]+="$(awk -v b="$b" 'BEGIN { printf "%.3f", b / 1e9 }') "
 		done
-		name="viox_vmdq vport tap ${dir^^} ${size} B"
-		for peer in bridge macvtap; do
-			label=$peer
-			[ "$peer" = bridge ] && label="bridge+tap"
-			# shellcheck disable=SC2086
-			row "$name" "packets/s" "pps" "$(median ${pps[vport]})" "$label" \
-				"$(median ${pps[$peer]})"
-			# shellcheck disable=SC2086
-			row "$name" "worker CPU per packet" "ns" "$(median ${cost[vport]})" \
-				"$label" "$(median ${cost[$peer]})" false
-		done
-		# shellcheck disable=SC2086
-		echo "$name: packets/s spread over $rounds rounds: vport $(spread ${pps[vport]})," \
-			"macvtap $(spread ${pps[macvtap]}), bridge+tap $(spread ${pps[bridge]})" >&2
-		unset pps cost
 	done
+	name="viox_vmdq vport + viox_net RX ${size} B from pktgen"
+	for peer in vport-vhost macvtap bridge; do
+		if [ "$size" = 64 ]; then
+			# shellcheck disable=SC2086
+			row "$name" "packets/s" "pps" "$(median ${pps[vport]})" "$(label_of $peer)" \
+				"$(median ${pps[$peer]})"
+		else
+			# shellcheck disable=SC2086
+			row "$name" "Gbit/s" "Gbit/s" "$(median ${gbps[vport]})" "$(label_of $peer)" \
+				"$(median ${gbps[$peer]})"
+		fi
+		# shellcheck disable=SC2086
+		row "$name" "worker CPU per packet" "ns" "$(median ${cost[vport]})" \
+			"$(label_of $peer)" "$(median ${cost[$peer]})" false
+	done
+	# shellcheck disable=SC2086
+	echo "$name: packets/s spread over $rounds rounds: vport + viox_net $(spread ${pps[vport]})," \
+		"vport tap + vhost-net $(spread ${pps[vport-vhost]}), macvtap $(spread ${pps[macvtap]})," \
+		"bridge+tap $(spread ${pps[bridge]})" >&2
+	unset pps gbps cost
+done
+
+# TX: the vport against bridge + tap and macvtap, viox_net behind each.
+for size in 64 1500; do
+	declare -A pps=() cost=()
+	for ((r = 0; r < rounds; r++)); do
+		for cfg in vport macvtap bridge; do
+			read -r p c < <(measure_tx "$cfg" "$size") || exit 1
+			pps[$cfg]+="$p " cost[$cfg]+="$c "
+		done
+	done
+	name="viox_vmdq vport tap TX ${size} B"
+	for peer in bridge macvtap; do
+		label=$peer
+		[ "$peer" = bridge ] && label="bridge+tap"
+		# shellcheck disable=SC2086
+		row "$name" "packets/s" "pps" "$(median ${pps[vport]})" "$label" \
+			"$(median ${pps[$peer]})"
+		# shellcheck disable=SC2086
+		row "$name" "worker CPU per packet" "ns" "$(median ${cost[vport]})" \
+			"$label" "$(median ${cost[$peer]})" false
+	done
+	# shellcheck disable=SC2086
+	echo "$name: packets/s spread over $rounds rounds: vport $(spread ${pps[vport]})," \
+		"macvtap $(spread ${pps[macvtap]}), bridge+tap $(spread ${pps[bridge]})" >&2
+	unset pps cost
 done

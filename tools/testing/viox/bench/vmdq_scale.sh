@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # viox_vmdq at scale: what making, deleting and receiving through a vport
 # cost with 64 vports on the uplink and with 4096 (the peer is the same
-# operation on the small uplink), and making and deleting against macvlan
+# operation on the small uplink), the steering rate with 1, 64, 1024 and
+# 4096 vports on it, and making and deleting against macvlan
 # at 4096 (the kernel's own share of a netdev's creation: registration,
 # sysfs, sysctl, the upper-device lists that every stacked device pays).
 # 64 vports are made in one ip batch and deleted with one `ip link del
@@ -89,8 +90,17 @@ measure_macvlan() { # LABEL: 64 macvlans made on top of what is there, deleted
 		del[$1]+="$(deleted 3 64) "
 	done
 }
+rx_alone() { # LABEL: RX to vport 0, made on top of what is there
+	local r
+	made 0 1 1 >/dev/null
+	for ((r = 0; r < rounds; r++)); do rx[$1]+="$(rx_pps 0) "; done
+	deleted 1 1 >/dev/null
+}
+rx_alone one
 measure small
-made 64 4032 2 >/dev/null
+made 64 960 2 >/dev/null
+rx_alone k1
+made 1024 3072 2 >/dev/null
 measure big
 ip link del vs-up
 measure_macvlan mv-small
@@ -103,12 +113,15 @@ name="viox_vmdq 4096 vports on an uplink"
 	row "$name" "make a vport" "us" "$(median ${mk[big]})" "at 64 vports" "$(median ${mk[small]})" false
 	row "$name" "delete a vport" "us" "$(median ${del[big]})" "at 64 vports" "$(median ${del[small]})" false
 	row "$name" "RX 64 B to one vport" "pps" "$(median ${rx[big]})" "at 64 vports" "$(median ${rx[small]})" true
+	row "$name" "RX 64 B to one vport at 1024" "pps" "$(median ${rx[k1]})" "at 1 vport" "$(median ${rx[one]})" true
+	row "$name" "RX 64 B to one vport at 4096" "pps" "$(median ${rx[big]})" "at 1 vport" "$(median ${rx[one]})" true
 	row "$name" "make a vport at 4096" "us" "$(median ${mk[big]})" "macvlan at 4096" "$(median ${mk[mv-big]})" false
 	row "$name" "delete a vport at 4096" "us" "$(median ${del[big]})" "macvlan at 4096" "$(median ${del[mv-big]})" false
 	echo "$name: spread over $rounds rounds (64 vports, then 4096):" \
 		"make $(spread ${mk[small]}) / $(spread ${mk[big]}) us," \
 		"delete $(spread ${del[small]}) / $(spread ${del[big]}) us," \
-		"RX $(spread ${rx[small]}) / $(spread ${rx[big]}) pps;" \
+		"RX $(spread ${rx[small]}) / $(spread ${rx[big]}) pps" \
+		"(at 1: $(spread ${rx[one]}), at 1024: $(spread ${rx[k1]}));" \
 		"macvlan make $(spread ${mk[mv-small]}) / $(spread ${mk[mv-big]}) us," \
 		"delete $(spread ${del[mv-small]}) / $(spread ${del[mv-big]}) us" >&2
 }

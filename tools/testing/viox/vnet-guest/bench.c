@@ -172,19 +172,26 @@ void bench_tx(void)
 	run_end(&run, done);
 }
 
-/* A child floods the tap with frames; the guest counts what it receives. */
-void bench_rx(void)
+/*
+ * A child floods the tap with frames, or (@sender false) a producer outside
+ * does (make bench runs pktgen on the wire); the guest counts what it
+ * receives.
+ */
+void bench_rx(bool sender)
 {
 	struct qp *p = &qps[0];
 	unsigned long got = 0;
 	struct run run;
 	uint16_t id;
 	uint32_t len;
-	pid_t child;
+	pid_t child = 0;
 
 	fill_rx(p);
-	child = fork();
-	if (!child) {
+	if (!sender)
+		close(pktfd);
+	else
+		child = fork();
+	if (sender && !child) {
 		static uint8_t frame[BUF_SIZE];
 		struct mmsghdr m[64];
 		struct iovec iov = { frame, opt.size };
@@ -213,6 +220,8 @@ void bench_rx(void)
 			kick(&p->rx);
 	}
 	run_end(&run, got);
-	kill(child, SIGKILL);
-	waitpid(child, NULL, 0);
+	if (sender) {
+		kill(child, SIGKILL);
+		waitpid(child, NULL, 0);
+	}
 }

@@ -77,7 +77,7 @@ static void usage(void)
 	       "                  [--mrg] [--hdr-by-dev] [--count N] [--size BYTES]\n"
 	       "                  [--rx-buf BYTES] [--ring N] [--reattach] [--dirty-log]\n"
 	       "                  [--hostile loop|oob|nested|norefill|kickstorm|runt]\n"
-	       "                  [--busy-poll US] [--bench tx|rx] [--seconds S]\n"
+	       "                  [--busy-poll US] [--bench tx|rx|count] [--seconds S]\n"
 	       "                  [--hold S] [--reset-owner] [--sink LOG]\n"
 	       "Drives vhost-net style devices as a guest would, one device file per\n"
 	       "queue pair (N at most %u) on one tap, and checks every byte both ways,\n"
@@ -94,7 +94,8 @@ static void usage(void)
 	       "no header at all then, it sends frames alone (TX only). --sink logs\n"
 	       "the numbered frames of failover-stream.py it receives for S seconds.\n"
 	       "With --bench it moves --size\n"
-	       "frames one way for S seconds and prints {\"pps\": N, \"bps\": N,\n"
+	       "frames one way for S seconds (count: counts what another producer\n"
+	       "sends to the guest's MAC) and prints {\"pps\": N, \"bps\": N,\n"
 	       "\"worker_ns_per_packet\": N} (bits of frame data per second; the\n"
 	       "device worker's CPU time per packet, -1 if unknown); with two or\n"
 	       "more CPUs it pins the device worker (and the RX sender) to CPU 0\n"
@@ -150,7 +151,8 @@ int main(int argc, char **argv)
 	    opt.queues > MAX_QP || opt.count > MAX_COUNT ||
 	    (opt.reset_owner && (opt.packed || opt.mrg || opt.hdr_by_dev)) ||
 	    (opt.tap_dev && !opt.peer) ||
-	    (opt.bench && strcmp(opt.bench, "tx") && strcmp(opt.bench, "rx"))) {
+	    (opt.bench && strcmp(opt.bench, "tx") && strcmp(opt.bench, "rx") &&
+	     strcmp(opt.bench, "count"))) {
 		usage();
 		return 2;
 	}
@@ -165,7 +167,7 @@ int main(int argc, char **argv)
 		if (!strcmp(opt.bench, "tx"))
 			bench_tx();
 		else
-			bench_rx();
+			bench_rx(!strcmp(opt.bench, "rx"));
 		return 0;
 	}
 	if (opt.hostile) {

@@ -144,6 +144,6 @@ void test_hostile(void);
 
 /* bench.c */
 void bench_tx(void);
-void bench_rx(void);
+void bench_rx(bool sender);
 
 #endif
