@@ -157,6 +157,11 @@ void bench_tx(void)
 			memcpy(f, f + ETH_ALEN, ETH_ALEN);
 			memcpy(f + ETH_ALEN, mac, ETH_ALEN);
 		}
+		/* To another guest (VM to VM): its MAC, from this one's. */
+		if (opt.dst_mac_set) {
+			memcpy(f, opt.dst_mac, ETH_ALEN);
+			memcpy(f + ETH_ALEN, opt.src_mac, ETH_ALEN);
+		}
 	}
 	run_begin(&run);
 	while (now() < run.end) {

@@ -70,6 +70,24 @@ bool wait_fd(int fd, int ms)
 	return read(fd, &n, sizeof(n)) == sizeof(n);
 }
 
+static bool parse_macs(const char *s, struct options *o)
+{
+	unsigned int d[6], s6[6], i;
+
+	if (sscanf(s, "%x:%x:%x:%x:%x:%x,%x:%x:%x:%x:%x:%x", &d[0], &d[1], &d[2],
+		   &d[3], &d[4], &d[5], &s6[0], &s6[1], &s6[2], &s6[3], &s6[4],
+		   &s6[5]) != 12)
+		return false;
+	for (i = 0; i < 6; i++) {
+		if (d[i] > 255 || s6[i] > 255)
+			return false;
+		o->dst_mac[i] = d[i];
+		o->src_mac[i] = s6[i];
+	}
+	o->dst_mac_set = true;
+	return true;
+}
+
 static void usage(void)
 {
 	printf("usage: vnet-guest [--dev PATH] [--tap NAME | --tap-dev PATH]\n"
@@ -79,6 +97,7 @@ static void usage(void)
 	       "                  [--hostile loop|oob|nested|norefill|kickstorm|runt]\n"
 	       "                  [--busy-poll US] [--bench tx|rx|count] [--seconds S]\n"
 	       "                  [--hold S] [--reset-owner] [--sink LOG]\n"
+	       "                  [--macs DST,SRC]\n"
 	       "Drives vhost-net style devices as a guest would, one device file per\n"
 	       "queue pair (N at most %u) on one tap, and checks every byte both ways,\n"
 	       "printing KTAP. --tap-dev opens a tap character device (a macvtap's\n"
@@ -99,7 +118,8 @@ static void usage(void)
 	       "\"worker_ns_per_packet\": N} (bits of frame data per second; the\n"
 	       "device worker's CPU time per packet, -1 if unknown); with two or\n"
 	       "more CPUs it pins the device worker (and the RX sender) to CPU 0\n"
-	       "and itself to CPU 1.\n", MAX_QP);
+	       "and itself to CPU 1. --macs gives --bench tx frames these\n"
+	       "destination and source MACs (another guest's, and its own).\n", MAX_QP);
 }
 
 int main(int argc, char **argv)
@@ -113,7 +133,7 @@ int main(int argc, char **argv)
 		{ "queues", 1, 0, 'q' }, { "reattach", 0, 0, 'R' },
 		{ "dirty-log", 0, 0, 'L' }, { "hostile", 1, 0, 'X' }, { "hold", 1, 0, 'o' },
 		{ "busy-poll", 1, 0, 'B' }, { "reset-owner", 0, 0, 'O' },
-		{ "sink", 1, 0, 'K' },
+		{ "sink", 1, 0, 'K' }, { "macs", 1, 0, 'M' },
 		{ "help", 0, 0, 'h' }, {}
 	};
 	int c;
@@ -141,6 +161,12 @@ int main(int argc, char **argv)
 		case 'B': opt.busy_poll = atoi(optarg); break;
 		case 'O': opt.reset_owner = true; break;
 		case 'K': opt.sink = optarg; break;
+		case 'M':
+			if (!parse_macs(optarg, &opt)) {
+				usage();
+				return 2;
+			}
+			break;
 		case 'h': usage(); return 0;
 		default: usage(); return 2;
 		}
