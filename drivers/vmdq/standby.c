@@ -41,14 +41,6 @@ static struct vmdq_vport *vmdq_standby_vport(struct viox_standby *sb)
 	return netdev_priv(sb->port);
 }
 
-/* The work takes the news; the vport stays until it ran. */
-static void vmdq_standby_kick(struct vmdq_vport *vp)
-{
-	dev_hold(vp->dev);
-	if (!queue_work(vmdq_wq, &vp->sb_work))
-		dev_put(vp->dev);
-}
-
 /* Told by the provider, under its VF lock: no RTNL here. */
 static void vmdq_standby_switched(struct viox_standby *sb,
 				  const struct viox_standby_event *ev)
@@ -75,7 +67,7 @@ static void vmdq_standby_switched(struct viox_standby *sb,
 			netif_dormant_off(dev);
 		else
 			netif_dormant_on(dev);
-		vmdq_standby_kick(vp);
+		vmdq_vport_queue_work(vp, vmdq_wq, &vp->sb_work);
 	}
 }
 
@@ -92,7 +84,7 @@ static void vmdq_standby_readdressed(struct viox_standby *sb, const u8 *mac,
 	ready = vp->sb_ready;
 	spin_unlock_bh(&vp->sb_lock);
 	if (ready)
-		vmdq_standby_kick(vp);
+		vmdq_vport_queue_work(vp, vmdq_wq, &vp->sb_work);
 }
 
 static const struct viox_standby_holder_ops vmdq_standby_holder = {
@@ -279,7 +271,7 @@ void vmdq_standby_ready(struct vmdq_vport *vp)
 	spin_unlock_bh(&vp->sb_lock);
 	/* What came while it was being made. */
 	if (news)
-		vmdq_standby_kick(vp);
+		vmdq_vport_queue_work(vp, vmdq_wq, &vp->sb_work);
 	netdev_info(vp->dev, "standby of VF %u of %s, %s\n", vp->sb_vf,
 		    vp->lower->name, READ_ONCE(vp->parked) ?
 		    "parked: the VF receives" : "receiving: the VF does not");

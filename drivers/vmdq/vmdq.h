@@ -191,6 +191,16 @@ int vmdq_table_rekey(struct vmdq_table *t, struct vmdq_vport *vp,
  */
 extern struct workqueue_struct *vmdq_wq, *vmdq_mc_wq;
 
+/* Run @work of @vp on @wq; the vport is held until it has run (it puts). */
+static inline void vmdq_vport_queue_work(struct vmdq_vport *vp,
+					 struct workqueue_struct *wq,
+					 struct work_struct *work)
+{
+	dev_hold(vp->dev);
+	if (!queue_work(wq, work))
+		dev_put(vp->dev);
+}
+
 /* uplink.c */
 extern struct list_head vmdq_uplinks;
 struct vmdq_uplink *vmdq_uplink_get(struct net_device *dev,

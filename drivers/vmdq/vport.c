@@ -300,14 +300,6 @@ static void vmdq_vport_change_rx_flags(struct net_device *dev, int change)
 		dev_set_allmulti(vp->lower, dev->flags & IFF_ALLMULTI ? 1 : -1);
 }
 
-/* The work holds the vport until it ran. */
-static void vmdq_vport_mc_kick(struct vmdq_vport *vp)
-{
-	dev_hold(vp->dev);
-	if (!queue_work(vmdq_mc_wq, &vp->mc_work))
-		dev_put(vp->dev);
-}
-
 /*
  * Where its number of groups says the vport should be: over VMDQ_MC_MAX
  * it goes over; it comes back under at VMDQ_MC_MAX * 3 / 4, so a tenant
@@ -367,7 +359,7 @@ static void vmdq_vport_mc_work(struct work_struct *work)
 	}
 	netif_addr_lock_bh(dev);
 	if (vmdq_vport_mc_misplaced(vp))
-		vmdq_vport_mc_kick(vp);
+		vmdq_vport_queue_work(vp, vmdq_mc_wq, &vp->mc_work);
 	netif_addr_unlock_bh(dev);
 out:
 	rtnl_unlock();
@@ -388,7 +380,7 @@ static void vmdq_vport_set_rx_mode(struct net_device *dev)
 	bitmap_copy(vp->mc_filter, filter, VMDQ_MC_FILTER_SIZE);
 	/* Across the edge, either way, the work moves it (RTNL). */
 	if (vmdq_vport_mc_misplaced(vp))
-		vmdq_vport_mc_kick(vp);
+		vmdq_vport_queue_work(vp, vmdq_mc_wq, &vp->mc_work);
 	else if (!READ_ONCE(vp->mc_over))
 		dev_mc_sync(lower, dev);
 	vmdq_offload_sync_mc(vp);
