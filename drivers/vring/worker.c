@@ -161,16 +161,25 @@ void viox_vq_flush(struct viox_vq *vq)
 }
 EXPORT_SYMBOL_GPL(viox_vq_flush);
 
+static struct viox_worker *viox_worker_alloc(gfp_t gfp)
+{
+	struct viox_worker *w = kzalloc(sizeof(*w), gfp);
+
+	if (w) {
+		spin_lock_init(&w->lock);
+		init_llist_head(&w->list);
+	}
+	return w;
+}
+
 int viox_worker_create(struct viox_dev *dev)
 {
 	struct viox_worker *w;
 	char name[TASK_COMM_LEN];
 
-	w = kzalloc(sizeof(*w), GFP_KERNEL_ACCOUNT);
+	w = viox_worker_alloc(GFP_KERNEL_ACCOUNT);
 	if (!w)
 		return -ENOMEM;
-	spin_lock_init(&w->lock);
-	init_llist_head(&w->list);
 	snprintf(name, sizeof(name), "viox-%d", current->pid);
 	w->task = vhost_task_create(viox_worker_run, viox_worker_killed, w, name);
 	if (IS_ERR(w->task)) {
@@ -226,17 +235,6 @@ static int viox_kthread_fn(void *data)
 	}
 }
 
-static unsigned int viox_digits(unsigned int n)
-{
-	unsigned int d = 1;
-
-	while (n >= 10) {
-		n /= 10;
-		d++;
-	}
-	return d;
-}
-
 /**
  * viox_dev_start_kthreads() - give each vq of a device with no owner a worker
  * @dev: the device (vDPA), without workers
@@ -259,17 +257,16 @@ int viox_dev_start_kthreads(struct viox_dev *dev, const char *name)
 	for (i = 0; i < dev->nvqs; i++) {
 		struct viox_vq *vq = dev->vqs[i];
 		struct viox_worker *w;
+		/* "-i" must fit a task's name: the name gives way. */
+		int room = TASK_COMM_LEN - 1 - snprintf(NULL, 0, "-%u", i);
 
 		if (vq->worker)
 			return -EBUSY;
-		w = kzalloc(sizeof(*w), GFP_KERNEL);
+		w = viox_worker_alloc(GFP_KERNEL);
 		if (!w)
 			return -ENOMEM;
-		spin_lock_init(&w->lock);
-		init_llist_head(&w->list);
 		w->kthread = kthread_create(viox_kthread_fn, w, "%.*s-%u",
-					    (int)(TASK_COMM_LEN - 2 - viox_digits(i)),
-					    name, i);
+					    room, name, i);
 		if (IS_ERR(w->kthread)) {
 			int r = PTR_ERR(w->kthread);
 
