@@ -12,6 +12,7 @@
 #include <linux/hrtimer.h>
 #include <linux/mutex.h>
 #include <linux/u64_stats_sync.h>
+#include <linux/irq_work.h>
 #include <linux/vdpa.h>
 #include <linux/vhost_iotlb.h>
 #include <uapi/linux/virtio_blk.h>
@@ -116,7 +117,7 @@ enum viox_blk_stat {
  */
 #define VIOX_BLK_LAT_BUCKETS	20
 
-/* Written under the vq's mutex (one writer), read from anywhere. */
+/* Written under the queue's used_lock, read from anywhere. */
 struct viox_blk_stats {
 	struct u64_stats_sync syncp;
 	u64_stats_t v[VIOX_BLK_NR_STATS];
@@ -129,8 +130,16 @@ struct viox_blk_vq {
 	/* Chains are translated here, then copied into their request. */
 	struct bio_vec *bvec;
 	bool ready;
+	/*
+	 * The used side: what viox_vq_add_used() and viox_vq_need_signal()
+	 * change, @cb and @stats. Direct reads and writes are returned from
+	 * wherever they finish, hard irq included; the rest by the worker.
+	 */
+	spinlock_t used_lock;
 	struct vdpa_callback cb;
-	/* Requests the backing store finished, for the worker to return. */
+	/* Calls @cb for completions in hard irq (see req_return_now()). */
+	struct irq_work call_work;
+	/* Requests the worker returns: blocking ones, and ones never sent. */
 	struct llist_head done;
 	struct viox_work done_work;
 	atomic_t inflight;
@@ -232,6 +241,7 @@ extern const struct attribute_group *viox_blk_groups[];
 void viox_blk_handle_kick(struct viox_work *work);
 void viox_blk_handle_done(struct viox_work *work);
 void viox_blk_drain(struct viox_blk_vq *bvq);
+void viox_blk_call_work(struct irq_work *work);
 void viox_blk_stats_read(struct viox_blk_vq *bvq, u64 v[VIOX_BLK_NR_STATS],
 			 u64 lat[VIOX_BLK_LAT_BUCKETS]);
 enum hrtimer_restart viox_blk_qos_timer(struct hrtimer *timer);

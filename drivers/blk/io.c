@@ -2,11 +2,13 @@
 /*
  * virtio-blk requests: taken from a ring on the vq's worker, checked,
  * and sent to the backing store without a copy: reads and writes as
- * asynchronous direct kiocbs over the guest's pages, completed from the
- * store's completion context into a list the worker returns to the ring in
- * batches. What blocks (flushes, discards, reads and writes through the
- * page cache) runs on viox_blk_wq, so one slow request never holds up the
- * device's other requests and queues.
+ * asynchronous direct kiocbs over the guest's pages, returned to the ring
+ * from the store's completion context (its interrupt, for a block device),
+ * so a request costs the worker no second wake-up. What blocks (flushes,
+ * discards, reads and writes through the page cache) runs on viox_blk_wq,
+ * so one slow request never holds up the device's other requests and
+ * queues; it, and what fails early, reaches the ring through a list the
+ * worker returns in batches.
  */
 #include <linux/blkdev.h>
 #include <linux/falloc.h>
@@ -36,6 +38,9 @@
  * @iter: its data: what a read fills, a write or ranges carry
  * @work: on viox_blk_wq, for what blocks
  * @blocking: it went to viox_blk_wq
+ * @refs: a read or write's: its completion's and its issuer's, whichever
+ *	lets go last returns it (the store may still use @iocb and @iter
+ *	after completing it)
  * @status: VIRTIO_BLK_S_*
  * @bvec: the chain's segments, which the I/O may still use
  */
@@ -55,6 +60,7 @@ struct viox_blk_req {
 	struct iov_iter iter;
 	struct work_struct work;
 	bool blocking;
+	refcount_t refs;
 	u8 status;
 	struct bio_vec bvec[];
 };
@@ -75,13 +81,151 @@ static void req_done(struct viox_blk_req *req, u8 status)
 	rcu_read_unlock();
 }
 
+/* What a returned request adds to its queue's counters, at @now. */
+static void count(struct viox_blk_stats *st, const struct viox_blk_req *req,
+		  u64 now)
+{
+	bool ok = req->status == VIRTIO_BLK_S_OK;
+	u64 us = (now - req->start) / NSEC_PER_USEC;
+
+	u64_stats_inc(&st->lat[us < 2 ? 0 : min(ilog2(us), VIOX_BLK_LAT_BUCKETS - 1)]);
+
+	switch (req->type) {
+	case VIRTIO_BLK_T_IN:
+		u64_stats_inc(&st->v[VIOX_BLK_READS]);
+		if (ok)
+			u64_stats_add(&st->v[VIOX_BLK_READ_BYTES], req->len);
+		break;
+	case VIRTIO_BLK_T_OUT:
+		u64_stats_inc(&st->v[VIOX_BLK_WRITES]);
+		if (ok)
+			u64_stats_add(&st->v[VIOX_BLK_WRITE_BYTES], req->len);
+		break;
+	case VIRTIO_BLK_T_FLUSH:
+		u64_stats_inc(&st->v[VIOX_BLK_FLUSHES]);
+		break;
+	case VIRTIO_BLK_T_GET_ID:
+		u64_stats_inc(&st->v[VIOX_BLK_GET_IDS]);
+		break;
+	case VIRTIO_BLK_T_DISCARD:
+		u64_stats_inc(&st->v[VIOX_BLK_DISCARDS]);
+		break;
+	case VIRTIO_BLK_T_WRITE_ZEROES:
+		u64_stats_inc(&st->v[VIOX_BLK_WRITE_ZEROES]);
+		break;
+	}
+	if (req->status == VIRTIO_BLK_S_IOERR)
+		u64_stats_inc(&st->v[VIOX_BLK_IOERR]);
+	else if (req->status == VIRTIO_BLK_S_UNSUPP)
+		u64_stats_inc(&st->v[VIOX_BLK_UNSUPP]);
+}
+
+/* Interrupt the driver as its irq handler expects: bottom halves off. */
+static void call_driver(const struct vdpa_callback *cb)
+{
+	if (!in_task() || irqs_disabled()) {
+		cb->callback(cb->private);
+		return;
+	}
+	local_bh_disable();
+	cb->callback(cb->private);
+	local_bh_enable();
+}
+
+/*
+ * Under used_lock, after used elements were added: the driver's callback,
+ * if it has one and asked to hear of them.
+ */
+static bool want_call(struct viox_blk_vq *bvq, struct vdpa_callback *cb)
+{
+	*cb = bvq->cb;
+	return cb->callback && viox_vq_need_signal(&bvq->vq);
+}
+
+/*
+ * Under used_lock: @req's status byte, its used element in @used and its
+ * counters at @now; then it is freed.
+ */
+static void req_finish(struct viox_blk_vq *bvq, struct viox_blk_req *req,
+		       struct viox_used_elem *used, u64 now)
+{
+	memcpy_to_page(req->status_page, req->status_off, &req->status, 1);
+	used->id = req->id;
+	used->len = req->in_len;
+	used->ndesc = req->ndesc;
+	count(&bvq->stats, req, now);
+	kfree(req);
+}
+
+/*
+ * The driver's callback for completions that came in hard irq, from an
+ * irq_work: the store's handler may hold a lock of the class the driver
+ * takes (a virtio_blk disk under viox_blk), and the stack stays short.
+ */
+void viox_blk_call_work(struct irq_work *work)
+{
+	struct viox_blk_vq *bvq = container_of(work, struct viox_blk_vq, call_work);
+	struct vdpa_callback cb;
+	unsigned long flags;
+
+	spin_lock_irqsave(&bvq->used_lock, flags);
+	cb = bvq->cb;
+	spin_unlock_irqrestore(&bvq->used_lock, flags);
+	if (cb.callback)
+		call_driver(&cb);
+}
+
+/*
+ * A direct read or write finished: on the ring now, from the context it
+ * finished in, any from task to hard irq, with no worker to wake. vq_stop()
+ * waits for the last one to let go of the ring (inflight), and for the
+ * irq_work; the RCU read section keeps the device for the wake-up.
+ */
+static void req_return_now(struct viox_blk_req *req, u8 status)
+{
+	struct viox_blk_vq *bvq = req->bvq;
+	struct viox_used_elem used;
+	struct vdpa_callback cb;
+	unsigned long flags;
+	bool call;
+
+	req->status = status;
+	rcu_read_lock();
+	spin_lock_irqsave(&bvq->used_lock, flags);
+	u64_stats_update_begin(&bvq->stats.syncp);
+	req_finish(bvq, req, &used, ktime_get_ns());
+	u64_stats_update_end(&bvq->stats.syncp);
+	viox_vq_add_used(&bvq->vq, &used, 1);
+	call = want_call(bvq, &cb);
+	spin_unlock_irqrestore(&bvq->used_lock, flags);
+	if (call && in_hardirq())
+		irq_work_queue(&bvq->call_work);
+	else if (call)
+		call_driver(&cb);
+	if (atomic_dec_and_test(&bvq->inflight))
+		wake_up_var(&bvq->inflight);
+	rcu_read_unlock();
+}
+
+static void rw_put(struct viox_blk_req *req)
+{
+	if (!refcount_dec_and_test(&req->refs))
+		return;
+	/* A blocking one is counted under the vq's mutex: the worker's. */
+	if (req->blocking)
+		req_done(req, req->status);
+	else
+		req_return_now(req, req->status);
+}
+
 static void rw_complete(struct kiocb *iocb, long ret)
 {
 	struct viox_blk_req *req = container_of(iocb, struct viox_blk_req, iocb);
 
+	req->status = ret == req->len ? VIRTIO_BLK_S_OK : VIRTIO_BLK_S_IOERR;
 	if (req->write && S_ISREG(file_inode(iocb->ki_filp)->i_mode))
 		kiocb_end_write(iocb);
-	req_done(req, ret == req->len ? VIRTIO_BLK_S_OK : VIRTIO_BLK_S_IOERR);
+	rw_put(req);
 }
 
 /* Writes must be durable when they complete (write-through, no FLUSH). */
@@ -125,6 +269,8 @@ static void issue_rw(struct viox_blk_req *req)
 	struct file *file = req->iocb.ki_filp;
 	ssize_t ret;
 
+	/* The store's read_iter/write_iter may use them after completing. */
+	refcount_set(&req->refs, 2);
 	if (req->write) {
 		if (S_ISREG(file_inode(file)->i_mode))
 			kiocb_start_write(&req->iocb);
@@ -134,6 +280,7 @@ static void issue_rw(struct viox_blk_req *req)
 	}
 	if (ret != -EIOCBQUEUED)
 		rw_complete(&req->iocb, ret);
+	rw_put(req);
 }
 
 static int do_flush(struct viox_blk *blk)
@@ -297,6 +444,7 @@ static bool qos_pass(struct viox_blk_vq *bvq, const struct viox_blk_op *op)
 {
 	struct viox_blk_qos *q = &bvq->blk->qos;
 	u64 now = 0, wait = 0, bytes = 0;
+	unsigned long flags;
 	bool limited = true;
 
 	switch (op->type) {
@@ -319,6 +467,7 @@ static bool qos_pass(struct viox_blk_vq *bvq, const struct viox_blk_op *op)
 		return true;
 	if (!now)
 		now = ktime_get_ns();
+	spin_lock_irqsave(&bvq->used_lock, flags);
 	u64_stats_update_begin(&bvq->stats.syncp);
 	if (!wait) {
 		/* Requests are taken in order: the one held back went. */
@@ -330,6 +479,7 @@ static bool qos_pass(struct viox_blk_vq *bvq, const struct viox_blk_op *op)
 		u64_stats_inc(&bvq->stats.v[VIOX_BLK_THROTTLED]);
 	}
 	u64_stats_update_end(&bvq->stats.syncp);
+	spin_unlock_irqrestore(&bvq->used_lock, flags);
 	if (wait)
 		hrtimer_start(&bvq->qos_timer, ns_to_ktime(wait), HRTIMER_MODE_REL);
 	return !wait;
@@ -440,45 +590,6 @@ static enum submit_result submit(struct viox_blk_vq *bvq,
 	return SUBMIT_TAKEN;
 }
 
-/* What a returned request adds to its queue's counters, at @now. */
-static void count(struct viox_blk_stats *st, const struct viox_blk_req *req,
-		  u64 now)
-{
-	bool ok = req->status == VIRTIO_BLK_S_OK;
-	u64 us = (now - req->start) / NSEC_PER_USEC;
-
-	u64_stats_inc(&st->lat[us < 2 ? 0 : min(ilog2(us), VIOX_BLK_LAT_BUCKETS - 1)]);
-
-	switch (req->type) {
-	case VIRTIO_BLK_T_IN:
-		u64_stats_inc(&st->v[VIOX_BLK_READS]);
-		if (ok)
-			u64_stats_add(&st->v[VIOX_BLK_READ_BYTES], req->len);
-		break;
-	case VIRTIO_BLK_T_OUT:
-		u64_stats_inc(&st->v[VIOX_BLK_WRITES]);
-		if (ok)
-			u64_stats_add(&st->v[VIOX_BLK_WRITE_BYTES], req->len);
-		break;
-	case VIRTIO_BLK_T_FLUSH:
-		u64_stats_inc(&st->v[VIOX_BLK_FLUSHES]);
-		break;
-	case VIRTIO_BLK_T_GET_ID:
-		u64_stats_inc(&st->v[VIOX_BLK_GET_IDS]);
-		break;
-	case VIRTIO_BLK_T_DISCARD:
-		u64_stats_inc(&st->v[VIOX_BLK_DISCARDS]);
-		break;
-	case VIRTIO_BLK_T_WRITE_ZEROES:
-		u64_stats_inc(&st->v[VIOX_BLK_WRITE_ZEROES]);
-		break;
-	}
-	if (req->status == VIRTIO_BLK_S_IOERR)
-		u64_stats_inc(&st->v[VIOX_BLK_IOERR]);
-	else if (req->status == VIRTIO_BLK_S_UNSUPP)
-		u64_stats_inc(&st->v[VIOX_BLK_UNSUPP]);
-}
-
 /**
  * viox_blk_drain() - return finished requests to the ring
  * @bvq: the vq, mutex held
@@ -486,24 +597,23 @@ static void count(struct viox_blk_stats *st, const struct viox_blk_req *req,
 void viox_blk_drain(struct viox_blk_vq *bvq)
 {
 	struct viox_used_elem used[VIOX_BLK_BUDGET];
+	unsigned int n = 0, done = 0, blocking = 0;
 	struct viox_blk_req *req, *next;
 	struct llist_node *list;
-	unsigned int n = 0, done = 0;
+	struct vdpa_callback cb;
+	unsigned long flags;
+	bool call;
 	u64 now;
 
 	list = llist_reverse_order(llist_del_all(&bvq->done));
 	if (!list)
 		return;
 	now = ktime_get_ns();
+	spin_lock_irqsave(&bvq->used_lock, flags);
 	u64_stats_update_begin(&bvq->stats.syncp);
 	llist_for_each_entry_safe(req, next, list, node) {
-		memcpy_to_page(req->status_page, req->status_off, &req->status, 1);
-		used[n].id = req->id;
-		used[n].len = req->in_len;
-		used[n].ndesc = req->ndesc;
-		count(&bvq->stats, req, now);
-		bvq->blocking -= req->blocking;
-		kfree(req);
+		blocking += req->blocking;
+		req_finish(bvq, req, &used[n], now);
 		done++;
 		if (++n == ARRAY_SIZE(used)) {
 			viox_vq_add_used(&bvq->vq, used, n);
@@ -513,12 +623,16 @@ void viox_blk_drain(struct viox_blk_vq *bvq)
 	u64_stats_update_end(&bvq->stats.syncp);
 	if (n)
 		viox_vq_add_used(&bvq->vq, used, n);
+	call = want_call(bvq, &cb);
+	spin_unlock_irqrestore(&bvq->used_lock, flags);
+	bvq->blocking -= blocking;
 	/* Room for blocking work again: take the chain that waited. */
 	if (bvq->throttled && bvq->blocking < VIOX_BLK_BLOCKING_MAX) {
 		bvq->throttled = false;
 		viox_vq_kick(&bvq->vq);
 	}
-	viox_vq_signal(&bvq->vq);
+	if (call)
+		call_driver(&cb);
 	if (atomic_sub_and_test(done, &bvq->inflight))
 		wake_up_var(&bvq->inflight);
 }

@@ -90,6 +90,8 @@ static void vq_stop(struct viox_blk *blk, struct viox_blk_vq *bvq)
 	/* Stopped, the vq cannot arm it again. */
 	hrtimer_cancel(&bvq->qos_timer);
 	wait_var_event(&bvq->inflight, !atomic_read(&bvq->inflight));
+	/* The last completions' calls to the driver, if deferred. */
+	irq_work_sync(&bvq->call_work);
 	viox_vq_flush(vq);
 	mutex_lock(&vq->mutex);
 	viox_blk_drain(bvq);
@@ -174,16 +176,6 @@ static void blk_kick_vq(struct vdpa_device *vdpa, u16 idx)
 		viox_vq_kick(&bvq->vq);
 }
 
-/* The driver's interrupt handler expects bottom halves off, as from an irq. */
-static void blk_vq_call(void *data)
-{
-	struct viox_blk_vq *bvq = data;
-
-	local_bh_disable();
-	bvq->cb.callback(bvq->cb.private);
-	local_bh_enable();
-}
-
 static void blk_set_vq_cb(struct vdpa_device *vdpa, u16 idx,
 			  struct vdpa_callback *cb)
 {
@@ -192,12 +184,10 @@ static void blk_set_vq_cb(struct vdpa_device *vdpa, u16 idx,
 
 	if (!bvq)
 		return;
-	mutex_lock(&bvq->vq.mutex);
-	bvq->cb.callback = cb->callback;
-	bvq->cb.private = cb->private;
-	bvq->vq.call_fn = cb->callback ? blk_vq_call : NULL;
-	bvq->vq.call_data = bvq;
-	mutex_unlock(&bvq->vq.mutex);
+	/* Completions read it under the lock, from any context. */
+	spin_lock_irq(&bvq->used_lock);
+	bvq->cb = *cb;
+	spin_unlock_irq(&bvq->used_lock);
 }
 
 static void blk_set_vq_ready(struct vdpa_device *vdpa, u16 idx, bool ready)
@@ -249,8 +239,11 @@ static int blk_set_vq_state(struct vdpa_device *vdpa, u16 idx,
 		base = state->split.avail_index;
 	}
 	mutex_lock(&vq->mutex);
-	if (!vq->private_data)
+	/* The used side too: completions still in flight would race it. */
+	spin_lock_irq(&bvq->used_lock);
+	if (!vq->private_data && !atomic_read(&bvq->inflight))
 		r = viox_vq_set_base(vq, base);
+	spin_unlock_irq(&bvq->used_lock);
 	mutex_unlock(&vq->mutex);
 	return r;
 }
@@ -266,8 +259,11 @@ static int blk_get_vq_state(struct vdpa_device *vdpa, u16 idx,
 	if (!bvq)
 		return -EINVAL;
 	vq = &bvq->vq;
+	/* A running vq's used position moves under the used side's lock. */
 	mutex_lock(&vq->mutex);
+	spin_lock_irq(&bvq->used_lock);
 	base = viox_vq_get_base(vq);
+	spin_unlock_irq(&bvq->used_lock);
 	mutex_unlock(&vq->mutex);
 	if (blk_packed(blk)) {
 		state->packed.last_avail_idx = base & 0x7fff;
@@ -382,9 +378,11 @@ static int blk_reset(struct vdpa_device *vdpa)
 		vq_update(blk, bvq);
 		mutex_lock(&bvq->vq.mutex);
 		viox_vq_reset(&bvq->vq);
+		mutex_unlock(&bvq->vq.mutex);
+		spin_lock_irq(&bvq->used_lock);
 		bvq->cb.callback = NULL;
 		bvq->cb.private = NULL;
-		mutex_unlock(&bvq->vq.mutex);
+		spin_unlock_irq(&bvq->used_lock);
 	}
 	blk->features = 0;
 	WRITE_ONCE(blk->writethrough, blk->backing->writethrough);
@@ -601,6 +599,8 @@ int viox_blk_dev_init(struct viox_blk *blk, struct viox_blk_backing *b)
 		init_llist_head(&bvq->done);
 		viox_work_init(&bvq->done_work, viox_blk_handle_done);
 		atomic_set(&bvq->inflight, 0);
+		spin_lock_init(&bvq->used_lock);
+		init_irq_work(&bvq->call_work, viox_blk_call_work);
 		hrtimer_init(&bvq->qos_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
 		bvq->qos_timer.function = viox_blk_qos_timer;
 		u64_stats_init(&bvq->stats.syncp);

@@ -13,6 +13,8 @@ MODULE_PARM_DESC(max_mem_regions,
 
 static int __init viox_vring_init(void)
 {
+	/* A vq's counters have writers in more than one context. */
+	BUILD_BUG_ON(BITS_PER_LONG != 64);
 	if (!viox_max_mem_regions || viox_max_mem_regions > 1024) {
 		pr_err("viox_vring: max_mem_regions must be 1 to 1024, not %u\n",
 		       viox_max_mem_regions);

@@ -162,8 +162,6 @@ void viox_vq_reset(struct viox_vq *vq)
 	vq->private_data = NULL;
 	viox_vq_unmap_rings(vq);
 	memset(vq->kring.iova, 0, sizeof(vq->kring.iova));
-	vq->call_fn = NULL;
-	vq->call_data = NULL;
 	viox_vq_set_features(vq, 0);
 }
 EXPORT_SYMBOL_GPL(viox_vq_reset);
@@ -435,7 +433,8 @@ void viox_vq_break(struct viox_vq *vq, const char *why)
 {
 	if (vq->broken)
 		return;
-	vq->broken = true;
+	/* Read without the mutex where a kmem vq's used side is returned. */
+	WRITE_ONCE(vq->broken, true);
 	viox_vq_count(vq, VIOX_VQ_BREAKS, 1);
 	vq_err(vq, "broken: %s", why);
 	if (vq->error_ctx)
@@ -475,7 +474,10 @@ EXPORT_SYMBOL_GPL(viox_vq_unget_chain);
 
 /**
  * viox_vq_add_used() - return completed chains to the driver
- * @vq: the vq, mutex held, in the owner's mm
+ * @vq: the vq, its used side held: the mutex, in the owner's mm; or, on a
+ *	kmem vq, whatever lock its backend returns chains under from any
+ *	context: a kmem ring is written through its kernel mapping, which
+ *	cannot fault, and has no dirty log, so nothing there breaks the vq
  * @used: the chains, in the order they complete
  * @n: how many
  *
@@ -484,28 +486,39 @@ EXPORT_SYMBOL_GPL(viox_vq_unget_chain);
 int viox_vq_add_used(struct viox_vq *vq, const struct viox_used_elem *used,
 		     unsigned int n)
 {
-	if (vq->broken)
+	if (READ_ONCE(vq->broken))
 		return -EIO;
 	return vq->ops->add_used(vq, used, n);
 }
 EXPORT_SYMBOL_GPL(viox_vq_add_used);
 
 /**
- * viox_vq_signal() - interrupt the driver if it asked to hear of new used
- * buffers (event index, interrupt suppression, notify-on-empty)
+ * viox_vq_need_signal() - whether the driver asked to hear of the used
+ * buffers added since it was last asked (event index, interrupt
+ * suppression, notify-on-empty); if so, counted as an interrupt
+ * @vq: the vq, its used side held as for viox_vq_add_used()
+ *
+ * For a backend that interrupts its driver itself (vDPA), after it lets
+ * go of the used side.
+ */
+bool viox_vq_need_signal(struct viox_vq *vq)
+{
+	if (READ_ONCE(vq->broken) || !vq->ops->need_signal(vq))
+		return false;
+	viox_vq_count(vq, VIOX_VQ_INTERRUPTS, 1);
+	return true;
+}
+EXPORT_SYMBOL_GPL(viox_vq_need_signal);
+
+/**
+ * viox_vq_signal() - signal the call eventfd if the driver asked to hear of
+ * new used buffers
  * @vq: the vq, mutex held
  */
 void viox_vq_signal(struct viox_vq *vq)
 {
-	if (vq->broken || (!vq->call_ctx && !vq->call_fn))
-		return;
-	if (!vq->ops->need_signal(vq))
-		return;
-	if (vq->call_ctx)
+	if (vq->call_ctx && viox_vq_need_signal(vq))
 		eventfd_signal(vq->call_ctx);
-	else
-		vq->call_fn(vq->call_data);
-	viox_vq_count(vq, VIOX_VQ_INTERRUPTS, 1);
 }
 EXPORT_SYMBOL_GPL(viox_vq_signal);
 

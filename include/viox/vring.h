@@ -7,8 +7,9 @@
  * viox_vring_ioctl(), and moves buffers with viox_vq_get_chain() and
  * viox_vq_add_used() from handlers that run on the vq's worker: the
  * device's vhost_task in the owner's mm, or a vDPA vq's own kthread. All of
- * a vq's handlers run on one worker. Split and packed rings look the same from
- * here. Every value read from a guest ring is validated; a malformed ring
+ * a vq's handlers run on one worker; a vDPA backend may also return chains
+ * from where its I/O completes, under a lock of its own. Split and packed
+ * rings look the same from here. Every value read from a guest ring is validated; a malformed ring
  * breaks only its own vq.
  */
 #ifndef _VIOX_VRING_H
@@ -118,7 +119,12 @@ enum viox_vq_stat {
 	VIOX_VQ_NR_STATS
 };
 
-/* Written only from the vq's worker (one writer), read from anywhere. */
+/*
+ * Read from anywhere. Each counter has one writer at a time: the vq's
+ * worker, or for interrupts whoever holds the used side (see
+ * viox_vq_add_used()); 64-bit kernels, the only ones viox builds for,
+ * need no more than that.
+ */
 struct viox_vq_stats {
 	struct u64_stats_sync syncp;
 	u64_stats_t v[VIOX_VQ_NR_STATS];
@@ -188,9 +194,6 @@ struct viox_vq {
 
 	struct file *kick;
 	struct eventfd_ctx *call_ctx;
-	/* A vDPA driver's interrupt, used when there is no @call_ctx. */
-	void (*call_fn)(void *data);
-	void *call_data;
 	struct eventfd_ctx *error_ctx;
 	/* A vDPA device's word that the vq broke (process context). */
 	void (*break_fn)(struct viox_vq *vq);
@@ -303,6 +306,7 @@ int viox_vq_get_chain(struct viox_vq *vq, struct viox_chain *chain);
 void viox_vq_unget_chain(struct viox_vq *vq, const struct viox_chain *chain);
 int viox_vq_add_used(struct viox_vq *vq, const struct viox_used_elem *used,
 		     unsigned int n);
+bool viox_vq_need_signal(struct viox_vq *vq);
 void viox_vq_signal(struct viox_vq *vq);
 bool viox_vq_enable_notify(struct viox_vq *vq);
 void viox_vq_disable_notify(struct viox_vq *vq);
@@ -324,7 +328,7 @@ int viox_kmem_read(struct vhost_iotlb *iotlb, u64 addr, void *buf,
 int viox_vq_log_write(struct viox_vq *vq, const struct viox_log_range *log,
 		      unsigned int nlog, u64 len);
 
-/* Count @n of @stat; only handlers on the vq's worker call this. */
+/* Count @n of @stat, by its one writer (see struct viox_vq_stats). */
 static inline void viox_vq_count(struct viox_vq *vq, enum viox_vq_stat stat,
 				 u64 n)
 {
