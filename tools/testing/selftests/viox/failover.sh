@@ -25,12 +25,7 @@ kmod_load igb
 kmod_load igbvf
 [ -d /sys/module/viox_igb ] || insmod "$(viox_ko viox_igb)"
 [ -d /sys/module/viox_vmdq ] || insmod "$(viox_ko viox_vmdq)"
-bdf=$(igb_pf_bdf) || { echo "Bail out! no 82576"; exit 1; }
-wire=$(igb_wire_setup) || { echo "Bail out! no wire NIC"; exit 1; }
-numvfs=/sys/bus/pci/devices/$bdf/sriov_numvfs
-pci_bind "$bdf" viox_igb || { echo "Bail out! viox_igb did not bind"; exit 1; }
-pf=$(pci_netdev "$bdf")
-igb_pf_setup "$pf"
+igb_viox_pf_up
 W=$IGB_WIRE_NS
 MAC=02:00:00:00:fa:01
 RATE=400		# frames/s: a 100 ms gap is 40 frames

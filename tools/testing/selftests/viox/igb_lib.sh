@@ -133,6 +133,18 @@ igb_pf_setup() {
 	wait_carrier "$1"
 }
 
+# The 82576 bound to viox_igb, up with its address, and the wire NIC in
+# its namespace, for the selftests that drive viox_igb's pools and VFs:
+# sets bdf, wire, numvfs and pf, or bails out.
+igb_viox_pf_up() {
+	bdf=$(igb_pf_bdf) || { echo "Bail out! no 82576"; exit 1; }
+	wire=$(igb_wire_setup) || { echo "Bail out! no wire NIC"; exit 1; }
+	numvfs=/sys/bus/pci/devices/$bdf/sriov_numvfs
+	pci_bind "$bdf" viox_igb || { echo "Bail out! viox_igb did not bind"; exit 1; }
+	pf=$(pci_netdev "$bdf")
+	igb_pf_setup "$pf"
+}
+
 # In-tree igb resets a VF from its interrupt handler (igb_vf_reset ->
 # igb_set_rx_mode) and walks the PF's multicast list there without the
 # address lock: if the stack changes the list at that moment, the walk

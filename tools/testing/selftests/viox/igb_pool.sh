@@ -16,12 +16,8 @@ kmod_load 8021q
 kmod_load igb
 insmod "$(viox_ko viox_igb)" 2>/dev/null
 insmod "$consumer"
-bdf=$(igb_pf_bdf) || { echo "Bail out! no 82576"; exit 1; }
-wire=$(igb_wire_setup) || { echo "Bail out! no wire NIC"; exit 1; }
-numvfs=/sys/bus/pci/devices/$bdf/sriov_numvfs
-pci_bind "$bdf" viox_igb || { echo "Bail out! viox_igb did not bind"; exit 1; }
-dev=$(pci_netdev "$bdf")
-igb_pf_setup "$dev"
+igb_viox_pf_up
+dev=$pf
 
 # Quiet wire: no IPv6 chatter in the counters compared below.
 ip netns exec "$IGB_WIRE_NS" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \

@@ -22,12 +22,7 @@ kmod_load 8021q
 kmod_load igb
 [ -d /sys/module/viox_igb ] || insmod "$(viox_ko viox_igb)"
 [ -d /sys/module/viox_vmdq ] || insmod "$(viox_ko viox_vmdq)"
-bdf=$(igb_pf_bdf) || { echo "Bail out! no 82576"; exit 1; }
-wire=$(igb_wire_setup) || { echo "Bail out! no wire NIC"; exit 1; }
-numvfs=/sys/bus/pci/devices/$bdf/sriov_numvfs
-pci_bind "$bdf" viox_igb || { echo "Bail out! viox_igb did not bind"; exit 1; }
-pf=$(pci_netdev "$bdf")
-igb_pf_setup "$pf"
+igb_viox_pf_up
 W=$IGB_WIRE_NS
 ip netns exec $W sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
 	net.ipv6.conf.default.disable_ipv6=1
