@@ -8,8 +8,8 @@
 # under live vports. Each vport, in a namespace of its own, stands for a
 # VM; the virtio-net NIC in the wire namespace for the wire.
 # With kmemleak on, its PF resets and some 400 ip commands take five
-# minutes and more:
-# viox-timeout: 480
+# minutes and more (448 s in a full run):
+# viox-timeout: 720
 . "$(dirname "$0")/ktap.sh"
 . "$(dirname "$0")/igb_lib.sh"
 
