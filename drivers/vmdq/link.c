@@ -142,6 +142,45 @@ static int vmdq_link_vid_add(struct net_device *lower, u16 vid,
 	return err;
 }
 
+/**
+ * vmdq_link_rekey() - give a vport a new MAC and VLAN in the uplink's table
+ * @vp: the vport, under RTNL
+ * @mac: its new MAC
+ * @vid: its new VLAN (0: untagged)
+ * @attr: what asked for the VLAN, for the extack, or NULL
+ * @extack: where to say why not, or NULL
+ *
+ * The uplink lets the new VLAN in before the table moves the vport and
+ * keeps the old one until after: no frame of either falls between them.
+ * The caller moves a pool, the device's address and what else follows.
+ *
+ * Return: 0, or an errno with the vport's key, and the uplink's VLANs, as
+ * they were.
+ */
+int vmdq_link_rekey(struct vmdq_vport *vp, const u8 *mac, u16 vid,
+		    const struct nlattr *attr, struct netlink_ext_ack *extack)
+{
+	struct net_device *lower = vp->lower;
+	u16 old_vid = vp->key.vid;
+	bool new_vlan = vid != old_vid;
+	int err;
+
+	if (new_vlan && vid) {
+		err = vmdq_link_vid_add(lower, vid, attr, extack);
+		if (err)
+			return err;
+	}
+	err = vmdq_table_rekey(&vp->uplink->table, vp, mac, vid, extack);
+	if (err) {
+		if (new_vlan && vid)
+			vlan_vid_del(lower, htons(ETH_P_8021Q), vid);
+		return err;
+	}
+	if (new_vlan && old_vid)
+		vlan_vid_del(lower, htons(ETH_P_8021Q), old_vid);
+	return 0;
+}
+
 static struct net_device *vmdq_link_lower(struct net *net, struct nlattr *tb[],
 					  struct netlink_ext_ack *extack)
 {
@@ -370,23 +409,12 @@ static int vmdq_link_changelink(struct net_device *dev, struct nlattr *tb[],
 	if (data[IFLA_VIOX_VLAN]) {
 		vid = nla_get_u16(data[IFLA_VIOX_VLAN]);
 		if (vid != old_vid) {
-			if (vid) {
-				err = vmdq_link_vid_add(vp->lower, vid,
-							data[IFLA_VIOX_VLAN], extack);
-				if (err)
-					return err;
-			}
-			err = vmdq_table_rekey(&vp->uplink->table, vp,
-					       vp->key.mac, vid, extack);
-			if (err) {
-				if (vid)
-					vlan_vid_del(vp->lower, htons(ETH_P_8021Q), vid);
+			err = vmdq_link_rekey(vp, vp->key.mac, vid,
+					      data[IFLA_VIOX_VLAN], extack);
+			if (err)
 				return err;
-			}
 			vmdq_offload_set_vid(vp, old_vid, vid);
 			vmdq_offload_rekeyed(vp, false);
-			if (old_vid)
-				vlan_vid_del(vp->lower, htons(ETH_P_8021Q), old_vid);
 		}
 	}
 	if (data[IFLA_VIOX_SPOOFCHK])

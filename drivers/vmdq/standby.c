@@ -95,29 +95,18 @@ static const struct viox_standby_holder_ops vmdq_standby_holder = {
 /* The VF's new MAC and VLAN become the vport's key. RTNL. */
 static void vmdq_standby_rekey(struct vmdq_vport *vp, const u8 *mac, u16 vid)
 {
-	struct net_device *dev = vp->dev, *lower = vp->lower;
-	u16 old_vid = vp->key.vid;
+	struct net_device *dev = vp->dev;
 	int err;
 
-	if (ether_addr_equal(mac, vp->key.mac) && vid == old_vid)
+	if (ether_addr_equal(mac, vp->key.mac) && vid == vp->key.vid)
 		return;
 	/* A pool filters the old VLAN: out of it, and worth another try. */
-	if (vid != old_vid)
+	if (vid != vp->key.vid)
 		vmdq_offload_detach(vp);
 	vp->offload_failed = false;
-	if (vid != old_vid && vid) {
-		err = vlan_vid_add(lower, htons(ETH_P_8021Q), vid);
-		if (err)
-			goto fail;
-	}
-	err = vmdq_table_rekey(&vp->uplink->table, vp, mac, vid, NULL);
-	if (err) {
-		if (vid != old_vid && vid)
-			vlan_vid_del(lower, htons(ETH_P_8021Q), vid);
+	err = vmdq_link_rekey(vp, mac, vid, NULL, NULL);
+	if (err)
 		goto fail;
-	}
-	if (vid != old_vid && old_vid)
-		vlan_vid_del(lower, htons(ETH_P_8021Q), old_vid);
 	if (!ether_addr_equal(mac, dev->dev_addr)) {
 		eth_hw_addr_set(dev, mac);
 		call_netdevice_notifiers(NETDEV_CHANGEADDR, dev);
@@ -126,7 +115,7 @@ static void vmdq_standby_rekey(struct vmdq_vport *vp, const u8 *mac, u16 vid)
 	vmdq_offload_kick();
 	return;
 fail:
-	netdev_warn(dev, "cannot follow VF %u to %pM VLAN %u (%d): another vport has it; keeps %pM VLAN %u until the VF's changes again\n",
+	netdev_warn(dev, "cannot follow VF %u to %pM VLAN %u (%d): another vport has it or the uplink takes no more VLANs; keeps %pM VLAN %u until the VF's changes again\n",
 		    vp->sb_vf, mac, vid, err, vp->key.mac, vp->key.vid);
 }
 

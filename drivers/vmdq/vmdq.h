@@ -303,6 +303,8 @@ size_t vmdq_standby_size(void);
 /* link.c */
 extern struct rtnl_link_ops vmdq_link_ops;
 int vmdq_link_register(void);
+int vmdq_link_rekey(struct vmdq_vport *vp, const u8 *mac, u16 vid,
+		    const struct nlattr *attr, struct netlink_ext_ack *extack);
 void vmdq_link_unregister(void);
 void vmdq_uplink_gone(struct net_device *dev);
 
