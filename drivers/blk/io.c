@@ -181,7 +181,7 @@ void viox_blk_call_work(struct irq_work *work)
  * waits for the last one to let go of the ring (inflight), and for the
  * irq_work; the RCU read section keeps the device for the wake-up.
  */
-static void req_return_now(struct viox_blk_req *req, u8 status)
+static void req_return_now(struct viox_blk_req *req)
 {
 	struct viox_blk_vq *bvq = req->bvq;
 	struct viox_used_elem used;
@@ -189,7 +189,6 @@ static void req_return_now(struct viox_blk_req *req, u8 status)
 	unsigned long flags;
 	bool call;
 
-	req->status = status;
 	rcu_read_lock();
 	spin_lock_irqsave(&bvq->used_lock, flags);
 	u64_stats_update_begin(&bvq->stats.syncp);
@@ -215,7 +214,7 @@ static void rw_put(struct viox_blk_req *req)
 	if (req->blocking)
 		req_done(req, req->status);
 	else
-		req_return_now(req, req->status);
+		req_return_now(req);
 }
 
 static void rw_complete(struct kiocb *iocb, long ret)
