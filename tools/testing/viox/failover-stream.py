@@ -11,10 +11,11 @@ of what reached whom.
 Frames carry ethertype 0x88b5, a magic and a sequence number. Logs are
 "seq monotonic-time" lines. The report counts frames received, lost and
 duplicated (one frame reaching both ports, or one port twice), groups the
-lost ones into runs (and the widest, as max_gap_ms: one frame's period
-when none was lost) and prints one JSON object; it exits 1 if a frame was
-duplicated, if a run of losses is longer than --max-gap-ms (100) or if a
-run falls outside every --window (a switch's start and end, monotonic).
+lost ones into runs (their lengths and monotonic start times; the widest
+as max_gap_ms: one frame's period when none was lost) and prints one JSON
+object; it exits 1 if a frame was duplicated, if a run of losses is
+longer than --max-gap-ms (100) or if a run falls outside every --window
+(a switch's start and end, monotonic).
 """
 import errno
 import json
@@ -131,6 +132,7 @@ def report(args):
             runs.append([n, n])
     bad = []
     run_ms = []
+    run_at = []
     for a, b in runs:
         t0, t1 = sent[a], sent[b]
         # The frames on either side that did arrive bound the gap.
@@ -138,6 +140,7 @@ def report(args):
         after = sent.get(b + 1, t1)
         ms = (after - before) * 1000
         run_ms.append(round(ms, 1))
+        run_at.append(round(t0, 3))
         if ms > max_gap:
             bad.append("%d frames lost over %.0f ms (from %d)" % (b - a + 1, ms, a))
         if windows and not any(w0 - 0.05 <= t0 and t1 <= w1 for w0, w1 in windows):
@@ -154,6 +157,7 @@ def report(args):
                       "max_gap_ms": round(max(run_ms + [period]), 1),
                       "per_port": [per_port[l] for l in logs],
                       "lost": len(lost), "lost_runs_ms": run_ms,
+                      "lost_runs_at": run_at,
                       "duplicated": dups, "problems": bad}))
     return 1 if bad else 0
 

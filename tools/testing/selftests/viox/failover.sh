@@ -117,6 +117,25 @@ ktap_check "a second standby of the same VF is refused" \
 ktap_check "the standby's MAC is the VF's to change" \
 	sh -c "! ip link set sb0 address 02:00:00:00:fa:02 2>/dev/null"
 
+# Each hop's counters, one line: where frames a report finds lost went
+# (the wire NIC's sends, the PF's missed and buffer-less frames and ring
+# drops, the standby's counters, the VF's receive and drop counts).
+hops() {
+	echo "wire tx $(ip -n $W -s -j link show "$wire" | json "d[0]['stats64']['tx']")"
+	echo "pf $(ethtool -S "$pf" | grep -E 'rx_(missed|no_buffer|total_packets)|rx_queue_[0-9]+_drops' |
+		grep -v ': 0$' | tr -s ' \n' ' ')"
+	echo "sb $(ip -s -j link show sb0 | json "d[0]['stats64']['rx']")"
+	echo "vf $(ip -n vm -s -j link show "$(vf_dev)" 2>/dev/null | json "d[0]['stats64']['rx']")"
+}
+# After a failed switch: the counters before and after it, the guest
+# driver's own account and what the kernel said meanwhile.
+switch_hops() {
+	sed 's/^/before: /' "$logs/hops.before"
+	hops | sed 's/^/after: /'
+	tail -n 5 "$logs/sb.out" | sed 's/^/guest: /'
+	dmesg | tail -n 15
+}
+
 # One switch and back under a stream: LEAVE and BACK are commands (shell
 # words), the stream runs through both, and the report covers both. WHY
 # is what the switch must give as its reason (a regex: igbvf stopping its
@@ -129,6 +148,7 @@ switch_pair() { # NAME LEAVE-CMD BACK-CMD WHY [SECONDS]
 	for f in vf sb; do
 		until [ -e "$logs/$f.ready" ]; do sleep 0.05; done
 	done
+	hops > "$logs/hops.before"
 	ip netns exec $W "$stream" send "$wire" $MAC $RATE "${5:-12}" "$logs/sent" &
 	local sender=$!
 	sleep 1.5
@@ -156,8 +176,8 @@ switch_pair() { # NAME LEAVE-CMD BACK-CMD WHY [SECONDS]
 	out=$("$stream" report "$logs/sent" --window "$t0" "$t1" \
 	      --window "$t2" "$t3" "$logs/vf" "$logs/sb")
 	rc=$?
-	echo "$name $out" >> "$results"
-	[ "$rc" = 0 ] || { echo "$out"; return 1; }
+	echo "$name $out switched at $t0-$t1, back at $t2-$t3" >> "$results"
+	[ "$rc" = 0 ] || { echo "$out"; switch_hops; return 1; }
 	# Both ports took their share: the switch happened on the wire.
 	json 'd["per_port"][0] > 0 and d["per_port"][1] > 0' <<<"$out" | grep -qx True ||
 		{ echo "one port received nothing: $out"; return 1; }
@@ -209,6 +229,7 @@ leave_only() {
 	until [ -e "$logs/sb.ready" ]; do sleep 0.05; done
 	ip netns exec vm "$stream" recv "$(vf_dev)" "$logs/vf" &
 	until [ -e "$logs/vf.ready" ]; do sleep 0.05; done
+	hops > "$logs/hops.before"
 	ip netns exec $W "$stream" send "$wire" $MAC $RATE 4 "$logs/sent" &
 	local sender=$!
 	sleep 1.5
@@ -222,9 +243,9 @@ leave_only() {
 	sleep 0.3
 	stop_receivers
 	out=$("$stream" report "$logs/sent" --window "$t0" "$t1" "$logs/vf" "$logs/sb")
-	echo "$1 $out" >> "$results"
+	echo "$1 $out switched at $t0-$t1" >> "$results"
 	json 'd["problems"] == [] and d["per_port"][1] > 0' <<<"$out" | grep -qx True ||
-		{ echo "$out"; return 1; }
+		{ echo "$out"; switch_hops; return 1; }
 	[ -n "$why_ok" ]
 }
 
