@@ -132,6 +132,16 @@ void vigb_pool_stop(struct vigb_adapter *ad, struct vigb_pool *pl)
 		__netif_tx_unlock_bh(txq);
 	}
 
+	/*
+	 * What the NIC wrote into the ring before it stopped goes to the
+	 * holder in a last poll, not out with the ring: a standby's MAC was
+	 * just steered back to its VF, and its frames still in this ring are
+	 * no one else's.
+	 */
+	vigb_rx_ring_stop(ad, &pl->rx);
+	local_bh_disable();
+	napi_schedule(&pl->qvec.napi);
+	local_bh_enable();
 	napi_disable(&pl->qvec.napi);
 	vigb_wr32(ad, VIGB_EIMC, pl->qvec.eims);
 	vigb_flush(ad);

@@ -268,6 +268,14 @@ void vigb_rings_configure(struct vigb_adapter *ad)
 		vigb_ring_pair_configure(ad, &ad->tx_ring[i], &ad->rx_ring[i]);
 }
 
+/* The NIC writes no more frames into @rx; those it wrote stay. */
+void vigb_rx_ring_stop(struct vigb_adapter *ad, struct vigb_ring *rx)
+{
+	vigb_wr32(ad, VIGB_RXDCTL(rx->reg), 0);
+	vigb_flush(ad);
+	vigb_queue_wait(ad, VIGB_RXDCTL(rx->reg), false);
+}
+
 void vigb_ring_pair_disable(struct vigb_adapter *ad, struct vigb_ring *tx,
 			    struct vigb_ring *rx)
 {

@@ -268,7 +268,10 @@ void vmdq_offload_detach(struct vmdq_vport *vp)
 	if (vp->standby)
 		viox_standby_set_pool(vp->standby, NULL);
 	RCU_INIT_POINTER(vp->pool, NULL);
-	/* No set_rx_mode may still sync into it, no NAPI deliver from it. */
+	/*
+	 * No set_rx_mode may still sync into it; its NAPI delivers a
+	 * standby's unicast only (vmdq_pool_rx), the last of it at release.
+	 */
 	synchronize_net();
 	id = pool->id;
 	viox_pool_release(pool);
