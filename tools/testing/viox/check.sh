@@ -154,7 +154,8 @@ run_vm() { # KIND OUTDIR PREFIX MODSRC SELFTESTS [ARG=VALUE ...]
 	"$VIOX_HARNESS/vm.sh" "$kind" "$out" "$VIOX_HARNESS/guest-check.sh" \
 		"VIOX_MODSRC=$modsrc" "VIOX_SELFTESTS=$selftests" \
 		"VIOX_KSRC=$(linux_source_tree)" \
-		"VIOX_EXPECT_VERSION=$(cd "$VIOX_TOP" && tools/version.sh)" "$@" \
+		"VIOX_EXPECT_VERSION=$(cd "$VIOX_TOP" && tools/version.sh)" \
+		"VIOX_LANES=${VIOX_LANES:-2}" "$@" \
 		>"$out/vm.log" 2>&1
 	if [ ! -e "$out/done" ]; then
 		tail -n 40 "$out/console.log" > "$out/tail.txt" 2>/dev/null

@@ -9,6 +9,8 @@
 # again; then back to the VF each time. Each switch reports the frames
 # lost and fails on a frame duplicated, a run of losses over 100 ms or a
 # loss outside a switch.
+# The 82576 is one: its tests take turns in one lane.
+# viox-lane: nic
 . "$(dirname "$0")/ktap.sh"
 . "$(dirname "$0")/igb_lib.sh"
 

@@ -5,6 +5,8 @@
 # call fails with an errno or succeeds, the next call without injection
 # works, and the kernel logs no splat; kmemleak judges leaks after the run.
 # The debug kernel only: Debian's has no fault injection.
+# Run by itself: it sweeps the 82576's and viox-net's set-up paths.
+# viox-lane: alone
 . "$(dirname "$0")/ktap.sh"
 
 if [ "${VIOX_KERNEL:-}" = stock ]; then

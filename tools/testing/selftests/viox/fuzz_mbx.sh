@@ -5,6 +5,8 @@
 # and VF function resets run and numvfs changes under them. Nothing may
 # reach the kernel log; afterwards a VF on igbvf and the PF still pass
 # traffic and the health reporter answers.
+# Run by itself: its admin calls race the fuzzer for a CPU.
+# viox-lane: alone
 . "$(dirname "$0")/ktap.sh"
 . "$(dirname "$0")/igb_lib.sh"
 . "$(dirname "$0")/fuzz_lib.sh"

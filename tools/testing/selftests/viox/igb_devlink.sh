@@ -4,6 +4,8 @@
 # info, the PF and VF ports, VF addresses and states set as port function
 # attributes, rate leaves sharing the limiter with ip link's max_tx_rate,
 # the vf_msg_rate parameter, and the vf_mbx health reporter.
+# The 82576 is one: its tests take turns in one lane.
+# viox-lane: nic
 . "$(dirname "$0")/ktap.sh"
 . "$(dirname "$0")/igb_lib.sh"
 

@@ -8,6 +8,8 @@
 # passing traffic throughout.
 # No VF, nor the admin, gets an address the PF or another VF holds.
 # An admin MAC reaches igbvf however its netdev stands.
+# The 82576 is one: its tests take turns in one lane.
+# viox-lane: nic
 . "$(dirname "$0")/ktap.sh"
 . "$(dirname "$0")/igb_lib.sh"
 . "$(dirname "$0")/igb_vf1_lib.sh"

@@ -4,6 +4,8 @@
 # that in-tree igb supports, on the same emulated 82576. They are the peer,
 # not the code under test: they run on Debian's kernel, as users have them
 # (the debug kernel's minutes go to viox's own code).
+# The 82576 is one: its tests take turns in one lane.
+# viox-lane: nic
 . "$(dirname "$0")/ktap.sh"
 . "$(dirname "$0")/igb_lib.sh"
 . "$(dirname "$0")/igb_sriov_lib.sh"

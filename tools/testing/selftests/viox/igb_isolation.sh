@@ -7,6 +7,8 @@
 # address behind; VLAN stripping follows the PF's rxvlan flag. VFs 0 and
 # 2 run igbvf in namespaces; vf-mbx.py plays VF 1 through its BAR, as in
 # igb_hostile.
+# The 82576 is one: its tests take turns in one lane.
+# viox-lane: nic
 . "$(dirname "$0")/ktap.sh"
 . "$(dirname "$0")/igb_lib.sh"
 . "$(dirname "$0")/igb_vf1_lib.sh"

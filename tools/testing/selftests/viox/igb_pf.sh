@@ -5,6 +5,9 @@
 # iperf3 both ways, jumbo frames, a VLAN, queue and ring changes, and the
 # counters that ethtool and ip report. Then the same traffic on in-tree
 # igb, bound the same way, proves the scenario.
+# Run by itself: it makes every atomic page allocation in the VM fail
+# for a while.
+# viox-lane: alone
 . "$(dirname "$0")/ktap.sh"
 . "$(dirname "$0")/igb_lib.sh"
 

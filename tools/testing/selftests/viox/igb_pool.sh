@@ -5,6 +5,8 @@
 # each, the wire reaches them by MAC and by VLAN through the NIC's filters
 # only, ports reach each other through the NIC's loopback, and the pools
 # live through VFs coming and going, a device reset and the PF going away.
+# The 82576 is one: its tests take turns in one lane.
+# viox-lane: nic
 . "$(dirname "$0")/ktap.sh"
 . "$(dirname "$0")/igb_lib.sh"
 

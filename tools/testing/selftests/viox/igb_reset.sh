@@ -5,6 +5,8 @@
 # a full device reset of the PF (ethtool --reset, viox_igb only) and numvfs
 # cycles between 0 and 7. After each, traffic flows again. The resets
 # in-tree igb supports run on it too.
+# The 82576 is one: its tests take turns in one lane.
+# viox-lane: nic
 . "$(dirname "$0")/ktap.sh"
 . "$(dirname "$0")/igb_lib.sh"
 

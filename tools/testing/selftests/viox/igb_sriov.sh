@@ -6,6 +6,8 @@
 # knob checked in `ip -j -d link show` and in behaviour; numvfs changes
 # refused while VFs are in use. igb_intree runs the part in-tree igb also
 # supports on in-tree igb, which proves the scenario.
+# The 82576 is one: its tests take turns in one lane.
+# viox-lane: nic
 . "$(dirname "$0")/ktap.sh"
 . "$(dirname "$0")/igb_lib.sh"
 . "$(dirname "$0")/igb_sriov_lib.sh"

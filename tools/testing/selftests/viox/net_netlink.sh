@@ -4,6 +4,8 @@
 # read with the kernel's own YNL client from the YNL spec, against the
 # tap's counters (ip -j -s link), the guest driver's totals, and the
 # sysfs summary.
+# Run by itself: it counts every viox-net device and drop in the VM.
+# viox-lane: alone
 . "$(dirname "$0")/ktap.sh"
 debug_kernel_only "viox_net's counters over netlink"
 

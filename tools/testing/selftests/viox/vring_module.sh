@@ -1,6 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # viox_vring as a module: identity, dependencies, parameters, load/unload.
+# Run by itself: it unloads and loads the viox modules.
+# viox-lane: alone
 . "$(dirname "$0")/ktap.sh"
 
 ko=$(viox_ko viox_vring)
