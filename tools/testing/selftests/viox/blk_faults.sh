@@ -113,7 +113,11 @@ durable() {
 	# the clean unmount's superblock, which would have the journal with
 	# the flushed transaction wiped (drop_caches may leave such a page).
 	dmsetup remove viox-cut &&
+	kmsg_mark &&
 	mount "$cut_loop" "$mnt" || return 1
+	# The cut was real: the unmount's writes were lost, the journal replays.
+	kmsg_since | grep -q "EXT4-fs (${cut_loop#/dev/}): recovery complete" ||
+		{ echo "the file system was clean: the cut lost nothing"; return 1; }
 	cmp -n 4M "$work/before" "$mnt/disk.img" 0 8M ||
 		{ echo "a write acknowledged before the flush was lost"; return 1; }
 }
