@@ -90,20 +90,21 @@ static void pin(pid_t tid, int cpu)
 
 static void pin_worker(const char *tid, void *unused __attribute__((unused)))
 {
-	pin(atoi(tid), WORKER_CPU);
+	pin(atoi(tid), opt.cpu >= 0 ? opt.cpu : WORKER_CPU);
 }
 
 /*
  * The device's worker (and, for RX, the sender feeding it) on one CPU, the
  * guest driver on another: where the scheduler would put them otherwise
  * changes from run to run, and with it the result. Both devices get the
- * same placement. Nothing to pin on a single CPU.
+ * same placement. Nothing to pin on a single CPU. With --cpu, the guest
+ * and its workers share that CPU, as a VM with a core of its own would.
  */
 static void pin_actors(void)
 {
-	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+	if (opt.cpu < 0 && sysconf(_SC_NPROCESSORS_ONLN) < 2)
 		return;
-	pin(0, DRIVER_CPU);
+	pin(0, opt.cpu >= 0 ? opt.cpu : DRIVER_CPU);
 	for_each_worker(pin_worker, NULL);
 }
 

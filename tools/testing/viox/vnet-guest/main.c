@@ -16,7 +16,7 @@
 
 struct options opt = {
 	.dev = "/dev/viox-net", .tap = "vioxtap0", .count = 256, .size = 1000,
-	.num = 256, .rx_buf = BUF_SIZE, .seconds = 5, .queues = 1,
+	.num = 256, .rx_buf = BUF_SIZE, .seconds = 5, .queues = 1, .cpu = -1,
 };
 
 uint8_t *mem;
@@ -97,7 +97,7 @@ static void usage(void)
 	       "                  [--hostile loop|oob|nested|norefill|kickstorm|runt]\n"
 	       "                  [--busy-poll US] [--bench tx|rx|count] [--seconds S]\n"
 	       "                  [--hold S] [--reset-owner] [--sink LOG]\n"
-	       "                  [--macs DST,SRC]\n"
+	       "                  [--macs DST,SRC] [--cpu N]\n"
 	       "Drives vhost-net style devices as a guest would, one device file per\n"
 	       "queue pair (N at most %u) on one tap, and checks every byte both ways,\n"
 	       "printing KTAP. --tap-dev opens a tap character device (a macvtap's\n"
@@ -118,8 +118,10 @@ static void usage(void)
 	       "\"worker_ns_per_packet\": N} (bits of frame data per second; the\n"
 	       "device worker's CPU time per packet, -1 if unknown); with two or\n"
 	       "more CPUs it pins the device worker (and the RX sender) to CPU 0\n"
-	       "and itself to CPU 1. --macs gives --bench tx frames these\n"
-	       "destination and source MACs (another guest's, and its own).\n", MAX_QP);
+	       "and itself to CPU 1, or with --cpu N both to CPU N (a VM with a\n"
+	       "core of its own, beside another). --macs gives --bench tx frames\n"
+	       "these destination and source MACs (another guest's, and its own).\n",
+	       MAX_QP);
 }
 
 int main(int argc, char **argv)
@@ -133,7 +135,7 @@ int main(int argc, char **argv)
 		{ "queues", 1, 0, 'q' }, { "reattach", 0, 0, 'R' },
 		{ "dirty-log", 0, 0, 'L' }, { "hostile", 1, 0, 'X' }, { "hold", 1, 0, 'o' },
 		{ "busy-poll", 1, 0, 'B' }, { "reset-owner", 0, 0, 'O' },
-		{ "sink", 1, 0, 'K' }, { "macs", 1, 0, 'M' },
+		{ "sink", 1, 0, 'K' }, { "macs", 1, 0, 'M' }, { "cpu", 1, 0, 'C' },
 		{ "help", 0, 0, 'h' }, {}
 	};
 	int c;
@@ -161,6 +163,7 @@ int main(int argc, char **argv)
 		case 'B': opt.busy_poll = atoi(optarg); break;
 		case 'O': opt.reset_owner = true; break;
 		case 'K': opt.sink = optarg; break;
+		case 'C': opt.cpu = atoi(optarg); break;
 		case 'M':
 			if (!parse_macs(optarg, &opt)) {
 				usage();
@@ -177,6 +180,7 @@ int main(int argc, char **argv)
 	    opt.queues > MAX_QP || opt.count > MAX_COUNT ||
 	    (opt.reset_owner && (opt.packed || opt.mrg || opt.hdr_by_dev)) ||
 	    (opt.tap_dev && !opt.peer) ||
+	    (opt.cpu >= 0 && (!opt.bench || opt.cpu >= sysconf(_SC_NPROCESSORS_ONLN))) ||
 	    (opt.bench && strcmp(opt.bench, "tx") && strcmp(opt.bench, "rx") &&
 	     strcmp(opt.bench, "count"))) {
 		usage();

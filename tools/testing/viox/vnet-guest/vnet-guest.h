@@ -56,6 +56,7 @@ struct options {
 	/* --bench tx: where the frames go, and from which MAC (dst_mac set). */
 	uint8_t dst_mac[6], src_mac[6];
 	bool dst_mac_set;
+	int cpu;	/* --bench: the guest and its workers on this CPU; -1: split */
 };
 
 extern struct options opt;
