@@ -112,7 +112,7 @@ durable() {
 	# device's page cache keeps what ext4 wrote into the cut, among it
 	# the clean unmount's superblock, which would have the journal with
 	# the flushed transaction wiped (drop_caches may leave such a page).
-	dmsetup remove viox-cut &&
+	dmsetup remove --retry viox-cut &&
 	kmsg_mark &&
 	mount "$cut_loop" "$mnt" || return 1
 	# The cut was real: the unmount's writes were lost, the journal replays.
