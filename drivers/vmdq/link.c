@@ -324,7 +324,7 @@ static int vmdq_link_newlink(struct net *src_net, struct net_device *dev,
 unlink:
 	netdev_upper_dev_unlink(lower, dev);
 unregister:
-	vmdq_tap_detach(vp);
+	/* Its uninit detaches the tap. */
 	unregister_netdevice(dev);
 	goto del_vid;
 detach:
@@ -345,9 +345,11 @@ static void vmdq_link_dellink(struct net_device *dev, struct list_head *head)
 	struct vmdq_vport *vp = netdev_priv(dev);
 
 	vmdq_nl_notify(vp, VIOX_CMD_VPORT_DEL_NTF);
-	/* No new frame finds it; the ones in flight are waited for before uninit. */
+	/*
+	 * No new frame finds it; the ones in flight are flushed or waited
+	 * for before its uninit detaches the tap.
+	 */
 	vmdq_table_remove(&vp->uplink->table, vp);
-	vmdq_tap_detach(vp);
 	list_del(&vp->uplink_node);
 	netdev_upper_dev_unlink(vp->lower, dev);
 	unregister_netdevice_queue(dev, head);

@@ -85,12 +85,14 @@ int vmdq_tap_attach(struct vmdq_vport *vp)
 }
 
 /*
- * The vport goes. Its files stay open but carry nothing: writes are
- * dropped, reads find nothing, as with a deleted macvtap.
+ * The vport goes (its uninit, RTNL held). Its files stay open but carry
+ * nothing: writes are dropped, reads find nothing, as with a deleted
+ * macvtap. Once only: a failed register may have run the uninit already.
  */
 void vmdq_tap_detach(struct vmdq_vport *vp)
 {
-	if (vp->mode != VIOX_VPORT_MODE_TAP)
+	if (vp->mode != VIOX_VPORT_MODE_TAP ||
+	    rtnl_dereference(vp->dev->rx_handler) != vmdq_tap_frame)
 		return;
 	netdev_rx_handler_unregister(vp->dev);
 	tap_del_queues(&vp->tap);

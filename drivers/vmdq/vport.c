@@ -200,6 +200,12 @@ static void vmdq_vport_uninit(struct net_device *dev)
 	/* Its pool first: the pool's receive path uses its queue and uplink. */
 	vmdq_offload_detach(vp);
 	vmdq_rxq_set(vp, -1);
+	/*
+	 * Only now, closed, its backlog flushed and its last readers gone:
+	 * a frame that found it before it left the table goes to its files,
+	 * never to the vport's own stack.
+	 */
+	vmdq_tap_detach(vp);
 	if (!up)
 		return;
 	vp->uplink = NULL;
@@ -506,6 +512,11 @@ void vmdq_vport_setup(struct net_device *dev)
 	/* No qdisc and no transmit lock: the uplink has its own. */
 	dev->priv_flags |= IFF_NO_QUEUE | IFF_UNICAST_FLT | IFF_LIVE_ADDR_CHANGE;
 	dev->priv_flags &= ~IFF_TX_SKB_SHARING;
+	/*
+	 * No netconsole: its hard-irq transmit would take the rate limiter's
+	 * and the receive queues' softirq locks. A VM's port is no console.
+	 */
+	dev->priv_flags |= IFF_DISABLE_NETPOLL;
 	dev->lltx = true;
 	netif_keep_dst(dev);
 	dev->pcpu_stat_type = NETDEV_PCPU_STAT_DSTATS;

@@ -550,6 +550,53 @@ check_tap_unread() {
 }
 ktap_check "a tap nobody reads does not stall its senders" check_tap_unread
 
+# netconsole transmits from hard irq, where a vport's rate limiter and
+# receive queues cannot be taken: a vport refuses it, saying why, while its
+# uplink, a veth, takes it (netpoll works in the host's namespace only).
+check_no_netconsole() {
+	local nc=/sys/kernel/config/netconsole rc=0 t
+	netconsole_to() { # TARGET DEV
+		mkdir "$nc/$1" && echo "$2" > "$nc/$1/dev_name" &&
+		echo 192.0.2.77 > "$nc/$1/local_ip" &&
+		echo 192.0.2.78 > "$nc/$1/remote_ip" &&
+		echo 1 > "$nc/$1/enabled"
+	}
+	ip link add vqnc0 type veth peer name vqnc1 &&
+	ip link add link vqnc0 name vqnc-v type viox mac 02:00:00:00:71:0c &&
+	ip addr add 192.0.2.77/24 dev vqnc0 &&
+	ip link set vqnc1 up && ip link set vqnc0 up && ip link set vqnc-v up || rc=1
+	kmsg_mark
+	if [ $rc = 0 ] && netconsole_to vqnc-v vqnc-v 2>/dev/null; then
+		echo "netconsole was enabled on a vport"
+		rc=1
+	elif [ $rc = 0 ] && ! kmsg_since | grep -q "vqnc-v doesn't support polling"; then
+		echo "netconsole did not say why it refused the vport:"
+		kmsg_since | tail -n 5
+		rc=1
+	fi
+	if [ $rc = 0 ] && ! netconsole_to vqnc0 vqnc0; then
+		echo "netconsole refused the uplink too: the check proves nothing"
+		rc=1
+	fi
+	for t in vqnc-v vqnc0; do
+		[ -d "$nc/$t" ] || continue
+		echo 0 > "$nc/$t/enabled" 2>/dev/null
+		rmdir "$nc/$t"
+	done
+	ip link del vqnc0 2>/dev/null
+	return $rc
+}
+# netconsole loads configfs, which makes its mount point.
+if modprobe -q netconsole 2>/dev/null &&
+   { mountpoint -q /sys/kernel/config || mount -t configfs none /sys/kernel/config; } &&
+   [ -d /sys/kernel/config/netconsole ]; then
+	ktap_check "netconsole is refused on a vport, with the reason, taken on its uplink" \
+		check_no_netconsole
+	rmmod netconsole 2>/dev/null
+else
+	ktap_skip "netconsole is refused on a vport" "no dynamic netconsole in this kernel"
+fi
+
 # A tenant that has its vport in a namespace of its own user namespace
 # (root there, nobody on the host) may bring it up, not re-address it.
 check_tenant() {
