@@ -12,6 +12,7 @@
 # sequential reads and writes at QD8; IOPS, medians of interleaved rounds,
 # with their spread.
 set -u
+. "$VIOX_TOP/tools/testing/viox/bench/lib.sh"
 . "$VIOX_TOP/tools/testing/selftests/viox/blk_lib.sh"
 secs=${VIOX_BENCH_SECONDS:-2}
 rounds=${VIOX_BENCH_ROUNDS:-3}
@@ -64,12 +65,6 @@ measure() { # DISK RW BS QD JOBS -> IOPS
 		python3 -I -S -c "import json,sys; print(int(json.load(sys.stdin)['jobs'][0]['${rw#rand}']['iops']))"
 }
 
-row() { # NAME METRIC VIOX PEER PEER_VALUE VIOX_SPREAD PEER_SPREAD
-	printf '{"bench": "%s", "metric": "%s", "unit": "IOPS", "viox": %s, "peer": "%s", "peer_value": %s, "higher_is_better": true, "viox_spread": "%s", "peer_spread": "%s"}\n' \
-		"$@"
-}
-median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-spread() { printf '%s\n' "$@" | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { print lo "-" hi }'; }
 
 run() { # RW BS QD QUEUES
 	local rw=$1 bs=$2 qd=$3 q=$4 r cfg name
@@ -81,10 +76,10 @@ run() { # RW BS QD QUEUES
 	done
 	name="viox_blk $bs $rw QD$qd, $q queue$([ "$q" = 2 ] && echo s)"
 	# shellcheck disable=SC2086
-	row "$name" "IOPS" "$(median ${v[viox]})" "qsd vduse-blk" "$(median ${v[qsd]})" \
+	row "$name" "IOPS" "IOPS" "$(median ${v[viox]})" "qsd vduse-blk" "$(median ${v[qsd]})" true \
 		"$(spread ${v[viox]})" "$(spread ${v[qsd]})"
 	# shellcheck disable=SC2086
-	row "$name" "IOPS" "$(median ${v[viox]})" "bare null_blk" "$(median ${v[bare]})" \
+	row "$name" "IOPS" "IOPS" "$(median ${v[viox]})" "bare null_blk" "$(median ${v[bare]})" true \
 		"$(spread ${v[viox]})" "$(spread ${v[bare]})"
 }
 

@@ -10,6 +10,7 @@
 # of frames lost, in ms of the stream (one frame's period when none
 # was); medians of rounds, each of both.
 set -u
+. "$VIOX_TOP/tools/testing/viox/bench/lib.sh"
 kmod_load() { modprobe "$@"; }
 . "$VIOX_TOP/tools/testing/selftests/viox/igb_lib.sh"
 export IP_LIB_DIR=$VIOX_TOP/tools/ip
@@ -27,12 +28,6 @@ VF_AWAY=02:00:00:00:fb:fe	# by hand: the VF's while the host has the VM's
 IDLE=02:00:00:00:fb:ff		# by hand: the vport's while the VF has it
 logs=$(mktemp -d)
 
-row() { # METRIC UNIT VIOX PEER_VALUE
-	printf '{"bench": "failover", "metric": "%s", "unit": "%s", "viox": %s, "peer": "by hand", "peer_value": %s, "higher_is_better": false}\n' \
-		"$1" "$2" "$3" "$4"
-}
-median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-spread() { printf '%s\n' "$@" | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%s-%s", lo, hi }'; }
 field() { python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"; }
 vf_dev() { ip netns exec vm ls /sys/class/net | grep -vx lo; }
 sb_state() { ip -n vmsb -d link show "$1" | grep -o ' standby vf [0-9]* [a-z]*' | cut -d' ' -f5; }
@@ -103,8 +98,8 @@ for ((r = 0; r < rounds; r++)); do
 	ip -n vmsb link del man0
 done
 echo "failover gaps (ms): standby away ${vl[*]}, back ${vb[*]}; by hand away ${ml[*]}, back ${mb[*]}" >&2
-row "gap, VF to host (spread $(spread "${vl[@]}") vs $(spread "${ml[@]}"))" ms "$(median "${vl[@]}")" "$(median "${ml[@]}")"
-row "gap, host to VF (spread $(spread "${vb[@]}") vs $(spread "${mb[@]}"))" ms "$(median "${vb[@]}")" "$(median "${mb[@]}")"
+row failover "gap, VF to host (spread $(spread "${vl[@]}") vs $(spread "${ml[@]}"))" ms "$(median "${vl[@]}")" "by hand" "$(median "${ml[@]}")" false
+row failover "gap, host to VF (spread $(spread "${vb[@]}") vs $(spread "${mb[@]}"))" ms "$(median "${vb[@]}")" "by hand" "$(median "${mb[@]}")" false
 ip netns del vm
 ip netns del vmsb
 igb_vfs_unbind "$bdf"

@@ -5,6 +5,7 @@
 # (numvfs=7 until every VF on igbvf has carrier). Medians of interleaved
 # rounds, the device moved between the drivers with driver_override.
 set -u
+. "$VIOX_TOP/tools/testing/viox/bench/lib.sh"
 kmod_load() { modprobe "$@"; }
 . "$VIOX_TOP/tools/testing/selftests/viox/igb_lib.sh"
 secs=${VIOX_BENCH_SECONDS:-3}
@@ -15,12 +16,6 @@ bdf=$(igb_pf_bdf) || exit 1
 igb_wire_setup >/dev/null || exit 1
 numvfs=/sys/bus/pci/devices/$bdf/sriov_numvfs
 
-row() { # NAME METRIC UNIT VIOX PEER_VALUE HIGHER_IS_BETTER
-	printf '{"bench": "%s", "metric": "%s", "unit": "%s", "viox": %s, "peer": "igb", "peer_value": %s, "higher_is_better": %s}\n' \
-		"$1" "$2" "$3" "$4" "$5" "$6"
-}
-
-median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 # Seconds from writing numvfs=7 until all seven VF interfaces have carrier.
 bringup() {
@@ -59,7 +54,7 @@ done
 pci_bind "$bdf" viox_igb >&2
 
 gbit() { python3 -c "print(round($(median $1) / 1e9, 4))"; }
-row "igb PF" "TCP to the wire" "Gbit/s" "$(gbit "${tx[viox_igb]}")" "$(gbit "${tx[igb]}")" true
-row "igb PF" "TCP from the wire" "Gbit/s" "$(gbit "${rx[viox_igb]}")" "$(gbit "${rx[igb]}")" true
+row "igb PF" "TCP to the wire" "Gbit/s" "$(gbit "${tx[viox_igb]}")" igb "$(gbit "${tx[igb]}")" true
+row "igb PF" "TCP from the wire" "Gbit/s" "$(gbit "${rx[viox_igb]}")" igb "$(gbit "${rx[igb]}")" true
 row "igb VFs" "numvfs=7 until every VF has carrier" "s" \
-	"$(median ${up[viox_igb]})" "$(median ${up[igb]})" false
+	"$(median ${up[viox_igb]})" igb "$(median ${up[igb]})" false

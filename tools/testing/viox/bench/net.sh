@@ -10,6 +10,7 @@
 # the same for every device, so runs do not depend on where the scheduler
 # happens to put them.
 set -u
+. "$VIOX_TOP/tools/testing/viox/bench/lib.sh"
 guest=$VIOX_TOP/tools/testing/viox/vnet-guest/vnet-guest
 secs=${VIOX_BENCH_SECONDS:-3}
 modprobe tun
@@ -23,12 +24,6 @@ measure() { # DEVICE DIR SIZE [ARGS...] -> "pps gbps ns_per_packet"
 	python3 -c 'import json,sys; d=json.loads(sys.argv[1]); print(d["pps"], d["bps"] / 1e9, d["worker_ns_per_packet"])' "$out"
 }
 
-row() { # NAME METRIC UNIT VIOX PEER PEER_VALUE [HIGHER_IS_BETTER]
-	printf '{"bench": "%s", "metric": "%s", "unit": "%s", "viox": %s, "peer": "%s", "peer_value": %s, "higher_is_better": %s}\n' \
-		"$1" "$2" "$3" "$4" "$5" "$6" "${7:-true}"
-}
-
-median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 # Rounds interleave the three devices so drift in the VM hits all alike;
 # each figure is the median of its rounds.

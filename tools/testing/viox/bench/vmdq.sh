@@ -13,6 +13,7 @@
 # Packets/s (Gbit/s at 1500 B) and the device worker's CPU per packet,
 # 64 B and 1500 B frames, medians of interleaved rounds.
 set -u
+. "$VIOX_TOP/tools/testing/viox/bench/lib.sh"
 guest=$VIOX_TOP/tools/testing/viox/vnet-guest/vnet-guest
 secs=${VIOX_BENCH_SECONDS:-3}
 rounds=${VIOX_BENCH_ROUNDS:-5}
@@ -26,13 +27,6 @@ modprobe macvtap
 modprobe vhost_net
 modprobe pktgen
 
-quiet_up() {
-	local d
-	for d in "$@"; do
-		sysctl -qw "net.ipv6.conf.$d.disable_ipv6=1"
-		ip link set "$d" up
-	done
-}
 # Uplink vbN-up, wire vbN-wire.
 uplink() {
 	ip link add "vb$1-up" type veth peer name "vb$1-wire" || exit 1
@@ -88,7 +82,6 @@ measure_tx() {
 
 # RX from pktgen, on the worker's CPU (kpktgend_0) as the sender always
 # was: CFG (vport, vport-vhost, macvtap, bridge) SIZE -> "pps bps ns_per_packet"
-pg() { echo "$2" > "/proc/net/pktgen/$1"; }
 measure_rx() {
 	local cfg=$1 size=$2 wire dev=/dev/vhost-net out pgpid
 	wire=$(wire_of "$cfg")
@@ -111,13 +104,6 @@ measure_rx() {
 	guest_json "$out" pps bps worker_ns_per_packet
 }
 
-row() { # NAME METRIC UNIT VIOX PEER PEER_VALUE [HIGHER_IS_BETTER]
-	printf '{"bench": "%s", "metric": "%s", "unit": "%s", "viox": %s, "peer": "%s", "peer_value": %s, "higher_is_better": %s}\n' \
-		"$1" "$2" "$3" "$4" "$5" "$6" "${7:-true}"
-}
-
-median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-spread() { printf '%s\n' "$@" | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { print lo "-" hi }'; }
 
 # RX: (a) against (b), (c) and (d).
 label_of() {

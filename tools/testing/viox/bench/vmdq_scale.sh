@@ -10,6 +10,7 @@
 # group`; RX is pktgen on the veth's peer blasting 64-byte frames at the
 # first of them. Medians of rounds.
 set -u
+. "$VIOX_TOP/tools/testing/viox/bench/lib.sh"
 rounds=${VIOX_BENCH_ROUNDS:-5}
 export IP_LIB_DIR=$VIOX_TOP/tools/ip
 modprobe veth
@@ -48,7 +49,6 @@ deleted() { # GROUP COUNT -> microseconds per vport
 	ip link del group "$1" || exit 1
 	echo $((($(now_us) - t0) / $2))
 }
-pg() { echo "$2" > "/proc/net/pktgen/$1"; }
 rx_pps() { # I: frames/s vport I takes in from pktgen on the wire
 	local before after
 	ip link set "vs$1" up
@@ -67,12 +67,6 @@ rx_pps() { # I: frames/s vport I takes in from pktgen on the wire
 	echo $(((after - before) / 2))
 }
 
-row() { # NAME METRIC UNIT VIOX PEER PEER_VALUE HIGHER_IS_BETTER
-	printf '{"bench": "%s", "metric": "%s", "unit": "%s", "viox": %s, "peer": "%s", "peer_value": %s, "higher_is_better": %s}\n' \
-		"$@"
-}
-median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-spread() { printf '%s\n' "$@" | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { print lo "-" hi }'; }
 
 declare -A mk=() del=() rx=()
 measure() { # LABEL: 64 vports made on top of what is there, RX, deleted

@@ -10,6 +10,7 @@
 # other sends. Packets/s, 64 B and 1500 B frames, medians of interleaved
 # rounds.
 set -u
+. "$VIOX_TOP/tools/testing/viox/bench/lib.sh"
 guest=$VIOX_TOP/tools/testing/viox/vnet-guest/vnet-guest
 secs=${VIOX_BENCH_SECONDS:-3}
 rounds=${VIOX_BENCH_ROUNDS:-5}
@@ -20,13 +21,6 @@ modprobe tun
 modprobe veth
 modprobe bridge
 
-quiet_up() {
-	local d
-	for d in "$@"; do
-		sysctl -qw "net.ipv6.conf.$d.disable_ipv6=1"
-		ip link set "$d" up
-	done
-}
 cleanup() {
 	local d
 	for d in vv-up vv-br vv-ta vv-tb; do ip link del "$d" 2>/dev/null; done
@@ -51,12 +45,6 @@ quiet_up vv-br vv-ta vv-tb
 # Known, so the bridge forwards rather than floods.
 bridge fdb add $vm2_mac dev vv-tb master static
 
-row() { # NAME METRIC UNIT VIOX PEER PEER_VALUE
-	printf '{"bench": "%s", "metric": "%s", "unit": "%s", "viox": %s, "peer": "%s", "peer_value": %s, "higher_is_better": true}\n' \
-		"$@"
-}
-median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-spread() { printf '%s\n' "$@" | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { print lo "-" hi }'; }
 # VM to VM: CFG (vport, bridge) SIZE -> "pps": what the receiving guest
 # counts while the other sends, its run inside the sender's.
 vm_tap_dev() { echo "/dev/$(ip -d -j link show "$1" | jq -r '.[0].linkinfo.info_data.tap')"; }
