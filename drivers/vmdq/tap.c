@@ -71,6 +71,61 @@ static rx_handler_result_t vmdq_tap_frame(struct sk_buff **pskb)
 	return RX_HANDLER_CONSUMED;
 }
 
+/*
+ * Whether anything but the tap's handler would see a frame on @dev's
+ * receive path: a packet socket, generic XDP, tc or netfilter ingress, a
+ * VLAN device (RCU held).
+ */
+static bool vmdq_tap_hooked(struct net_device *dev)
+{
+	if (dev_nit_active(dev) || rcu_access_pointer(dev->xdp_prog))
+		return true;
+#ifdef CONFIG_NET_XGRESS
+	if (rcu_access_pointer(dev->tcx_ingress))
+		return true;
+#endif
+#ifdef CONFIG_NETFILTER_INGRESS
+	if (rcu_access_pointer(dev->nf_hooks_ingress))
+		return true;
+#endif
+#if IS_ENABLED(CONFIG_VLAN_8021Q)
+	if (rcu_access_pointer(dev->vlan_info))
+		return true;
+#endif
+	return false;
+}
+
+/**
+ * vmdq_tap_deliver - a frame for the vport, straight to its files' queues
+ * @vp: the receiving vport
+ * @skb: the frame, received (skb->dev the vport, ETH_HLEN pulled)
+ *
+ * What the vport's receive path would do with it when only the tap's
+ * handler is on that path, without a second pass of the receive loop (a
+ * frame from the uplink) or the backlog (one another vport sent). Nothing
+ * of that path runs inside a sender's transmit, where an XDP redirect or
+ * a VLAN device's socket could recurse or take a lock twice. BH off, RCU
+ * held. Return: false when something else would see the frame there (the
+ * caller sends it along the receive path), true when the tap took it, or
+ * dropped it and counted.
+ */
+bool vmdq_tap_deliver(struct vmdq_vport *vp, struct sk_buff *skb)
+{
+	struct net_device *dev = vp->dev;
+
+	/* The handler is on until the vport's uninit, after its last reader. */
+	if (rcu_access_pointer(dev->rx_handler) != vmdq_tap_frame ||
+	    vmdq_tap_hooked(dev))
+		return false;
+	skb->skb_iif = dev->ifindex;
+	skb_reset_network_header(skb);
+	if (!skb_transport_header_was_set(skb))
+		skb_reset_transport_header(skb);
+	skb_reset_mac_len(skb);
+	vmdq_tap_frame(&skb);
+	return true;
+}
+
 /* Before the vport is registered: frames it receives look for a file. */
 int vmdq_tap_attach(struct vmdq_vport *vp)
 {

@@ -145,7 +145,8 @@ void vmdq_replicate(struct vmdq_uplink *up, struct sk_buff *skb, u16 vid,
 				 * bridge delivers locally: no shared backlog.
 				 */
 				netif_receive_skb(nskb);
-			} else if (netif_rx(nskb) != NET_RX_SUCCESS) {
+			} else if (!vmdq_tap_deliver(vp, nskb) &&
+				   netif_rx(nskb) != NET_RX_SUCCESS) {
 				goto no_room;
 			}
 			dev_dstats_rx_add(dev, len);

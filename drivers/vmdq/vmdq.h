@@ -251,6 +251,7 @@ bool vmdq_limit_skb(struct vmdq_limit *l, const struct sk_buff *skb,
 /* tap.c */
 int vmdq_tap_attach(struct vmdq_vport *vp);
 void vmdq_tap_detach(struct vmdq_vport *vp);
+bool vmdq_tap_deliver(struct vmdq_vport *vp, struct sk_buff *skb);
 int vmdq_tap_register(struct vmdq_vport *vp);
 void vmdq_tap_unregister(struct vmdq_vport *vp);
 int vmdq_tap_resize(struct vmdq_vport *vp);

@@ -69,6 +69,8 @@ rx_handler_result_t vmdq_vport_receive(struct vmdq_vport *vp,
 	if (vmdq_rxq_enqueue(vp, skb, len))
 		return RX_HANDLER_CONSUMED;
 	dev_dstats_rx_add(dev, len);
+	if (vmdq_tap_deliver(vp, skb))
+		return RX_HANDLER_CONSUMED;
 	/* The receive loop runs again, as for a frame @dev received. */
 	return RX_HANDLER_ANOTHER;
 }
@@ -96,6 +98,10 @@ static void vmdq_vport_loopback(struct vmdq_vport *to, struct sk_buff *skb)
 	vmdq_count(to, VMDQ_STAT_RX_LOOPBACK);
 	if (vmdq_rxq_enqueue(to, skb, len))
 		return;
+	if (vmdq_tap_deliver(to, skb)) {
+		dev_dstats_rx_add(dev, len);
+		return;
+	}
 	if (netif_rx(skb) == NET_RX_SUCCESS)
 		dev_dstats_rx_add(dev, len);
 	else

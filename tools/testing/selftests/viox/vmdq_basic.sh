@@ -550,6 +550,43 @@ check_tap_unread() {
 }
 ktap_check "a tap nobody reads does not stall its senders" check_tap_unread
 
+# What another vport sends a tap-mode vport goes straight into its tap's
+# queue, unless something on the vport's receive path would see it there
+# first: a packet socket on it still hears it, and tc ingress on it still
+# drops it.
+check_tap_loopback() {
+	local m6=02:00:00:00:72:06 node lb ht hv
+	node=$(tap_node $H v6) || return 1
+	lb=$(vstat $H v6 rx_loopback)
+	tap_listen tap "$node" 0 $M1 $m6 || return 1
+	send_raw vq-vm1 v1 $m6 $M1 88b5 4
+	expect "the tap read (4 from v1)" "$(heard tap)" 4 || return 1
+	tap_listen tap "$node" 0 $M1 $m6 && listen v6 $H v6 || return 1
+	send_raw vq-vm1 v1 $m6 $M1 88b5 3
+	ht=$(heard tap) hv=$(heard v6)
+	expect "the tap read, with a packet socket on v6 (3 from v1)" "$ht" 3 &&
+	expect "the packet socket on v6 heard" "$hv" 3 &&
+	expect "v6 rx_loopback" "$(vstat $H v6 rx_loopback)" $((lb + 7))
+}
+ktap_check "a tap vport takes another vport's frames, a packet socket on it hears them" \
+	check_tap_loopback
+check_tap_loopback_tc() {
+	local m6=02:00:00:00:72:06 node ht
+	node=$(tap_node $H v6) || return 1
+	ip netns exec $H tc qdisc add dev v6 clsact &&
+	ip netns exec $H tc filter add dev v6 ingress matchall action drop || return 1
+	tap_listen tap "$node" 0 $M1 $m6 || return 1
+	send_raw vq-vm1 v1 $m6 $M1 88b5 3
+	ht=$(heard tap)
+	ip netns exec $H tc qdisc del dev v6 clsact
+	expect "the tap read, under a tc ingress drop (3 from v1)" "$ht" 0
+}
+if modprobe -q cls_matchall 2>/dev/null && modprobe -q act_gact 2>/dev/null; then
+	ktap_check "tc ingress on a tap vport drops another vport's frames" check_tap_loopback_tc
+else
+	ktap_skip "tc ingress on a tap vport" "no matchall classifier or gact action in this kernel"
+fi
+
 # netconsole transmits from hard irq, where a vport's rate limiter and
 # receive queues cannot be taken: a vport refuses it, saying why, while its
 # uplink, a veth, takes it (netpoll works in the host's namespace only).
