@@ -353,6 +353,7 @@ void vigb_ring_pair_free(struct vigb_ring *tx, struct vigb_ring *rx);
 void vigb_ring_pair_configure(struct vigb_adapter *ad, struct vigb_ring *tx,
 			      struct vigb_ring *rx);
 void vigb_rx_ring_stop(struct vigb_adapter *ad, struct vigb_ring *rx);
+void vigb_tx_ring_stop(struct vigb_adapter *ad, struct vigb_ring *tx);
 void vigb_ring_pair_disable(struct vigb_adapter *ad, struct vigb_ring *tx,
 			    struct vigb_ring *rx);
 void vigb_rx_refill(struct vigb_ring *rx, unsigned int n);

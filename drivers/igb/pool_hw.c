@@ -146,7 +146,7 @@ void vigb_pool_stop(struct vigb_adapter *ad, struct vigb_pool *pl)
 	vigb_wr32(ad, VIGB_EIMC, pl->qvec.eims);
 	vigb_flush(ad);
 	synchronize_irq(pl->qvec.irq);
-	vigb_ring_pair_disable(ad, &pl->tx, &pl->rx);
+	vigb_tx_ring_stop(ad, &pl->tx);
 	free_irq(pl->qvec.irq, &pl->qvec);
 	vigb_ring_pair_free(&pl->tx, &pl->rx);
 }

@@ -268,22 +268,31 @@ void vigb_rings_configure(struct vigb_adapter *ad)
 		vigb_ring_pair_configure(ad, &ad->tx_ring[i], &ad->rx_ring[i]);
 }
 
+/* Turn a queue off and wait: the NIC first ends the descriptor it is on. */
+static void vigb_queue_stop(struct vigb_adapter *ad, u32 reg)
+{
+	vigb_wr32(ad, reg, 0);
+	vigb_flush(ad);
+	vigb_queue_wait(ad, reg, false);
+}
+
 /* The NIC writes no more frames into @rx; those it wrote stay. */
 void vigb_rx_ring_stop(struct vigb_adapter *ad, struct vigb_ring *rx)
 {
-	vigb_wr32(ad, VIGB_RXDCTL(rx->reg), 0);
-	vigb_flush(ad);
-	vigb_queue_wait(ad, VIGB_RXDCTL(rx->reg), false);
+	vigb_queue_stop(ad, VIGB_RXDCTL(rx->reg));
+}
+
+/* The NIC reads no more descriptors from @tx. */
+void vigb_tx_ring_stop(struct vigb_adapter *ad, struct vigb_ring *tx)
+{
+	vigb_queue_stop(ad, VIGB_TXDCTL(tx->reg));
 }
 
 void vigb_ring_pair_disable(struct vigb_adapter *ad, struct vigb_ring *tx,
 			    struct vigb_ring *rx)
 {
-	vigb_wr32(ad, VIGB_RXDCTL(rx->reg), 0);
-	vigb_wr32(ad, VIGB_TXDCTL(tx->reg), 0);
-	vigb_flush(ad);
-	vigb_queue_wait(ad, VIGB_RXDCTL(rx->reg), false);
-	vigb_queue_wait(ad, VIGB_TXDCTL(tx->reg), false);
+	vigb_rx_ring_stop(ad, rx);
+	vigb_tx_ring_stop(ad, tx);
 }
 
 void vigb_rings_disable(struct vigb_adapter *ad)
