@@ -4,7 +4,7 @@
 on each of a VM's two ports (its VF and its standby vport), and a report
 of what reached whom.
 
-  failover-stream.py send DEV DSTMAC RATE SECONDS LOG
+  failover-stream.py send DEV DSTMAC RATE SECONDS LOG   (or until SIGTERM)
   failover-stream.py recv DEV LOG          (until SIGTERM; DEV down and up too)
   failover-stream.py report SENDLOG [--window T0 T1]... RECVLOG...
 
@@ -38,7 +38,9 @@ def send(dev, dst, rate, seconds, log):
     start = time.monotonic()
     sent = []
     seq = 0
-    while True:
+    stop = []
+    signal.signal(signal.SIGTERM, lambda *_: stop.append(True))
+    while not stop:
         due = start + seq * period
         now = time.monotonic()
         if now - start >= seconds:
