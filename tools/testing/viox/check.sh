@@ -141,8 +141,13 @@ selftest_list() { # all|leak|rest
 }
 
 run_vm() { # KIND OUTDIR PREFIX MODSRC SELFTESTS [ARG=VALUE ...]
-	local kind=$1 out=$2 prefix=$3 modsrc=$4 selftests=$5
+	local kind=$1 out=$2 prefix=$3 modsrc=$4 selftests=$5 f took
 	shift 5
+	# What each selftest took the last time: the guest starts the
+	# longest lanes first.
+	took=$(for f in "$out"/selftests/*.log; do
+		[ -e "$f" ] && echo "$(basename "$f" .log)=$(sed -n 's/^seconds=\([0-9]*\)$/\1/p' "$f")"
+	done | grep '=[0-9]' | paste -sd,)
 	rm -rf "$out"
 	mkdir -p "$out"
 	# The guests see this tree read-only: give them the YNL library's
@@ -155,7 +160,7 @@ run_vm() { # KIND OUTDIR PREFIX MODSRC SELFTESTS [ARG=VALUE ...]
 		"VIOX_MODSRC=$modsrc" "VIOX_SELFTESTS=$selftests" \
 		"VIOX_KSRC=$(linux_source_tree)" \
 		"VIOX_EXPECT_VERSION=$(cd "$VIOX_TOP" && tools/version.sh)" \
-		"VIOX_LANES=${VIOX_LANES:-2}" "$@" \
+		"VIOX_LANES=${VIOX_LANES:-2}" "VIOX_SELFTEST_SECONDS=$took" "$@" \
 		>"$out/vm.log" 2>&1
 	if [ ! -e "$out/done" ]; then
 		tail -n 40 "$out/console.log" > "$out/tail.txt" 2>/dev/null

@@ -69,13 +69,17 @@ run_selftest() { # SCRIPT SLACK-PERCENT
 	echo "seconds=$((SECONDS - start))" >> "$OUT/selftests/$name.log"
 }
 
-# Selftests run in lanes, side by side on the VM's two CPUs: a script's
+# Selftests run in lanes, two at a time on the VM's two CPUs: a script's
 # "# viox-lane: NAME" line puts it in lane NAME (by default "main"), and
 # a lane runs its scripts one after another. Scripts that share a device,
-# a module or a global view share a lane; those that must have the VM to
-# themselves (they unload modules) are in lane "alone" and run after the
-# others. VIOX_LANES=1 runs everything in order.
-declare -A lane_scripts=()
+# a module or a global view share a lane. Each CPU takes the next lane
+# when it is done with one, the longest first (by what each script took
+# the last time, VIOX_SELFTEST_SECONDS=NAME=S,...; a minute if unknown).
+# Those that must have the VM to themselves (they unload modules) are in
+# lane "alone" and run after the others. VIOX_LANES=1 runs everything in
+# order.
+declare -A lane_scripts=() lane_seconds=() took=()
+for t in ${VIOX_SELFTEST_SECONDS//,/ }; do took[${t%%=*}]=${t#*=}; done
 lanes=() alone=() ordered=()
 for name in ${VIOX_SELFTESTS//,/ }; do
 	t=$VIOX_TOP/tools/testing/selftests/viox/$name.sh
@@ -89,12 +93,26 @@ for name in ${VIOX_SELFTESTS//,/ }; do
 	fi
 	[ -n "${lane_scripts[$lane]+set}" ] || lanes+=("$lane")
 	lane_scripts[$lane]+="$t "
+	lane_seconds[$lane]=$((${lane_seconds[$lane]:-0} + ${took[$name]:-60}))
 done
+lane_queue=/tmp/viox-lanes
+next_lane() { # the next lane no CPU has taken, or nothing
+	(
+		flock 9
+		head -n 1 "$lane_queue"
+		sed -i 1d "$lane_queue"
+	) 9>"$lane_queue.lock"
+}
 if [ "${VIOX_LANES:-}" = 1 ] || [ ${#lanes[@]} -le 1 ]; then
 	for t in "${ordered[@]}"; do run_selftest "$t" 100; done
 else
 	for lane in "${lanes[@]}"; do
-		(for t in ${lane_scripts[$lane]}; do run_selftest "$t" 150; done) &
+		echo "${lane_seconds[$lane]} $lane"
+	done | sort -s -k1,1nr | cut -d' ' -f2 > "$lane_queue"
+	for cpu in 0 1; do
+		(while lane=$(next_lane) && [ -n "$lane" ]; do
+			for t in ${lane_scripts[$lane]}; do run_selftest "$t" 150; done
+		 done) &
 	done
 	wait
 	for t in "${alone[@]}"; do run_selftest "$t" 100; done

@@ -10,6 +10,10 @@
 #   writes acknowledged before the flush must be there when the file
 #   system is mounted again; their blocks were allocated by those writes,
 #   so only the flush (an fsync of the file) commits them.
+# viox_blk's tests take turns in one lane: they load the vDPA bus drivers
+# (the first one a new device meets takes it), unload viox_blk and count
+# its devices and notifications.
+# viox-lane: blk
 . "$(dirname "$0")/ktap.sh"
 . "$(dirname "$0")/blk_lib.sh"
 

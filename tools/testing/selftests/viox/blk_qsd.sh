@@ -7,6 +7,10 @@
 # cannot pin the VDUSE bounce pages its requests point into). It is the
 # peer, not the code under test: it runs on Debian's kernel, as users have
 # it.
+# viox_blk's tests take turns in one lane: they load the vDPA bus drivers
+# (the first one a new device meets takes it), unload viox_blk and count
+# its devices and notifications.
+# viox-lane: blk
 . "$(dirname "$0")/ktap.sh"
 . "$(dirname "$0")/blk_lib.sh"
 

@@ -8,6 +8,10 @@
 # discard and write-zeroes reaching the file, I/O limits holding under
 # fio, a read-only disk refusing writes, bad requests refused with their
 # reason, deletion under I/O.
+# viox_blk's tests take turns in one lane: they load the vDPA bus drivers
+# (the first one a new device meets takes it), unload viox_blk and count
+# its devices and notifications.
+# viox-lane: blk
 . "$(dirname "$0")/ktap.sh"
 . "$(dirname "$0")/blk_lib.sh"
 

@@ -11,6 +11,10 @@
 # before the device is told (a batch) still out of others' reach. Then
 # unmodified QEMU's vhost-vdpa-device-pci, its guest played through qtest
 # by qemu-vblk.py.
+# viox_blk's tests take turns in one lane: they load the vDPA bus drivers
+# (the first one a new device meets takes it), unload viox_blk and count
+# its devices and notifications.
+# viox-lane: blk
 . "$(dirname "$0")/ktap.sh"
 . "$(dirname "$0")/blk_lib.sh"
 

@@ -6,6 +6,9 @@
 # traffic, guest memory unmapped and write-protected under the device,
 # files closed while in use and inherited by children. Nothing may reach
 # the kernel log, every file is released, the device works afterwards.
+# viox-net's tests take turns in one lane: the fuzzers count every open
+# device, and broken vqs share one rate-limited log line.
+# viox-lane: vnet
 . "$(dirname "$0")/ktap.sh"
 . "$(dirname "$0")/fuzz_lib.sh"
 

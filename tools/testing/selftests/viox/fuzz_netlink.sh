@@ -4,6 +4,9 @@
 # attributes, lengths, batches, abandoned dumps), from root and from
 # nobody at once, while device files come and go. Nothing may reach the
 # kernel log; the family still answers a dump correctly afterwards.
+# viox-net's tests take turns in one lane: the fuzzers count every open
+# device, and broken vqs share one rate-limited log line.
+# viox-lane: vnet
 . "$(dirname "$0")/ktap.sh"
 . "$(dirname "$0")/fuzz_lib.sh"
 . "$(dirname "$0")/net_lib.sh"

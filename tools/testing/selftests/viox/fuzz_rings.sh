@@ -5,6 +5,9 @@
 # chains longer than the ring, and a thread rewriting the rings while the
 # device reads them. Nothing may reach the kernel log but the broken-vq
 # lines, every device file is released, and the device works afterwards.
+# viox-net's tests take turns in one lane: the fuzzers count every open
+# device, and broken vqs share one rate-limited log line.
+# viox-lane: vnet
 . "$(dirname "$0")/ktap.sh"
 . "$(dirname "$0")/fuzz_lib.sh"
 

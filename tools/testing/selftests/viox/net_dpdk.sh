@@ -4,6 +4,9 @@
 # opens /dev/viox-net as a vhost-kernel backend and makes its own tap.
 # Traffic both ways, split and packed rings; what testpmd counts must
 # agree with what the tap counts on the host side.
+# viox-net's tests take turns in one lane: the fuzzers count every open
+# device, and broken vqs share one rate-limited log line.
+# viox-lane: vnet
 . "$(dirname "$0")/ktap.sh"
 
 kmod_load tun

@@ -6,6 +6,9 @@
 # files mid-stream, and dirty logging. The same runs against in-tree
 # vhost-net (split ring only: it has no packed ring) prove the driver is
 # faithful.
+# viox-net's tests take turns in one lane: the fuzzers count every open
+# device, and broken vqs share one rate-limited log line.
+# viox-lane: vnet
 . "$(dirname "$0")/ktap.sh"
 
 debug_kernel_only "viox_net against vnet-guest"

@@ -5,6 +5,9 @@
 # works), a guest that never refills RX gets backpressure, and a kick storm
 # is absorbed. Each runs beside a well-behaved guest on another device,
 # which must not notice.
+# viox-net's tests take turns in one lane: the fuzzers count every open
+# device, and broken vqs share one rate-limited log line.
+# viox-lane: vnet
 . "$(dirname "$0")/ktap.sh"
 debug_kernel_only "viox_net under a hostile guest"
 

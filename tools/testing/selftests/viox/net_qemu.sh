@@ -9,6 +9,9 @@
 # script a faithful driver; the packed ring only viox_net offers QEMU.
 # Last, the same QEMU on a tap-mode viox_vmdq vport's /dev/vioxtapN
 # (-netdev tap,fd=N), its frames exchanged with the vport's wire.
+# viox-net's tests take turns in one lane: the fuzzers count every open
+# device, and broken vqs share one rate-limited log line.
+# viox-lane: vnet
 . "$(dirname "$0")/ktap.sh"
 
 script=$VIOX_TOP/tools/testing/viox/qemu-vnet.py

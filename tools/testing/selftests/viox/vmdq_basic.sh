@@ -5,6 +5,9 @@
 # uplink's namespace for the host, the veth's peer for the wire. Checks
 # what reaches whom by MAC and VLAN, what must not, VM-to-VM loopback,
 # broadcast and multicast replication, spoofing, and the uplink's lifetime.
+# viox_vmdq's tests take turns in one lane: vmdq_scale holds RTNL for
+# seconds, where vmdq_basic waits for RTNL work and carrier.
+# viox-lane: vmdq
 . "$(dirname "$0")/ktap.sh"
 
 top=$(cd "$(dirname "$0")/../../../.." && pwd)

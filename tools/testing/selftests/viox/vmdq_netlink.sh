@@ -5,6 +5,9 @@
 # deleted as `ip link ... type viox` makes them (ip -d -j must agree),
 # bad requests refused with their reason, an unprivileged user refused,
 # and each vport's coming and going announced to the vport group.
+# viox_vmdq's tests take turns in one lane: vmdq_scale holds RTNL for
+# seconds, where vmdq_basic waits for RTNL work and carrier.
+# viox-lane: vmdq
 . "$(dirname "$0")/ktap.sh"
 . "$(dirname "$0")/net_lib.sh"
 

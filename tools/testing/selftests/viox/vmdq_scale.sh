@@ -6,6 +6,9 @@
 # deleted with all of them on it. On Debian's kernel 4096 vports, once;
 # on the debug kernel, where kmemleak, lockdep and KASAN watch and each
 # vport takes some 50 ms to make, 256, twice, and the uplink's deletion.
+# viox_vmdq's tests take turns in one lane: vmdq_scale holds RTNL for
+# seconds, where vmdq_basic waits for RTNL work and carrier.
+# viox-lane: vmdq
 . "$(dirname "$0")/ktap.sh"
 
 top=$(cd "$(dirname "$0")/../../../.." && pwd)
