@@ -15,6 +15,7 @@
 #include <linux/cdev.h>
 #include <linux/device.h>
 #include <linux/if_tap.h>
+#include <net/netdev_rx_queue.h>
 
 #include "vmdq.h"
 
@@ -73,11 +74,21 @@ static rx_handler_result_t vmdq_tap_frame(struct sk_buff **pskb)
 
 /*
  * Whether anything but the tap's handler would see a frame on @dev's
- * receive path: a packet socket, generic XDP, tc or netfilter ingress, a
- * VLAN device (RCU held).
+ * receive path, or would have it received on another CPU: a packet
+ * socket (in any namespace: the kernel keeps one list of those that hear
+ * every device), generic XDP, tc or netfilter ingress, a VLAN device,
+ * RPS or RFS (RCU held).
  */
 static bool vmdq_tap_hooked(struct net_device *dev)
 {
+#ifdef CONFIG_RPS
+	unsigned int i;
+
+	for (i = 0; i < dev->real_num_rx_queues; i++)
+		if (rcu_access_pointer(dev->_rx[i].rps_map) ||
+		    rcu_access_pointer(dev->_rx[i].rps_flow_table))
+			return true;
+#endif
 	if (dev_nit_active(dev) || rcu_access_pointer(dev->xdp_prog))
 		return true;
 #ifdef CONFIG_NET_XGRESS

@@ -208,8 +208,9 @@ static void vmdq_vport_uninit(struct net_device *dev)
 	vmdq_rxq_set(vp, -1);
 	/*
 	 * Only now, closed, its backlog flushed and its last readers gone:
-	 * a frame that found it before it left the table goes to its files,
-	 * never to the vport's own stack.
+	 * a frame that found it before it left the table goes to its files
+	 * (from its queue or its pool's last poll) or is dropped with the
+	 * backlog, never to the vport's own stack.
 	 */
 	vmdq_tap_detach(vp);
 	if (!up)
