@@ -230,7 +230,9 @@ rebind_vf() {
 		ip -n vm link set "$(vf_dev)" up
 }
 # The VF stops on its own (CMD), the stream moves to the standby: the
-# report covers the way there. leave_only NAME CMD WHY
+# report covers the way there (the stream runs until the standby has it,
+# however long the switch takes). leave_only NAME CMD WHY
+sb_rx() { cat /sys/class/net/sb0/statistics/rx_packets; }
 leave_only() {
 	local t0 t1 out why_ok=1
 	rm -f "$logs"/*
@@ -239,8 +241,8 @@ leave_only() {
 	ip netns exec vm "$stream" recv "$(vf_dev)" "$logs/vf" &
 	until [ -e "$logs/vf.ready" ]; do sleep 0.05; done
 	hops > "$logs/hops.before"
-	ip netns exec $W "$stream" send "$wire" $MAC $RATE 4 "$logs/sent" &
-	local sender=$!
+	ip netns exec $W "$stream" send "$wire" $MAC $RATE 120 "$logs/sent" &
+	local sender=$! sb0 end
 	sleep 1.5
 	t0=$(mono)
 	eval "$2"
@@ -248,6 +250,9 @@ leave_only() {
 	t1=$(mono)
 	[[ "$(sb_field last)" =~ ^($3)$ ]] ||
 		{ echo "$1: the switch says $(sb_field last), not $3"; why_ok=; }
+	sb0=$(sb_rx) end=$((SECONDS + 5))
+	until [ "$(sb_rx)" -gt $((sb0 + 50)) ] || [ $SECONDS -ge $end ]; do sleep 0.2; done
+	kill -TERM $sender
 	wait $sender
 	sleep 0.3
 	stop_receivers
