@@ -141,6 +141,17 @@ switch_hops() {
 }
 
 vf_rx() { ip netns exec vm cat "/sys/class/net/$(vf_dev)/statistics/rx_packets"; }
+sb_rx() { cat /sys/class/net/sb0/statistics/rx_packets; }
+# The stream reaches a port: its COUNT (vf_rx or sb_rx) grows by 50 frames
+# within 5 s. stream_reaches COUNT
+stream_reaches() {
+	local from end=$((SECONDS + 5))
+	from=$("$1")
+	until [ "$("$1")" -gt $((from + 50)) ]; do
+		[ $SECONDS -lt $end ] || return 1
+		sleep 0.2
+	done
+}
 # One switch and back under a stream: LEAVE and BACK are commands (shell
 # words), the stream runs through both (until the VF has it back, however
 # long the switches take), and the report covers both. WHY is what the
@@ -171,13 +182,8 @@ switch_pair() { # NAME LEAVE-CMD BACK-CMD WHY
 	t3=$(mono)
 	# The stream reaches the VF again (the frames the VF gets, not its
 	# standby's, while the stream still runs).
-	local vf0 end=$((SECONDS + 5))
-	vf0=$(vf_rx)
-	until [ "$(vf_rx)" -gt $((vf0 + 50)) ]; do
-		[ $SECONDS -lt $end ] ||
-			{ echo "$name: the VF receives nothing after the switch back"; why_ok=; break; }
-		sleep 0.2
-	done
+	stream_reaches vf_rx ||
+		{ echo "$name: the VF receives nothing after the switch back"; why_ok=; }
 	kill -TERM $sender
 	wait $sender
 	sleep 0.3
@@ -232,7 +238,6 @@ rebind_vf() {
 # The VF stops on its own (CMD), the stream moves to the standby: the
 # report covers the way there (the stream runs until the standby has it,
 # however long the switch takes). leave_only NAME CMD WHY
-sb_rx() { cat /sys/class/net/sb0/statistics/rx_packets; }
 leave_only() {
 	local t0 t1 out why_ok=1
 	rm -f "$logs"/*
@@ -242,7 +247,7 @@ leave_only() {
 	until [ -e "$logs/vf.ready" ]; do sleep 0.05; done
 	hops > "$logs/hops.before"
 	ip netns exec $W "$stream" send "$wire" $MAC $RATE 120 "$logs/sent" &
-	local sender=$! sb0 end
+	local sender=$!
 	sleep 1.5
 	t0=$(mono)
 	eval "$2"
@@ -250,8 +255,8 @@ leave_only() {
 	t1=$(mono)
 	[[ "$(sb_field last)" =~ ^($3)$ ]] ||
 		{ echo "$1: the switch says $(sb_field last), not $3"; why_ok=; }
-	sb0=$(sb_rx) end=$((SECONDS + 5))
-	until [ "$(sb_rx)" -gt $((sb0 + 50)) ] || [ $SECONDS -ge $end ]; do sleep 0.2; done
+	# The report says whether it did.
+	stream_reaches sb_rx
 	kill -TERM $sender
 	wait $sender
 	sleep 0.3
