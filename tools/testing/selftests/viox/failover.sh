@@ -325,8 +325,8 @@ vfs_back() {
 }
 ktap_check "VFs created again: VF 0 has the VM's MAC and its traffic back" vfs_back
 
-# Fifty switches, each way, with the VF's link state: no splat, no leak
-# (the harness checks the log and kmemleak), and the count is right.
+# Fifty switches, each way, with the VF's link state: no splat (the
+# harness checks the kernel log), and the count is right.
 many() {
 	local i before after
 	before=$(sb_field switches)
