@@ -119,7 +119,7 @@ collect_kernel_reports() { # OUTDIR PREFIX
 # makes a debug VM take some 25% longer (vmdq_offload 60%: 214 s to 134),
 # so they run in a debug VM of their own with KUnit, the rest in one with
 # kmemleak off.
-leak_watched=(fuzz_ioctl fuzz_mbx fuzz_netlink fuzz_rings fault_inject
+leak_watched=(fuzz_ioctl fuzz_mbx fuzz_netlink fuzz_rings fault_inject fault_inject_igb
 	      blk_faults vmdq_offload vmdq_scale vring_module)
 
 # The wanted selftests (comma-separated): all, or the kmemleak-watched or
