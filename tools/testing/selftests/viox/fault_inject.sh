@@ -14,6 +14,7 @@
 
 debug_kernel_only "fault injection on viox-net's setup paths"
 kmod_load tun
+fault_lock -s
 fault_quiet
 # With no scenario named, fault-sweep.py sweeps all of viox-net's.
 fault_sweep

@@ -23,6 +23,7 @@ bdf=$(igb_pf_bdf) && pci_bind "$bdf" viox_igb && dev=$(pci_netdev "$bdf") ||
 echo 0 > "/sys/bus/pci/devices/$bdf/sriov_drivers_autoprobe"
 ip link set "$dev" up
 
+fault_lock -s
 fault_quiet
 fault_sweep --numvfs "$bdf" 1 --pool "$dev" vioxpt numvfs-1 pool
 rc=$?

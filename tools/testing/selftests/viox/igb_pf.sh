@@ -5,11 +5,11 @@
 # iperf3 both ways, jumbo frames, a VLAN, queue and ring changes, and the
 # counters that ethtool and ip report. Then the same traffic on in-tree
 # igb, bound the same way, proves the scenario.
-# Run by itself: it makes every atomic page allocation in the VM fail
-# for a while.
-# viox-lane: alone
+# The 82576 is one: its tests take turns in one lane.
+# viox-lane: nic
 . "$(dirname "$0")/ktap.sh"
 . "$(dirname "$0")/igb_lib.sh"
+. "$(dirname "$0")/fault_lib.sh"
 
 kmod_load 8021q
 kmod_load igb
@@ -104,8 +104,17 @@ ktap_check "ethtool -d dumps the registers" sh -c "ethtool -d $dev | grep -q 0x0
 # An RX ring that failed allocations emptied refills by itself, with the
 # PF sending nothing (no transmit interrupt to help it): a UDP socket that
 # never reads holds the pages, so refills must allocate while every atomic
-# page allocation fails, until the ring is empty. Debug kernel only.
+# page allocation viox_igb makes fails, until the ring is empty: the
+# stack trace filter keeps the failures to viox_igb's text, and other
+# lanes' allocations go on. Debug kernel only.
 fpa=/sys/kernel/debug/fail_page_alloc
+module_text() { # MODULE: the lowest and highest address of its functions
+	/usr/bin/python3 -I -S -c '
+import sys
+a = [int(l.split()[0], 16) for l in open("/proc/kallsyms")
+     if l.split()[1] in "tT" and l.rstrip().endswith("[%s]" % sys.argv[1])]
+print("%#x %#x" % (min(a), max(a) + 4096))' "$1"
+}
 alloc_failed() { ethtool -S "$dev" | awk '/rx_queue_[0-9]+_alloc_failed/ { s += $2 } END { print s }'; }
 udp_burst() { # COUNT datagrams from the wire to the PF's port 9999
 	ip netns exec "$IGB_WIRE_NS" bash -c \
@@ -113,7 +122,7 @@ udp_burst() { # COUNT datagrams from the wire to the PF's port 9999
 	return 0
 }
 rx_refills_alone() {
-	local holder i knobs=() k failed before
+	local holder i knobs=() k failed before text_start text_end
 	ethtool -G "$dev" rx 64 || return 1
 	sysctl -qw "net.ipv6.conf.$dev.disable_ipv6=1"
 	ip -n "$IGB_WIRE_NS" neigh replace "$IGB_PF_IP" lladdr "$(cat "/sys/class/net/$dev/address")" dev "$wire"
@@ -127,10 +136,17 @@ print("ready", flush=True)
 time.sleep(120)' "$IGB_PF_IP" > /tmp/holder.out &
 	holder=$!
 	for i in $(seq 100); do grep -q ready /tmp/holder.out && break; sleep 0.1; done
-	for k in probability interval times min-order ignore-gfp-wait ignore-gfp-highmem task-filter verbose; do
+	for k in probability interval times min-order ignore-gfp-wait ignore-gfp-highmem task-filter \
+		 verbose require-start require-end; do
 		knobs+=("$k=$(cat "$fpa/$k")")
 	done
+	fault_lock -x
+	read -r text_start text_end < <(module_text viox_igb)
+	[ -n "$text_end" ] ||
+		{ fault_unlock; kill "$holder"; wait "$holder"; echo "no viox_igb text"; return 1; }
 	failed=$(alloc_failed)
+	echo "$text_start" > "$fpa/require-start"
+	echo "$text_end" > "$fpa/require-end"
 	echo 0 > "$fpa/verbose"
 	echo N > "$fpa/task-filter"
 	echo Y > "$fpa/ignore-gfp-wait"		# atomic allocations only
@@ -141,6 +157,7 @@ time.sleep(120)' "$IGB_PF_IP" > /tmp/holder.out &
 	udp_burst 400
 	echo 0 > "$fpa/probability"
 	for k in "${knobs[@]}"; do echo "${k#*=}" > "$fpa/${k%%=*}"; done
+	fault_unlock
 	echo "allocations failed: $failed -> $(alloc_failed)"
 	if [ "$(alloc_failed)" -le "$failed" ]; then
 		kill "$holder"; wait "$holder"
