@@ -35,11 +35,6 @@ guest_setup() {
 	fi
 	mkdir -p "$OUT"
 	mount -t 9p -o trans=virtio,version=9p2000.L,msize=524288 vioxout "$OUT"
-	# Mounts shared, as systemd leaves them: the copy of the mount table
-	# that `ip netns exec` makes (a slave) then sees a umount too. In a
-	# private copy, a command that another lane runs in a namespace keeps
-	# a file system mounted after its umount here, and its disk busy.
-	mount --make-rshared /
 	hostname viox-guest
 	ip link set lo up
 	echo 8 > /proc/sys/kernel/printk
