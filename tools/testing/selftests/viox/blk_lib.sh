@@ -62,6 +62,12 @@ blk_through() { # DISK FILE
 	cmp "$work/pat2" "$work/back"
 }
 
+# The scripts that mount file systems on their disks run in a mount
+# namespace of their own (their first lines re-run them in one): a copy
+# of the VM's mount table that another lane's `ip netns exec` makes
+# meanwhile would keep a file system mounted after its umount, and its
+# disk busy (the debug kernel refuses writes to a mounted disk, dm to
+# remove it).
 blk_fs() { # DISK
 	mkfs.ext4 -q -F "$1" &&
 	mount "$1" "$mnt" &&

@@ -11,6 +11,8 @@
 # (the first one a new device meets takes it), unload viox_blk and count
 # its devices and notifications.
 # viox-lane: blk
+# Its file systems in a mount namespace of its own (blk_lib.sh says why).
+[ -n "${VIOX_OWN_MOUNTS:-}" ] || VIOX_OWN_MOUNTS=1 exec unshare -m --propagation private "$0" "$@"
 . "$(dirname "$0")/ktap.sh"
 . "$(dirname "$0")/blk_lib.sh"
 
