@@ -104,7 +104,7 @@ collect_selftests() { # OUTDIR PREFIX
 # Anything the kernel reported is a failure even if every test passed.
 collect_kernel_reports() { # OUTDIR PREFIX
 	local tmp=$(mktemp)
-	grep -nE -A25 'WARNING:|BUG:|UBSAN:|Oops|general protection fault|Kernel panic|circular locking|recursive locking|inconsistent lock state|suspicious RCU usage|kmemleak:.*suspected|blocked for more than' \
+	grep -nE -A25 'WARNING:|BUG:|UBSAN:|Oops|general protection fault|Kernel panic|circular locking|recursive locking|inconsistent lock state|suspicious RCU usage|kmemleak:.*suspected|blocked for more than|Show Blocked State' \
 		"$1/console.log" > "$tmp"
 	[ -s "$1/kmemleak.txt" ] && cat "$1/kmemleak.txt" >> "$tmp"
 	if [ -s "$tmp" ]; then

@@ -55,17 +55,24 @@ fi
 
 export VIOX_MODULES="${mods[*]}" VIOX_MODDIR="${VIOX_MODDIR:-}"
 run_selftest() { # SCRIPT SLACK-PERCENT
-	local name start limit
+	local name start limit watchdog
 	name=$(basename "$1" .sh)
 	start=$SECONDS
 	# Five minutes, or what the script asks for in a "# viox-timeout: S"
 	# line; more while another lane shares the CPUs.
 	limit=$(sed -n 's/^# viox-timeout: \([0-9][0-9]*\)$/\1/p' "$1")
 	limit=${VIOX_SELFTEST_TIMEOUT:-${limit:-300}}
+	# Stuck where timeout cannot kill it (a task in D state), a script
+	# holds its lane until the VM times out: the blocked tasks' stacks go
+	# to the console first, for the report.
+	(sleep $((limit * $2 / 100 + 20)) && echo w > /proc/sysrq-trigger) &
+	watchdog=$!
 	VIOX_KTAP_TIMES=$OUT/selftests/$name.times \
 		timeout -k 5 $((limit * $2 / 100)) "$1" \
 		> "$OUT/selftests/$name.log" 2>&1
 	echo "exit=$?" >> "$OUT/selftests/$name.log"
+	pkill -P "$watchdog" sleep		# its sleep first: no dump follows
+	kill "$watchdog" 2>/dev/null
 	echo "seconds=$((SECONDS - start))" >> "$OUT/selftests/$name.log"
 }
 
@@ -109,7 +116,7 @@ else
 	for lane in "${lanes[@]}"; do
 		echo "${lane_seconds[$lane]} $lane"
 	done | sort -s -k1,1nr | cut -d' ' -f2 > "$lane_queue"
-	for cpu in 0 1; do
+	for _ in 0 1; do
 		(while lane=$(next_lane) && [ -n "$lane" ]; do
 			for t in ${lane_scripts[$lane]}; do run_selftest "$t" 150; done
 		 done) &
