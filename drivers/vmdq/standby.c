@@ -51,8 +51,9 @@ static void vmdq_standby_switched(struct viox_standby *sb,
 
 	if (ev->to_host)
 		WRITE_ONCE(vp->sb_active_since, jiffies);
-	WRITE_ONCE(vp->parked, !ev->to_host);
+	/* With the count: a dump showing the new state shows its switch. */
 	spin_lock_bh(&vp->sb_lock);
+	WRITE_ONCE(vp->parked, !ev->to_host);
 	if (ev->why != VIOX_STANDBY_WHY_NONE) {
 		vp->sb_switches++;
 		vp->sb_why = ev->why;
