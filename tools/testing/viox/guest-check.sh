@@ -62,13 +62,14 @@ run_selftest() { # SCRIPT SLACK-PERCENT
 	# line; more while another lane shares the CPUs.
 	limit=$(sed -n 's/^# viox-timeout: \([0-9][0-9]*\)$/\1/p' "$1")
 	limit=${VIOX_SELFTEST_TIMEOUT:-${limit:-300}}
+	limit=$((limit * $2 / 100))
 	# Stuck where timeout cannot kill it (a task in D state), a script
 	# holds its lane until the VM times out: the blocked tasks' stacks go
 	# to the console first, for the report.
-	(sleep $((limit * $2 / 100 + 20)) && echo w > /proc/sysrq-trigger) &
+	(sleep $((limit + 20)) && echo w > /proc/sysrq-trigger) &
 	watchdog=$!
 	VIOX_KTAP_TIMES=$OUT/selftests/$name.times \
-		timeout -k 5 $((limit * $2 / 100)) "$1" \
+		timeout -k 5 "$limit" "$1" \
 		> "$OUT/selftests/$name.log" 2>&1
 	echo "exit=$?" >> "$OUT/selftests/$name.log"
 	pkill -P "$watchdog" sleep		# its sleep first: no dump follows

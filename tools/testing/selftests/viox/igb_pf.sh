@@ -136,11 +136,11 @@ print("ready", flush=True)
 time.sleep(120)' "$IGB_PF_IP" > /tmp/holder.out &
 	holder=$!
 	for i in $(seq 100); do grep -q ready /tmp/holder.out && break; sleep 0.1; done
+	fault_lock -x
 	for k in probability interval times min-order ignore-gfp-wait ignore-gfp-highmem task-filter \
 		 verbose require-start require-end; do
 		knobs+=("$k=$(cat "$fpa/$k")")
 	done
-	fault_lock -x
 	read -r text_start text_end < <(module_text viox_igb)
 	[ -n "$text_end" ] ||
 		{ fault_unlock; kill "$holder"; wait "$holder"; echo "no viox_igb text"; return 1; }
