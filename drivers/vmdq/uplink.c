@@ -43,6 +43,13 @@ struct vmdq_uplink *vmdq_uplink_get(struct net_device *dev,
 				   "the uplink already has a receive handler (bridge, bond, macvlan or OVS port?)");
 		goto destroy;
 	}
+	/*
+	 * LRO merges frames past undoing them exactly, which is why the
+	 * kernel turns it off for forwarding: vports pass frames on to VMs
+	 * and to each other, so it goes off with the first, as a bridge does
+	 * for its ports.
+	 */
+	dev_disable_lro(dev);
 	list_add_tail(&up->node, &vmdq_uplinks);
 	return up;
 

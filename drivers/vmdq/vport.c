@@ -191,6 +191,12 @@ static int vmdq_vport_init(struct net_device *dev)
 {
 	struct vmdq_vport *vp = netdev_priv(dev);
 
+	/*
+	 * Locks of a class of their own: the vport's address list is held
+	 * while the uplink's is synced, and no upper link gives lockdep
+	 * the nesting.
+	 */
+	netdev_lockdep_set_classes(dev);
 	vp->stats = netdev_alloc_pcpu_stats(struct vmdq_pcpu_stats);
 	return vp->stats ? 0 : -ENOMEM;
 }
