@@ -196,9 +196,9 @@ static struct net_device *vmdq_link_lower(struct net *net, struct nlattr *tb[],
 		NL_SET_ERR_MSG_ATTR(extack, tb[IFLA_LINK], "no such uplink");
 		return ERR_PTR(-ENODEV);
 	}
-	if (vmdq_is_vport(lower)) {
+	if (vmdq_stacked_on_vport(lower)) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[IFLA_LINK],
-				    "a vport cannot be an uplink");
+				    "a vport cannot be an uplink, nor a device stacked on one");
 		return ERR_PTR(-EINVAL);
 	}
 	if (lower->type != ARPHRD_ETHER || lower->addr_len != ETH_ALEN ||
@@ -307,7 +307,8 @@ static int vmdq_link_newlink(struct net *src_net, struct net_device *dev,
 	/*
 	 * No upper-device link to the uplink: the kernel walks the uplink's
 	 * whole adjacency list on each link and unlink, which made the
-	 * 4096th vport cost twice the first. IFLA_LINK names the uplink.
+	 * 4096th vport cost twice the first. IFLA_LINK names the uplink;
+	 * uplink.c keeps stacks free of loops.
 	 */
 	err = vmdq_table_insert(&up->table, vp, extack);
 	if (err)

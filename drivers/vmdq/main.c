@@ -63,6 +63,8 @@ static int vmdq_netdev_event(struct notifier_block *nb, unsigned long event,
 
 	if (event == NETDEV_PRE_CHANGEADDR)
 		return vmdq_pre_changeaddr(dev, up, ptr);
+	if (event == NETDEV_PRECHANGEUPPER)
+		return vmdq_uplink_pre_changeupper(ptr);
 	if (vmdq_is_vport(dev)) {
 		vp = netdev_priv(dev);
 		/*
@@ -89,6 +91,9 @@ static int vmdq_netdev_event(struct notifier_block *nb, unsigned long event,
 			vmdq_offload_kick();
 		break;
 	case NETDEV_FEAT_CHANGE:
+		/* Turned back on: off again while it has vports (uplink.c). */
+		if (dev->features & NETIF_F_LRO)
+			dev_disable_lro(dev);
 		list_for_each_entry(vp, &up->vports, uplink_node)
 			netif_inherit_tso_max(vp->dev, dev);
 		break;

@@ -20,6 +20,59 @@ struct vmdq_uplink *vmdq_uplink_of(const struct net_device *dev)
 	return rtnl_dereference(dev->rx_handler_data);
 }
 
+/*
+ * A vport is no upper device of its uplink (link.c), so the kernel's
+ * checks for loops and nesting do not see that edge. No vport is let
+ * below any vport's uplink instead: then no loop runs through a vport
+ * (one would if a vport joined the bridge that is its uplink), and a
+ * stack holds one vport at most. RTNL held.
+ */
+static int vmdq_vport_walk(struct net_device *dev,
+			   struct netdev_nested_priv *priv)
+{
+	return vmdq_is_vport(dev);
+}
+
+/* Whether @dev is a vport, or stacked on one. */
+bool vmdq_stacked_on_vport(struct net_device *dev)
+{
+	struct netdev_nested_priv priv = {};
+
+	return vmdq_is_vport(dev) ||
+	       netdev_walk_all_lower_dev(dev, vmdq_vport_walk, &priv);
+}
+
+static int vmdq_uplink_walk(struct net_device *dev,
+			    struct netdev_nested_priv *priv)
+{
+	return rcu_access_pointer(dev->rx_handler) == vmdq_handle_frame;
+}
+
+/* Whether @dev is an uplink with vports, or below one. */
+static bool vmdq_below_uplink(struct net_device *dev)
+{
+	struct netdev_nested_priv priv = {};
+	bool below;
+
+	if (vmdq_uplink_of(dev))
+		return true;
+	rcu_read_lock();
+	below = netdev_walk_all_upper_dev_rcu(dev, vmdq_uplink_walk, &priv);
+	rcu_read_unlock();
+	return below;
+}
+
+/* A device is about to be stacked on another (NETDEV_PRECHANGEUPPER). */
+int vmdq_uplink_pre_changeupper(struct netdev_notifier_changeupper_info *info)
+{
+	if (!info->linking || !vmdq_stacked_on_vport(info->info.dev) ||
+	    !vmdq_below_uplink(info->upper_dev))
+		return NOTIFY_DONE;
+	NL_SET_ERR_MSG_MOD(info->info.extack,
+			   "that would put a vport below a vport's uplink");
+	return notifier_from_errno(-EBUSY);
+}
+
 /* The uplink's classifier, set up with its first vport. RTNL held. */
 struct vmdq_uplink *vmdq_uplink_get(struct net_device *dev,
 				    struct netlink_ext_ack *extack)
@@ -46,8 +99,8 @@ struct vmdq_uplink *vmdq_uplink_get(struct net_device *dev,
 	/*
 	 * LRO merges frames past undoing them exactly, which is why the
 	 * kernel turns it off for forwarding: vports pass frames on to VMs
-	 * and to each other, so it goes off with the first, as a bridge does
-	 * for its ports.
+	 * and to each other, so it goes off with the first vport and stays
+	 * off while there are any (main.c), as below a macvlan.
 	 */
 	dev_disable_lro(dev);
 	list_add_tail(&up->node, &vmdq_uplinks);

@@ -207,6 +207,8 @@ struct vmdq_uplink *vmdq_uplink_get(struct net_device *dev,
 				    struct netlink_ext_ack *extack);
 void vmdq_uplink_put(struct vmdq_uplink *up);
 struct vmdq_uplink *vmdq_uplink_of(const struct net_device *dev);
+bool vmdq_stacked_on_vport(struct net_device *dev);
+int vmdq_uplink_pre_changeupper(struct netdev_notifier_changeupper_info *info);
 void vmdq_replicate(struct vmdq_uplink *up, struct sk_buff *skb, u16 vid,
 		    const struct vmdq_vport *from);
 

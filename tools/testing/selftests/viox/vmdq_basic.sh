@@ -213,6 +213,26 @@ check_bad_input() {
 	! ip -n $H link show vx >/dev/null 2>&1
 }
 ktap_check "bad input refused with a reason, nothing made" check_bad_input
+
+# A vport is no upper device of its uplink: viox itself keeps vports from
+# below any vport's uplink, so no frame goes round a loop (a vport in the
+# bridge that is its uplink) and no vport sits on another. Stacking on a
+# vport otherwise works (a VLAN device in the VM's namespace).
+check_no_loop() {
+	ip -n $H link add link v1 name v1.10 type vlan id 10 &&
+	refused "nor a device stacked on one" link v1.10 name vx type viox &&
+	ip -n $H link add br1 type bridge &&
+	ip -n $H link add link br1 name vb type viox mac 02:00:00:00:71:0b &&
+	refused_set "below a vport's uplink" vb master br1 &&
+	refused_set "below a vport's uplink" v1.10 master br1 &&
+	ip -n $H link del vb &&
+	ip -n $H link set v1.10 master br1 &&
+	refused "nor a device stacked on one" link br1 name vx type viox &&
+	ip -n $H link del br1 &&
+	ip -n $H link del v1.10 &&
+	! ip -n $H link show vx >/dev/null 2>&1
+}
+ktap_check "no vport below a vport's uplink: no loop, no vport on a vport" check_no_loop
 ip -n $H link del br0 2>/dev/null
 ip -n $H link del up1 2>/dev/null
 
