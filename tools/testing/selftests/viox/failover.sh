@@ -156,8 +156,9 @@ stream_reaches() {
 # words), the stream runs through both (until the VF has it back, however
 # long the switches take), and the report covers both. WHY is what the
 # switch must give as its reason (a regex: igbvf stopping its queue resets
-# the VF 10 ms later, and either may be seen first).
-switch_pair() { # NAME LEAVE-CMD BACK-CMD WHY
+# the VF 10 ms later, and either may be seen first). MAX-GAP-MS: the
+# longest run of frames lost the report allows (100 ms by default).
+switch_pair() { # NAME LEAVE-CMD BACK-CMD WHY [MAX-GAP-MS]
 	local name=$1 t0 t1 t2 t3 out rc why_ok=1
 	rm -f "$logs"/*
 	ip netns exec vm "$stream" recv "$(vf_dev)" "$logs/vf" &
@@ -188,7 +189,7 @@ switch_pair() { # NAME LEAVE-CMD BACK-CMD WHY
 	wait $sender
 	sleep 0.3
 	stop_receivers
-	out=$("$stream" report "$logs/sent" --window "$t0" "$t1" \
+	out=$("$stream" report "$logs/sent" --max-gap-ms "${5:-100}" --window "$t0" "$t1" \
 	      --window "$t2" "$t3" "$logs/vf" "$logs/sb")
 	rc=$?
 	echo "$name $out switched at $t0-$t1, back at $t2-$t3" >> "$results"
@@ -205,9 +206,14 @@ ktap_check "ip link set vf state disable, then auto: the stream moves and comes 
 ktap_check "devlink port function state inactive, then active" \
 	switch_pair devlink "devlink port function set pci/$bdf/1 state inactive" \
 	"devlink port function set pci/$bdf/1 state active" admin
+# A VF that stops on its own stops taking frames (its netdev going down)
+# before it turns its queue off, which is what the PF can see: the frames
+# between are lost. Under TCG, with another selftest on the other CPU,
+# that has reached 85 ms at a link down and 105 ms at an unbind.
+VF_STOP_GAP=250
 ktap_check "the VF's driver stopped (link down in the VM), then up" \
 	switch_pair stopped "ip -n vm link set \$(vf_dev) down" \
-	"ip -n vm link set \$(vf_dev) up" "stopped|reset"
+	"ip -n vm link set \$(vf_dev) up" "stopped|reset" $VF_STOP_GAP
 
 # Away for more than a second, the standby takes a NIC pool and the
 # NIC steers the MAC into it (no frame lost or doubled by the move, as
@@ -261,7 +267,8 @@ leave_only() {
 	wait $sender
 	sleep 0.3
 	stop_receivers
-	out=$("$stream" report "$logs/sent" --window "$t0" "$t1" "$logs/vf" "$logs/sb")
+	out=$("$stream" report "$logs/sent" --max-gap-ms $VF_STOP_GAP --window "$t0" "$t1" \
+	      "$logs/vf" "$logs/sb")
 	echo "$1 $out switched at $t0-$t1" >> "$results"
 	json 'd["problems"] == [] and d["per_port"][1] > 0' <<<"$out" | grep -qx True ||
 		{ echo "$out"; switch_hops; return 1; }
