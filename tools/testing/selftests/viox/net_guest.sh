@@ -42,6 +42,9 @@ for dev in /dev/viox-net /dev/vhost-net; do
 		t ", two queue pairs moved mid-stream, mergeable" \
 			--queues 2 --reattach --mrg --rx-buf 512 --size 1500 --count 400
 		t ", busy polling 50 us" --busy-poll 50 --count 300
+		# A send buffer the VMM limited: no batches, each packet
+		# charged to the tap's socket.
+		t ", a limited send buffer" --sndbuf 65536 --count 300
 		[ "$layout" = split ] &&
 			t ", reset owner, no features acked again" --reset-owner --count 300
 		t ", dirty log marks exactly the pages written" --dirty-log

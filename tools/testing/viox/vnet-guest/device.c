@@ -64,6 +64,17 @@ static void dev_open(struct qp *p, const uint32_t *base)
 	vq_setup(p->devfd, &p->tx, base ? base[1] : initial_base());
 }
 
+/*
+ * The send buffer a VMM gives each tap: QEMU sets it unlimited unless
+ * told otherwise (-netdev tap,sndbuf=), which lets a backend hand the tap
+ * its packets in batches.
+ */
+static void set_sndbuf(int fd)
+{
+	if (ioctl(fd, TUNSETSNDBUF, &opt.sndbuf))
+		die("TUNSETSNDBUF");
+}
+
 static void open_tap(struct qp *p)
 {
 	struct ifreq ifr = {};
@@ -81,6 +92,7 @@ static void open_tap(struct qp *p)
 		} else if (ioctl(p->tapfd, TUNSETVNETHDRSZ, &hdr)) {
 			die("TUNSETVNETHDRSZ");
 		}
+		set_sndbuf(p->tapfd);
 		return;
 	}
 	p->tapfd = open("/dev/net/tun", O_RDWR | O_NONBLOCK);
@@ -93,6 +105,7 @@ static void open_tap(struct qp *p)
 		die("TUNSETIFF %s", opt.tap);
 	if (!opt.hdr_by_dev && ioctl(p->tapfd, TUNSETVNETHDRSZ, &hdr))
 		die("TUNSETVNETHDRSZ");
+	set_sndbuf(p->tapfd);
 }
 
 static void setup_tap(void)

@@ -12,11 +12,14 @@
  * dirty; --hostile makes the guest misbehave and checks that only its own
  * ring suffers. Prints KTAP; exits 0 only if every check passed.
  */
+#include <limits.h>
+
 #include "vnet-guest.h"
 
 struct options opt = {
 	.dev = "/dev/viox-net", .tap = "vioxtap0", .count = 256, .size = 1000,
 	.num = 256, .rx_buf = BUF_SIZE, .seconds = 5, .queues = 1, .cpu = -1,
+	.sndbuf = INT_MAX,
 };
 
 uint8_t *mem;
@@ -97,7 +100,7 @@ static void usage(void)
 	       "                  [--hostile loop|oob|nested|norefill|kickstorm|runt]\n"
 	       "                  [--busy-poll US] [--bench tx|rx|count] [--seconds S]\n"
 	       "                  [--hold S] [--reset-owner] [--sink LOG]\n"
-	       "                  [--macs DST,SRC] [--cpu N]\n"
+	       "                  [--macs DST,SRC] [--cpu N] [--sndbuf BYTES]\n"
 	       "Drives vhost-net style devices as a guest would, one device file per\n"
 	       "queue pair (N at most %u) on one tap, and checks every byte both ways,\n"
 	       "printing KTAP. --tap-dev opens a tap character device (a macvtap's\n"
@@ -120,8 +123,10 @@ static void usage(void)
 	       "more CPUs it pins the device worker (and the RX sender) to CPU 0\n"
 	       "and itself to CPU 1, or with --cpu N both to CPU N (a VM with a\n"
 	       "core of its own, beside another). --macs gives --bench tx frames\n"
-	       "these destination and source MACs (another guest's, and its own).\n",
-	       MAX_QP);
+	       "these destination and source MACs (another guest's, and its own).\n"
+	       "--sndbuf sets each tap's send buffer (TUNSETSNDBUF) as a VMM does;\n"
+	       "QEMU's default, and this one, is unlimited (%d).\n",
+	       MAX_QP, INT_MAX);
 }
 
 int main(int argc, char **argv)
@@ -136,6 +141,7 @@ int main(int argc, char **argv)
 		{ "dirty-log", 0, 0, 'L' }, { "hostile", 1, 0, 'X' }, { "hold", 1, 0, 'o' },
 		{ "busy-poll", 1, 0, 'B' }, { "reset-owner", 0, 0, 'O' },
 		{ "sink", 1, 0, 'K' }, { "macs", 1, 0, 'M' }, { "cpu", 1, 0, 'C' },
+		{ "sndbuf", 1, 0, 'F' },
 		{ "help", 0, 0, 'h' }, {}
 	};
 	int c;
@@ -164,6 +170,7 @@ int main(int argc, char **argv)
 		case 'O': opt.reset_owner = true; break;
 		case 'K': opt.sink = optarg; break;
 		case 'C': opt.cpu = atoi(optarg); break;
+		case 'F': opt.sndbuf = atoi(optarg); break;
 		case 'M':
 			if (!parse_macs(optarg, &opt)) {
 				usage();
@@ -179,7 +186,7 @@ int main(int argc, char **argv)
 	    opt.num > 1024 || (opt.num & (opt.num - 1)) || !opt.queues ||
 	    opt.queues > MAX_QP || opt.count > MAX_COUNT ||
 	    (opt.reset_owner && (opt.packed || opt.mrg || opt.hdr_by_dev)) ||
-	    (opt.tap_dev && !opt.peer) ||
+	    (opt.tap_dev && !opt.peer) || opt.sndbuf <= 0 ||
 	    (opt.cpu >= 0 && (!opt.bench || opt.cpu >= sysconf(_SC_NPROCESSORS_ONLN))) ||
 	    (opt.bench && strcmp(opt.bench, "tx") && strcmp(opt.bench, "rx") &&
 	     strcmp(opt.bench, "count"))) {

@@ -53,6 +53,7 @@ struct options {
 	const char *dev, *tap, *tap_dev, *peer, *bench, *hostile, *sink;
 	bool packed, mrg, hdr_by_dev, reattach, dirty_log, reset_owner;
 	unsigned int count, size, num, rx_buf, seconds, queues, hold, busy_poll;
+	int sndbuf;	/* the taps' send buffer (TUNSETSNDBUF), as a VMM sets it */
 	/* --bench tx: where the frames go, and from which MAC (dst_mac set). */
 	uint8_t dst_mac[6], src_mac[6];
 	bool dst_mac_set;
