@@ -91,9 +91,16 @@ static int vmdq_netdev_event(struct notifier_block *nb, unsigned long event,
 			vmdq_offload_kick();
 		break;
 	case NETDEV_FEAT_CHANGE:
-		/* Turned back on: off again while it has vports (uplink.c). */
-		if (dev->features & NETIF_F_LRO)
+		/*
+		 * Turned back on: off again while it has vports (uplink.c).
+		 * Once: a driver that fails to turn it off tells of a change
+		 * all the same.
+		 */
+		if ((dev->features & NETIF_F_LRO) && !up->lro_busy) {
+			up->lro_busy = true;
 			dev_disable_lro(dev);
+			up->lro_busy = false;
+		}
 		list_for_each_entry(vp, &up->vports, uplink_node)
 			netif_inherit_tso_max(vp->dev, dev);
 		break;

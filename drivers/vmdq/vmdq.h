@@ -63,6 +63,7 @@ struct vmdq_uplink {
 	struct vmdq_table table;
 	struct list_head vports;	/* RTNL; the ones not being deleted */
 	unsigned int nr_vports;		/* RTNL; until their uninit */
+	bool lro_busy;			/* RTNL; turning its LRO off */
 	struct rcu_head rcu;
 };
 

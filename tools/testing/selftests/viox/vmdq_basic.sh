@@ -17,6 +17,7 @@ kmod_load veth
 kmod_load 8021q
 kmod_load bridge
 kmod_load tap
+kmod_load macvlan
 [ -d /sys/module/viox_vmdq ] || insmod "$(viox_ko viox_vmdq)"
 
 H=vq-host W=vq-wire
@@ -233,6 +234,20 @@ check_no_loop() {
 	! ip -n $H link show vx >/dev/null 2>&1
 }
 ktap_check "no vport below a vport's uplink: no loop, no vport on a vport" check_no_loop
+
+# Lockdep counts a device's depth from the vport up: a VLAN device above
+# a vport whose uplink is a VLAN device would look like one lock taken
+# twice. Refused, said why; another kind above it is fine.
+check_same_kind() {
+	ip -n $H link add link up0 name up0.20 type vlan id 20 &&
+	ip -n $H link add link up0.20 name vq type viox mac 02:00:00:00:71:0c &&
+	refused "a vlan device is under vport vq" link vq name vq.5 type vlan id 5 &&
+	ip -n $H link add link vq name vqm type macvlan &&
+	ip -n $H link del vqm &&
+	ip -n $H link del vq &&
+	ip -n $H link del up0.20
+}
+ktap_check "no VLAN device above a vport whose uplink is one, saying why" check_same_kind
 ip -n $H link del br0 2>/dev/null
 ip -n $H link del up1 2>/dev/null
 
