@@ -30,26 +30,16 @@ struct vmdq_uplink *vmdq_uplink_of(const struct net_device *dev)
 static int vmdq_vport_walk(struct net_device *dev,
 			   struct netdev_nested_priv *priv)
 {
-	if (!vmdq_is_vport(dev))
-		return 0;
-	priv->data = dev;
-	return 1;
+	return vmdq_is_vport(dev);
 }
 
-/* The vport @dev is or is stacked on, or NULL. */
-static struct net_device *vmdq_vport_under(struct net_device *dev)
+/* Whether @dev is a vport, or stacked on one. */
+bool vmdq_stacked_on_vport(struct net_device *dev)
 {
 	struct netdev_nested_priv priv = {};
 
-	if (vmdq_is_vport(dev))
-		return dev;
-	netdev_walk_all_lower_dev(dev, vmdq_vport_walk, &priv);
-	return priv.data;
-}
-
-bool vmdq_stacked_on_vport(struct net_device *dev)
-{
-	return vmdq_vport_under(dev);
+	return vmdq_is_vport(dev) ||
+	       netdev_walk_all_lower_dev(dev, vmdq_vport_walk, &priv);
 }
 
 static int vmdq_uplink_walk(struct net_device *dev,
@@ -72,54 +62,18 @@ static bool vmdq_below_uplink(struct net_device *dev)
 	return below;
 }
 
-static int vmdq_kind_walk(struct net_device *dev,
-			  struct netdev_nested_priv *priv)
-{
-	return dev->rtnl_link_ops == priv->data;
-}
-
-/*
- * Whether a device of @upper's kind is under the vport's uplink. Lockdep
- * tells two such devices' address locks apart by their depth in the
- * stack, which it counts from the vport up, not from under its uplink:
- * one above the vport and one under it would look like one lock taken
- * twice when the vport syncs its multicast list down.
- */
-static bool vmdq_kind_under(struct net_device *vport, struct net_device *upper)
-{
-	const struct vmdq_vport *vp = netdev_priv(vport);
-	struct netdev_nested_priv priv = {
-		.data = (void *)upper->rtnl_link_ops,
-	};
-
-	return upper->rtnl_link_ops &&
-	       (vmdq_kind_walk(vp->lower, &priv) ||
-		netdev_walk_all_lower_dev(vp->lower, vmdq_kind_walk, &priv));
-}
-
 /* A device is about to be stacked on another (NETDEV_PRECHANGEUPPER). */
 int vmdq_uplink_pre_changeupper(struct netdev_notifier_changeupper_info *info)
 {
 	struct netlink_ext_ack *extack = info->info.extack;
-	struct net_device *upper = info->upper_dev, *vport;
 
-	if (!info->linking)
+	if (!info->linking || !vmdq_stacked_on_vport(info->info.dev))
 		return NOTIFY_DONE;
-	vport = vmdq_vport_under(info->info.dev);
-	if (!vport)
+	if (!vmdq_below_uplink(info->upper_dev))
 		return NOTIFY_DONE;
-	if (vmdq_below_uplink(upper)) {
-		NL_SET_ERR_MSG_MOD(extack,
-				   "that would put a vport below a vport's uplink");
-		return notifier_from_errno(-EBUSY);
-	}
-	if (vmdq_kind_under(vport, upper)) {
-		NL_SET_ERR_MSG_FMT_MOD(extack,
-				       "a %s device is under vport %s already: none above it",
-				       upper->rtnl_link_ops->kind, vport->name);
-		return notifier_from_errno(-EOPNOTSUPP);
-	}
-	return NOTIFY_DONE;
+	NL_SET_ERR_MSG_MOD(extack,
+			   "that would put a vport below a vport's uplink");
+	return notifier_from_errno(-EBUSY);
 }
 
 /* The uplink's classifier, set up with its first vport. RTNL held. */

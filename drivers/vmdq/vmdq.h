@@ -142,7 +142,11 @@ struct vmdq_vport {
 	 */
 	bool mc_over;
 	bool mc_over_told;		/* logged the first time */
-	struct work_struct mc_work;	/* moves it in and out of mc_over */
+	/* Syncs the uplink's list and moves it in and out of mc_over. */
+	struct work_struct mc_work;
+	/* The groups it has on the uplink's list (mc_work, RTNL). */
+	u8 mc_synced[VMDQ_MC_MAX][ETH_ALEN] __aligned(2);
+	unsigned int mc_nsynced;
 	struct vmdq_pcpu_stats __percpu *stats;
 	struct vmdq_limit tx_limit, rx_limit;
 	struct tap_dev tap;		/* tap mode: its device; rx_handler data */

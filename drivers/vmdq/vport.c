@@ -292,13 +292,57 @@ void vmdq_vport_operstate(struct vmdq_vport *vp)
 		netif_carrier_off(dev);
 }
 
+/*
+ * The vport's groups onto the uplink's list, or (@none) off it. Copied
+ * out under the vport's address lock and put on the uplink's without it:
+ * the uplink's lock is never taken inside the vport's, or lockdep, which
+ * orders stacked devices' address locks by depth and sees none between
+ * a vport and its uplink (link.c), would take locks of one class in
+ * devices above the vport and under it for one lock taken twice. RTNL.
+ */
+static void vmdq_vport_mc_push(struct vmdq_vport *vp, bool none)
+{
+	u8 want[VMDQ_MC_MAX][ETH_ALEN] __aligned(2);
+	struct netdev_hw_addr *ha;
+	unsigned int n = 0, i, j;
+
+	ASSERT_RTNL();
+	if (!none) {
+		netif_addr_lock_bh(vp->dev);
+		netdev_for_each_mc_addr(ha, vp->dev) {
+			if (n == VMDQ_MC_MAX)
+				break;
+			ether_addr_copy(want[n++], ha->addr);
+		}
+		netif_addr_unlock_bh(vp->dev);
+	}
+	for (i = 0; i < vp->mc_nsynced;) {
+		for (j = 0; j < n; j++)
+			if (ether_addr_equal(vp->mc_synced[i], want[j]))
+				break;
+		if (j < n) {
+			i++;
+			continue;
+		}
+		dev_mc_del(vp->lower, vp->mc_synced[i]);
+		ether_addr_copy(vp->mc_synced[i], vp->mc_synced[--vp->mc_nsynced]);
+	}
+	for (j = 0; j < n; j++) {
+		for (i = 0; i < vp->mc_nsynced; i++)
+			if (ether_addr_equal(vp->mc_synced[i], want[j]))
+				break;
+		if (i == vp->mc_nsynced && !dev_mc_add(vp->lower, want[j]))
+			ether_addr_copy(vp->mc_synced[vp->mc_nsynced++], want[j]);
+	}
+}
+
 /* Its pool, if any, stays: see offload.c. */
 static int vmdq_vport_stop(struct net_device *dev)
 {
 	struct vmdq_vport *vp = netdev_priv(dev);
 	struct net_device *lower = vp->lower;
 
-	dev_mc_unsync(lower, dev);
+	vmdq_vport_mc_push(vp, true);
 	if (vp->mc_over) {
 		WRITE_ONCE(vp->mc_over, false);
 		dev_set_allmulti(lower, -1);
@@ -339,47 +383,46 @@ static bool vmdq_vport_mc_misplaced(const struct vmdq_vport *vp)
 }
 
 /*
- * Over: the uplink takes all multicast for the vport (an allmulti
- * reference) and drops its list; the vport's own hash filter still picks
- * its groups. Under again: the list back, the reference dropped. One move
- * per run; if the groups changed meanwhile, the work runs again.
+ * Its list onto the uplink's, and over the edge, either way: over, the
+ * uplink takes all multicast for the vport (an allmulti reference) and
+ * drops its list; the vport's own hash filter still picks its groups.
+ * Under again: the list back, the reference dropped. One move per run;
+ * if the groups changed meanwhile, the work runs again.
  */
 static void vmdq_vport_mc_work(struct work_struct *work)
 {
 	struct vmdq_vport *vp = container_of(work, struct vmdq_vport, mc_work);
 	struct net_device *dev = vp->dev, *lower = vp->lower;
-	bool misplaced, under;
+	bool misplaced;
 
 	rtnl_lock();
 	if (dev->reg_state != NETREG_REGISTERED || !(dev->flags & IFF_UP))
 		goto out;
 	netif_addr_lock_bh(dev);
 	misplaced = vmdq_vport_mc_misplaced(vp);
-	under = misplaced && vp->mc_over;
-	if (under) {
-		WRITE_ONCE(vp->mc_over, false);
-		dev_mc_sync(lower, dev);
-	}
 	netif_addr_unlock_bh(dev);
-	if (!misplaced)
+	if (!misplaced) {
+		if (!vp->mc_over)
+			vmdq_vport_mc_push(vp, false);
 		goto out;
-	if (under) {
+	}
+	if (vp->mc_over) {
 		/* Its list is on the uplink again. */
+		WRITE_ONCE(vp->mc_over, false);
+		vmdq_vport_mc_push(vp, false);
 		dev_set_allmulti(lower, -1);
 	} else if (!dev_set_allmulti(lower, 1)) {
-		/* From here set_rx_mode leaves the uplink's list alone. */
+		/* From here its list stays off the uplink's. */
 		WRITE_ONCE(vp->mc_over, true);
-		dev_mc_unsync(lower, dev);
+		vmdq_vport_mc_push(vp, true);
 		if (!vp->mc_over_told) {
 			vp->mc_over_told = true;
 			netdev_info(dev, "over %u multicast groups: %s takes all multicast for it\n",
 				    VMDQ_MC_MAX, lower->name);
 		}
 	} else {
-		/* No allmulti to be had: its whole list, rather than none. */
-		netif_addr_lock_bh(dev);
-		dev_mc_sync(lower, dev);
-		netif_addr_unlock_bh(dev);
+		/* No allmulti to be had: its first groups, rather than none. */
+		vmdq_vport_mc_push(vp, false);
 		goto out;
 	}
 	netif_addr_lock_bh(dev);
@@ -394,7 +437,6 @@ out:
 static void vmdq_vport_set_rx_mode(struct net_device *dev)
 {
 	struct vmdq_vport *vp = netdev_priv(dev);
-	struct net_device *lower = vp->lower;
 	DECLARE_BITMAP(filter, VMDQ_MC_FILTER_SIZE);
 	struct netdev_hw_addr *ha;
 
@@ -403,11 +445,8 @@ static void vmdq_vport_set_rx_mode(struct net_device *dev)
 		__set_bit(vmdq_mc_hash(ha->addr), filter);
 	/* Readers may see a mix of old and new bits: a superset either way. */
 	bitmap_copy(vp->mc_filter, filter, VMDQ_MC_FILTER_SIZE);
-	/* Across the edge, either way, the work moves it (RTNL). */
-	if (vmdq_vport_mc_misplaced(vp))
-		vmdq_vport_queue_work(vp, vmdq_mc_wq, &vp->mc_work);
-	else if (!READ_ONCE(vp->mc_over))
-		dev_mc_sync(lower, dev);
+	/* The uplink's list follows from the work (RTNL), not from here. */
+	vmdq_vport_queue_work(vp, vmdq_mc_wq, &vp->mc_work);
 	vmdq_offload_sync_mc(vp);
 }
 
