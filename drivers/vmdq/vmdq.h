@@ -144,6 +144,8 @@ struct vmdq_vport {
 	bool mc_over_told;		/* logged the first time */
 	/* Syncs the uplink's list and moves it in and out of mc_over. */
 	struct work_struct mc_work;
+	/* Its groups' count and hashes, summed (under its address lock). */
+	u64 mc_sig;
 	/* The groups it has on the uplink's list (mc_work, RTNL). */
 	u8 mc_synced[VMDQ_MC_MAX][ETH_ALEN] __aligned(2);
 	unsigned int mc_nsynced;

@@ -192,9 +192,8 @@ static int vmdq_vport_init(struct net_device *dev)
 	struct vmdq_vport *vp = netdev_priv(dev);
 
 	/*
-	 * Locks of a class of their own: the vport's address list is held
-	 * while the uplink's is synced, and no upper link gives lockdep
-	 * the nesting.
+	 * Locks of a class of their own, apart from any stacked on it:
+	 * no upper link gives lockdep the vport's depth.
 	 */
 	netdev_lockdep_set_classes(dev);
 	vp->stats = netdev_alloc_pcpu_stats(struct vmdq_pcpu_stats);
@@ -343,6 +342,10 @@ static int vmdq_vport_stop(struct net_device *dev)
 	struct net_device *lower = vp->lower;
 
 	vmdq_vport_mc_push(vp, true);
+	/* Up again, its groups go back on the uplink's list. */
+	netif_addr_lock_bh(dev);
+	vp->mc_sig = 0;
+	netif_addr_unlock_bh(dev);
 	if (vp->mc_over) {
 		WRITE_ONCE(vp->mc_over, false);
 		dev_set_allmulti(lower, -1);
@@ -439,14 +442,24 @@ static void vmdq_vport_set_rx_mode(struct net_device *dev)
 	struct vmdq_vport *vp = netdev_priv(dev);
 	DECLARE_BITMAP(filter, VMDQ_MC_FILTER_SIZE);
 	struct netdev_hw_addr *ha;
+	u64 sig = netdev_mc_count(dev);
 
 	bitmap_zero(filter, VMDQ_MC_FILTER_SIZE);
-	netdev_for_each_mc_addr(ha, dev)
+	netdev_for_each_mc_addr(ha, dev) {
 		__set_bit(vmdq_mc_hash(ha->addr), filter);
+		sig += hash_64(ether_addr_to_u64(ha->addr), 64);
+	}
 	/* Readers may see a mix of old and new bits: a superset either way. */
 	bitmap_copy(vp->mc_filter, filter, VMDQ_MC_FILTER_SIZE);
-	/* The uplink's list follows from the work (RTNL), not from here. */
-	vmdq_vport_queue_work(vp, vmdq_mc_wq, &vp->mc_work);
+	/*
+	 * The uplink's list follows from the work (RTNL), and only when the
+	 * groups changed: a call for anything else (unicast, flags) takes
+	 * no RTNL for a tenant.
+	 */
+	if (sig != vp->mc_sig) {
+		vp->mc_sig = sig;
+		vmdq_vport_queue_work(vp, vmdq_mc_wq, &vp->mc_work);
+	}
 	vmdq_offload_sync_mc(vp);
 }
 
