@@ -243,24 +243,28 @@ ktap_check "no vport below a vport's uplink: no loop, no vport on a vport" check
 
 # The same kinds of device above a vport and under it: a VLAN device in
 # the VM on a vport whose uplink is a VLAN device, a macvlan on a vport
-# on a macvlan; each joins a group, which the vports put on their
-# uplinks (with lockdep on, the kernel's log must stay clean).
-check_same_kind() {
+# on a macvlan (of a veth of its own: up0 has the vports' handler); each
+# joins a group, which the vports put on their uplinks (with lockdep on,
+# the kernel's log must stay clean).
+same_kind_stacks() {
 	ip -n $H link add link up0 name up0.20 type vlan id 20 &&
 	ip -n $H link add link up0.20 name vq type viox mac 02:00:00:00:71:0c &&
 	ip -n $H link add link vq name vq.5 type vlan id 5 &&
-	ip -n $H link add link up0 name upm type macvlan &&
+	ip -n $H link add up9 type veth peer name up9p &&
+	ip -n $H link add link up9 name upm type macvlan &&
 	ip -n $H link add link upm name vm type viox mac 02:00:00:00:71:0d &&
 	ip -n $H link add link vm name vmm type macvlan &&
-	ip -n $H link set up0.20 up && ip -n $H link set vq up &&
-	ip -n $H link set upm up && ip -n $H link set vm up &&
-	ip -n $H link set vq.5 up && ip -n $H link set vmm up &&
+	for d in up0.20 vq vq.5 up9 upm vm vmm; do ip -n $H link set $d up || return 1; done &&
 	ip -n $H maddr add 01:00:5e:00:00:42 dev vq.5 &&
 	ip -n $H maddr add 01:00:5e:00:00:43 dev vmm &&
 	wait_for eval "ip -n $H maddr show dev up0.20 | grep -q 01:00:5e:00:00:42" &&
-	wait_for eval "ip -n $H maddr show dev upm | grep -q 01:00:5e:00:00:43" &&
-	ip -n $H link del vmm && ip -n $H link del vm && ip -n $H link del upm &&
-	ip -n $H link del vq.5 && ip -n $H link del vq && ip -n $H link del up0.20
+	wait_for eval "ip -n $H maddr show dev upm | grep -q 01:00:5e:00:00:43"
+}
+check_same_kind() {
+	local rc=0 d
+	same_kind_stacks || rc=1
+	for d in vmm vm upm up9 vq.5 vq up0.20; do ip -n $H link del $d 2>/dev/null; done
+	return $rc
 }
 ktap_check "the same kinds above a vport and under it: groups reach the uplinks" check_same_kind
 ip -n $H link del br0 2>/dev/null
