@@ -225,7 +225,7 @@ wait_for() { # COMMAND...: true within 5 s (the vport's work moves it)
 # below any vport's uplink, so no frame goes round a loop (a vport in the
 # bridge that is its uplink) and no vport sits on another. Stacking on a
 # vport otherwise works (a VLAN device in the VM's namespace).
-check_no_loop() {
+no_loop_stacks() {
 	ip -n $H link add link v1 name v1.10 type vlan id 10 &&
 	refused "nor a device stacked on one" link v1.10 name vx type viox &&
 	ip -n $H link add br1 type bridge &&
@@ -238,6 +238,14 @@ check_no_loop() {
 	ip -n $H link del br1 &&
 	ip -n $H link del v1.10 &&
 	! ip -n $H link show vx >/dev/null 2>&1
+}
+# Cleaned up whatever happened: a VLAN device left on v1 or a bridge
+# left as an uplink would fail the checks after this one.
+check_no_loop() {
+	local rc=0 d
+	no_loop_stacks || rc=1
+	for d in vb br1 v1.10; do ip -n $H link del $d 2>/dev/null; done
+	return $rc
 }
 ktap_check "no vport below a vport's uplink: no loop, no vport on a vport" check_no_loop
 

@@ -101,7 +101,8 @@ for ((r = 0; r < rounds; r++)); do
 	# round weighs on each size alike. What follows making and deleting
 	# reads high, so a second of it first is thrown away.
 	order=("${sizes[@]}")
-	((r % 2)) && order=(4096 1024 64 1)
+	# shellcheck disable=SC2207
+	((r % 2)) && order=($(printf '%s\n' "${sizes[@]}" | tac))
 	rx_pps "${order[0]}" >/dev/null
 	first=()
 	for n in "${order[@]}" $(printf '%s\n' "${order[@]}" | tac); do
