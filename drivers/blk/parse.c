@@ -57,8 +57,13 @@ u8 viox_blk_parse(const struct viox_blk_disk *d,
 		return !data && rw_ok(d, op->sector, in) ? VIRTIO_BLK_S_OK :
 		       VIRTIO_BLK_S_IOERR;
 	case VIRTIO_BLK_T_OUT:
+		/*
+		 * Room for the device to write besides the status byte means
+		 * the data is not where the driver thinks: a write that would
+		 * succeed with nothing written.
+		 */
 		op->len = data;
-		return !d->read_only && rw_ok(d, op->sector, data) ?
+		return !in && !d->read_only && rw_ok(d, op->sector, data) ?
 		       VIRTIO_BLK_S_OK : VIRTIO_BLK_S_IOERR;
 	case VIRTIO_BLK_T_FLUSH:
 		op->len = 0;
@@ -72,7 +77,7 @@ u8 viox_blk_parse(const struct viox_blk_disk *d,
 			 VIRTIO_BLK_F_DISCARD : VIRTIO_BLK_F_WRITE_ZEROES))
 			return VIRTIO_BLK_S_UNSUPP;
 		op->len = data;
-		if (d->read_only || !data || data % VIOX_BLK_RANGE_SIZE ||
+		if (d->read_only || in || !data || data % VIOX_BLK_RANGE_SIZE ||
 		    data / VIOX_BLK_RANGE_SIZE > VIOX_BLK_DISCARD_SEG)
 			return VIRTIO_BLK_S_IOERR;
 		return VIRTIO_BLK_S_OK;
