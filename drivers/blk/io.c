@@ -354,24 +354,31 @@ static int do_range(struct viox_blk *blk, u32 type, u64 sector, u32 nr,
 	return write_zero_pages(b->file, pos, len);
 }
 
-/* DISCARD and WRITE_ZEROES: the ranges in the data the driver wrote. */
+/*
+ * DISCARD and WRITE_ZEROES: the ranges in the data the driver wrote, all
+ * checked before any is done, so that a request refused changes nothing.
+ */
 static u8 do_ranges(struct viox_blk *blk, const struct viox_blk_disk *d,
 		    u32 type, struct iov_iter *data)
 {
-	struct virtio_blk_discard_write_zeroes range;
+	struct virtio_blk_discard_write_zeroes r[VIOX_BLK_DISCARD_SEG];
+	size_t n = iov_iter_count(data) / sizeof(r[0]), i;
 	u8 status;
 
-	while (iov_iter_count(data)) {
-		if (copy_from_iter(&range, sizeof(range), data) != sizeof(range))
-			return VIRTIO_BLK_S_IOERR;
-		status = viox_blk_range_check(d, type, &range);
+	/* parse.c let through whole ranges, at most VIOX_BLK_DISCARD_SEG. */
+	if (n > ARRAY_SIZE(r) ||
+	    copy_from_iter(r, n * sizeof(r[0]), data) != n * sizeof(r[0]))
+		return VIRTIO_BLK_S_IOERR;
+	for (i = 0; i < n; i++) {
+		status = viox_blk_range_check(d, type, &r[i]);
 		if (status != VIRTIO_BLK_S_OK)
 			return status;
-		if (do_range(blk, type, le64_to_cpu(range.sector),
-			     le32_to_cpu(range.num_sectors),
-			     le32_to_cpu(range.flags) & VIRTIO_BLK_WRITE_ZEROES_FLAG_UNMAP))
-			return VIRTIO_BLK_S_IOERR;
 	}
+	for (i = 0; i < n; i++)
+		if (do_range(blk, type, le64_to_cpu(r[i].sector),
+			     le32_to_cpu(r[i].num_sectors),
+			     le32_to_cpu(r[i].flags) & VIRTIO_BLK_WRITE_ZEROES_FLAG_UNMAP))
+			return VIRTIO_BLK_S_IOERR;
 	if (type == VIRTIO_BLK_T_WRITE_ZEROES && writethrough(blk) &&
 	    vfs_fsync(blk->backing->file, 1))
 		return VIRTIO_BLK_S_IOERR;
