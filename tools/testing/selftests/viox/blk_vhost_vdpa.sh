@@ -8,7 +8,11 @@
 # without FEATURES_OK and a layout change under running vqs, address maps
 # changed or taken away with requests in flight, a request into memory
 # just unmapped, suspend with requests in flight, pages unmapped and freed
-# before the device is told (a batch) still out of others' reach. Then
+# before the device is told (a batch) still out of others' reach,
+# malformed requests (short header, data of the wrong direction, sectors
+# that wrap or run past the end, discard ranges past the end or too many,
+# status byte read-only or missing), a kick storm and completions never
+# read, with a second device served beside. Then
 # unmodified QEMU's vhost-vdpa-device-pci, its guest played through qtest
 # by qemu-vblk.py.
 # viox_blk's tests take turns in one lane: they load the vDPA bus drivers
@@ -72,7 +76,7 @@ run_case() {
 # What the blk group says, until WANT notifications or 120 s (a client of
 # the kernel's YNL library that says when it has joined).
 /usr/bin/python3 -I - "$VIOX_KSRC/tools/net/ynl" \
-	"$VIOX_TOP/Documentation/netlink/specs/viox.yaml" "$work" 5 <<'PY' &
+	"$VIOX_TOP/Documentation/netlink/specs/viox.yaml" "$work" 8 <<'PY' &
 import json, sys, time
 sys.path.insert(0, sys.argv[1])
 from lib import YnlFamily
@@ -157,6 +161,20 @@ if [ -n "${dev1:-}" ]; then
 		run_case "$dev1" "$img" io vv1
 	ktap_check "the file-backed device: map changed under requests in flight" \
 		run_case "$dev1" "$img" remap vv1
+	# The null_blk device goes on beside the hostile one.
+	hostile_beside() {
+		local p r=0
+		"$guest" --dev "$dev0" --file $nb --serial viox-vv0 --case remap \
+			> "$work/beside" 2>&1 &
+		p=$!
+		run_case "$dev1" "$img" hostile vv1 || r=1
+		wait "$p" || { echo "the device beside:"; cat "$work/beside"; r=1; }
+		return $r
+	}
+	ktap_check "malformed requests each answered, a kick storm, completions never read; the device beside unaffected" \
+		hostile_beside
+	ktap_check "a request with no writable status byte breaks its vq; a reset mends it" \
+		run_case "$dev1" "$img" bad-status vv1 "without a writable status byte"
 fi
 
 closed() {
@@ -172,6 +190,8 @@ print([(n["name"], n["msg"]["name"], n["msg"]["vdpa"], n["msg"].get("broken-queu
        for n in json.load(open(sys.argv[1]))])' "$work/ntf.json" |
 		grep -qxF "$(printf '%s' "[('blk-change-ntf', 'vv0', 1, None), " \
 			"('blk-change-ntf', 'vv0', 1, 0), ('blk-change-ntf', 'vv1', 1, None), " \
+			"('blk-change-ntf', 'vv1', 1, 0), ('blk-change-ntf', 'vv1', 1, 0), " \
+			"('blk-change-ntf', 'vv1', 1, 0), " \
 			"('blk-change-ntf', 'vv0', 0, None), ('blk-change-ntf', 'vv1', 0, None)]")" ||
 		{ cat "$work/ntf.json"; return 1; }
 }

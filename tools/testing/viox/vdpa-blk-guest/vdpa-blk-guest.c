@@ -160,7 +160,9 @@ static void dev_open(void)
 	if (ioctl(fd, VHOST_GET_FEATURES, &offered))
 		die("VHOST_GET_FEATURES");
 	features = 1ull << VIRTIO_F_VERSION_1 | 1ull << VIRTIO_F_ACCESS_PLATFORM;
-	features |= offered & (1ull << VIRTIO_BLK_F_FLUSH);
+	features |= offered & (1ull << VIRTIO_BLK_F_FLUSH |
+			       1ull << VIRTIO_BLK_F_DISCARD |
+			       1ull << VIRTIO_BLK_F_WRITE_ZEROES);
 }
 
 static void get_capacity(void)
@@ -230,23 +232,32 @@ static uint8_t *data_of(unsigned int id)
 	return mem + DATA_OFF + id * DATA_MAX;
 }
 
+static uint64_t hdr_iova(unsigned int id)
+{
+	return IOVA_BASE + HDR_OFF + id * 32;
+}
+
+static uint64_t data_iova(unsigned int id)
+{
+	return IOVA_BASE + DATA_OFF + id * DATA_MAX;
+}
+
 /* Request @id: @type at @sector, @len bytes at I/O address @data. */
 static void post_at(unsigned int id, uint32_t type, uint64_t sector,
 		    uint64_t data, uint32_t len)
 {
 	struct virtio_blk_outhdr *h = (void *)hdr_of(id);
-	uint64_t hdr_iova = IOVA_BASE + HDR_OFF + id * 32;
 	unsigned int d = id * 3;
 
 	h->type = type;
 	h->ioprio = 0;
 	h->sector = sector;
 	hdr_of(id)[16] = 0xff;		/* status, until the device writes it */
-	desc[d] = (struct vring_desc){ hdr_iova, 16, VRING_DESC_F_NEXT, d + 1 };
+	desc[d] = (struct vring_desc){ hdr_iova(id), 16, VRING_DESC_F_NEXT, d + 1 };
 	desc[d + 1] = (struct vring_desc){
 		data, len, VRING_DESC_F_NEXT |
 		(type == VIRTIO_BLK_T_OUT ? 0 : VRING_DESC_F_WRITE), d + 2 };
-	desc[d + 2] = (struct vring_desc){ hdr_iova + 16, 1, VRING_DESC_F_WRITE, 0 };
+	desc[d + 2] = (struct vring_desc){ hdr_iova(id) + 16, 1, VRING_DESC_F_WRITE, 0 };
 	/* No data (a flush): header, then status. */
 	if (!len)
 		desc[d].next = d + 2;
@@ -257,7 +268,7 @@ static void post_at(unsigned int id, uint32_t type, uint64_t sector,
 
 static void post(unsigned int id, uint32_t type, uint64_t sector, uint32_t len)
 {
-	post_at(id, type, sector, IOVA_BASE + DATA_OFF + id * DATA_MAX, len);
+	post_at(id, type, sector, data_iova(id), len);
 }
 
 static void kick(void)
@@ -362,6 +373,53 @@ static uint8_t one(uint32_t type, uint64_t sector, uint32_t len, int ms)
 	if (!reap(1, ms, &ok))
 		return 0xff;
 	return hdr_of(0)[16];
+}
+
+/*
+ * Request @id as the @n descriptors given (at most 3, in its own slot),
+ * whatever their shape: @type at @sector in its header.
+ */
+static void post_chain(unsigned int id, uint32_t type, uint64_t sector,
+		       const struct vring_desc *d, unsigned int n)
+{
+	struct virtio_blk_outhdr *h = (void *)hdr_of(id);
+	unsigned int i, first = id * 3;
+
+	h->type = type;
+	h->ioprio = 0;
+	h->sector = sector;
+	hdr_of(id)[16] = 0xff;
+	for (i = 0; i < n; i++) {
+		desc[first + i] = d[i];
+		if (i + 1 < n)
+			desc[first + i].flags |= VRING_DESC_F_NEXT;
+		desc[first + i].next = first + i + 1;
+	}
+	avail->ring[avail_idx % NUM] = first;
+	wmb();
+	avail->idx = ++avail_idx;
+}
+
+/* One such request, its status (0xff: never used). */
+static uint8_t one_chain(unsigned int id, uint32_t type, uint64_t sector,
+			 const struct vring_desc *d, unsigned int n)
+{
+	uint8_t ok;
+
+	post_chain(id, type, sector, d, n);
+	kick();
+	if (!reap(1, 5000, &ok))
+		return 0xff;
+	return hdr_of(id)[16];
+}
+
+static bool all_bytes(const uint8_t *p, uint8_t v, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len && p[i] == v; i++)
+		;
+	return i == len;
 }
 
 static bool backing_matches(unsigned int n, uint32_t len, uint64_t first)
@@ -589,6 +647,144 @@ static void case_freed_pages(void)
 	aux = fresh;
 }
 
+/*
+ * Malformed requests a hostile driver sends: each answered on its own
+ * (IOERR or UNSUPP), nothing of the store or of the driver's memory
+ * touched that the request did not rightly name; then a kick storm and
+ * completions never read. A second device (the shell's) serves beside.
+ */
+static void case_hostile(void)
+{
+	struct virtio_blk_discard_write_zeroes *r = (void *)data_of(4);
+	uint64_t one_kick = 1;
+	unsigned int i, n;
+	uint8_t ok, st;
+
+	dev_start();
+	pattern(data_of(0), 4096, 32);
+	check(one(VIRTIO_BLK_T_OUT, 32, 4096, 5000) == VIRTIO_BLK_S_OK,
+	      "a write of known bytes at sector 32");
+
+	st = one_chain(1, VIRTIO_BLK_T_IN, 0, (struct vring_desc[]){
+		{ hdr_iova(1), 8, 0, 0 },
+		{ data_iova(1), 4096, VRING_DESC_F_WRITE, 0 },
+		{ hdr_iova(1) + 16, 1, VRING_DESC_F_WRITE, 0 } }, 3);
+	check(st == VIRTIO_BLK_S_IOERR, "a header of 8 bytes: IOERR (%#x)", st);
+
+	memset(data_of(2), 0x77, 4096);
+	st = one_chain(2, VIRTIO_BLK_T_OUT, 32, (struct vring_desc[]){
+		{ hdr_iova(2), 16, 0, 0 },
+		{ data_iova(2), 4096, VRING_DESC_F_WRITE, 0 },
+		{ hdr_iova(2) + 16, 1, VRING_DESC_F_WRITE, 0 } }, 3);
+	check(st == VIRTIO_BLK_S_IOERR && backing_matches(1, 4096, 32) &&
+	      all_bytes(data_of(2), 0x77, 4096),
+	      "a write whose data the device may write: IOERR (%#x), store and buffer untouched", st);
+
+	memset(data_of(3), 0x77, 4096);
+	st = one_chain(3, VIRTIO_BLK_T_IN, 32, (struct vring_desc[]){
+		{ hdr_iova(3), 16, 0, 0 },
+		{ data_iova(3), 4096, 0, 0 },
+		{ hdr_iova(3) + 16, 1, VRING_DESC_F_WRITE, 0 } }, 3);
+	check(st == VIRTIO_BLK_S_IOERR && all_bytes(data_of(3), 0x77, 4096),
+	      "a read into data the device may not write: IOERR (%#x), nothing written", st);
+
+	st = one(VIRTIO_BLK_T_IN, UINT64_MAX - 3, 4096, 5000);
+	check(st == VIRTIO_BLK_S_IOERR, "a read whose sectors wrap past 2^64: IOERR (%#x)", st);
+	st = one(VIRTIO_BLK_T_OUT, capacity - 4, 4096, 5000);
+	check(st == VIRTIO_BLK_S_IOERR, "a write that runs past the end: IOERR (%#x)", st);
+	st = one(42, 0, 0, 5000);
+	check(st == VIRTIO_BLK_S_UNSUPP, "an unknown request type: UNSUPP (%#x)", st);
+
+	if (features & 1ull << VIRTIO_BLK_F_DISCARD) {
+		/* A good range, then one past the end: neither is done. */
+		r[0] = (struct virtio_blk_discard_write_zeroes){ 32, 8, 0 };
+		r[1] = (struct virtio_blk_discard_write_zeroes){ capacity - 8, 16, 0 };
+		st = one_chain(4, VIRTIO_BLK_T_DISCARD, 0, (struct vring_desc[]){
+			{ hdr_iova(4), 16, 0, 0 },
+			{ data_iova(4), 2 * sizeof(*r), 0, 0 },
+			{ hdr_iova(4) + 16, 1, VRING_DESC_F_WRITE, 0 } }, 3);
+		check(st == VIRTIO_BLK_S_IOERR && backing_matches(1, 4096, 32),
+		      "a discard with a range past the end: IOERR (%#x), no range done", st);
+		for (i = 0; i < 17; i++)
+			r[i] = (struct virtio_blk_discard_write_zeroes){ 32 + i * 8, 8, 0 };
+		st = one_chain(4, VIRTIO_BLK_T_DISCARD, 0, (struct vring_desc[]){
+			{ hdr_iova(4), 16, 0, 0 },
+			{ data_iova(4), 17 * sizeof(*r), 0, 0 },
+			{ hdr_iova(4) + 16, 1, VRING_DESC_F_WRITE, 0 } }, 3);
+		check(st == VIRTIO_BLK_S_IOERR && backing_matches(1, 4096, 32),
+		      "a discard of 17 ranges (max_discard_seg 16): IOERR (%#x)", st);
+	} else {
+		printf("# discard not offered: its ranges not tried\n");
+	}
+
+	/* A kick storm, requests going on through it. */
+	for (i = 0, n = 0; i < 200000; i++) {
+		if (write(kickfd, &one_kick, sizeof(one_kick)) != sizeof(one_kick))
+			die("kick");
+		if (i % 20000 == 0) {
+			post(5, VIRTIO_BLK_T_IN, 32, 4096);
+			kick();
+			n += reap(1, 5000, &ok) == 1 && ok;
+		}
+	}
+	check(n == 10 && round_trip(8, 4096, 64, false),
+	      "200000 kicks: requests among them served (%u of 10), and after", n);
+
+	/* Completions never read: the ring fills, then a reset. */
+	for (i = 0; i < MAX_REQ; i++) {
+		pattern(data_of(i), 4096, 4096 + i * 8);
+		post(i, VIRTIO_BLK_T_OUT, 4096 + i * 8, 4096);
+	}
+	kick();
+	usleep(QUIET_MS * 1000);
+	dev_close();
+	dev_start();
+	check(round_trip(8, 4096, 64, false),
+	      "%u completions never read, then a reset: the device serves again", MAX_REQ);
+	dev_close();
+}
+
+/*
+ * A request with nowhere to put its status breaks the vq (a reset mends
+ * it): the status byte read-only, missing, or read-only after writable
+ * data. Nothing is used, and a good request after it waits.
+ */
+static void case_bad_status(void)
+{
+	static const char *const what[] = {
+		"a write with a read-only status byte",
+		"a write with no status descriptor",
+		"a read with its status read-only after its data",
+	};
+	struct vring_desc chains[3][3] = {
+		{ { hdr_iova(0), 16, 0, 0 }, { data_iova(0), 4096, 0, 0 },
+		  { hdr_iova(0) + 16, 1, 0, 0 } },
+		{ { hdr_iova(0), 16, 0, 0 }, { data_iova(0), 4096, 0, 0 } },
+		{ { hdr_iova(0), 16, 0, 0 }, { data_iova(0), 4096, VRING_DESC_F_WRITE, 0 },
+		  { hdr_iova(0) + 16, 1, 0, 0 } },
+	};
+	static const unsigned int len[] = { 3, 2, 3 };
+	static const uint32_t type[] = { VIRTIO_BLK_T_OUT, VIRTIO_BLK_T_OUT,
+					 VIRTIO_BLK_T_IN };
+	unsigned int i;
+	uint8_t ok;
+
+	for (i = 0; i < 3; i++) {
+		dev_start();
+		memset(data_of(0), 0x77, 4096);
+		post_chain(0, type[i], 0, chains[i], len[i]);
+		kick();
+		check(reap(1, QUIET_MS, &ok) == 0 && all_bytes(data_of(0), 0x77, 4096),
+		      "%s: not used, nothing written", what[i]);
+		check(one(VIRTIO_BLK_T_IN, 0, 4096, QUIET_MS) == 0xff,
+		      "the vq is broken: a good request after it waits");
+		dev_close();
+	}
+	dev_start();
+	check(round_trip(8, 4096, 64, false), "after a reset the device works again");
+	dev_close();
+}
+
 static const struct {
 	const char *name;
 	void (*run)(void);
@@ -601,6 +797,8 @@ static const struct {
 	{ "unmap-data", case_unmap_data },
 	{ "suspend", case_suspend },
 	{ "freed-pages", case_freed_pages },
+	{ "hostile", case_hostile },
+	{ "bad-status", case_bad_status },
 };
 
 static void usage(void)
