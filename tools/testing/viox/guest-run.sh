@@ -217,6 +217,48 @@ failover_demo() {
 	ip netns del fo_sb
 }
 
+# Two vports on a veth uplink, each in a namespace that stands for a VM,
+# one of them an access port of VLAN 10; the wire (the veth's peer, in a
+# namespace of its own) pings both, and each vport's counters show what
+# reached it.
+vmdq_demo() {
+	local r=0 n ip
+	export IP_LIB_DIR=$VIOX_TOP/tools/ip
+	modprobe veth && modprobe 8021q || return 1
+	for n in vr_wire vr_vm1 vr_vm2; do ip netns add $n || return 1; done
+	ip link add vr-up type veth peer name wire netns vr_wire &&
+	ip link set vr-up up &&
+	ip link add link vr-up name vm1 type viox mac 02:00:00:00:72:01 &&
+	ip link add link vr-up name vm2 type viox mac 02:00:00:00:72:02 vlan 10 || r=1
+	ip -n vr_wire link add link wire name wire.10 type vlan id 10
+	ip -n vr_wire addr add 198.51.100.254/24 dev wire
+	ip -n vr_wire addr add 203.0.113.254/24 dev wire.10
+	ip -n vr_wire link set wire up
+	ip -n vr_wire link set wire.10 up
+	for n in 1 2; do
+		ip link set vm$n netns vr_vm$n
+		[ $n = 1 ] && ip=198.51.100.$n/24 || ip=203.0.113.$n/24
+		ip -n vr_vm$n addr add $ip dev vm$n
+		ip -n vr_vm$n link set vm$n up
+	done
+	echo "VMDq: vports vm1 and vm2 (VLAN 10) on uplink vr-up, each in a VM's namespace:"
+	echo "  ip link add link vr-up name vm1 type viox mac 02:00:00:00:72:01"
+	echo "  ip link add link vr-up name vm2 type viox mac 02:00:00:00:72:02 vlan 10"
+	ip -n vr_vm2 -d link show vm2 | sed 's/^/  /'
+	for n in 1 2; do
+		[ $n = 1 ] && ip=198.51.100.1 || ip=203.0.113.2
+		out=$(ip netns exec vr_wire ping -c 5 -i 0.2 -W 1 $ip | grep transmitted)
+		echo "  the wire pings vm$n ($ip): $out"
+		grep -q ' 0% packet loss' <<<"$out" || r=1
+	done
+	echo "  vm1's counters (ip -s -d link show vm1):"
+	ip -n vr_vm1 -s -d link show vm1 | sed 's/^/    /'
+	ip netns del vr_vm1
+	ip netns del vr_vm2
+	ip netns del vr_wire
+	return $r
+}
+
 mapfile -t mods < <(find "$VIOX_MODSRC" -maxdepth 1 -name 'viox_*.ko*' ! -name '*_kunit.ko*' | sort)
 {
 	echo "viox ${VIOX_EXPECT_VERSION:-?} on Linux $(uname -r)"
@@ -270,6 +312,11 @@ mapfile -t mods < <(find "$VIOX_MODSRC" -maxdepth 1 -name 'viox_*.ko*' ! -name '
 			failover_demo || { echo "Failover demonstration: FAILED";
 					   echo "failover demonstration" >> "$OUT/failed"; }
 		fi
+	fi
+	if [ -d /sys/module/viox_vmdq ]; then
+		echo
+		vmdq_demo || { echo "VMDq demonstration: FAILED";
+			       echo "VMDq demonstration" >> "$OUT/failed"; }
 	fi
 	echo
 	echo "Kernel taint after loading: $(cat /proc/sys/kernel/tainted) (out-of-tree, unsigned)"

@@ -18,6 +18,7 @@ kmod_load 8021q
 kmod_load bridge
 kmod_load tap
 kmod_load macvlan
+kmod_load pktgen
 [ -d /sys/module/viox_vmdq ] || insmod "$(viox_ko viox_vmdq)"
 
 H=vq-host W=vq-wire
@@ -349,13 +350,16 @@ check_broadcast() {
 ktap_check "a broadcast reaches every vport of its VLAN, and only those" check_broadcast
 
 check_multicast() {
+	local h1 h4 m1 m4
 	ip -n vq-vm1 maddr add 01:00:5e:01:02:03 dev v1
 	listen v1 vq-vm1 v1 && listen v4 vq-vm4 v4 || return 1
+	m1=$(vstat vq-vm1 v1 rx_multicast) m4=$(vstat vq-vm4 v4 rx_multicast)
 	send_raw $W wire0 01:00:5e:01:02:03 02:00:00:00:7e:01 88b5 3
-	local h1 h4
 	h1=$(heard v1) h4=$(heard v4)
 	expect "v1 (joined)" "$h1" 3 &&
-	expect "v4 (not joined)" "$h4" 0
+	expect "v4 (not joined)" "$h4" 0 &&
+	expect "v1 rx_multicast" "$(vstat vq-vm1 v1 rx_multicast)" $((m1 + 3)) &&
+	expect "v4 rx_multicast" "$(vstat vq-vm4 v4 rx_multicast)" "$m4"
 }
 ktap_check "a multicast frame reaches the vports that joined its group" check_multicast
 
@@ -502,6 +506,66 @@ check_rate_limits() {
 }
 ktap_check "a vport's RX and TX rate limits drop what is over them, counted" \
 	check_rate_limits
+
+# How close the limits hold: pktgen offers 5 times the limit for about
+# 3 s (RX from the wire, TX from the VM's side of the vport); what got
+# through over pktgen's own elapsed time is within 10% of the limit, and
+# every frame not through is counted as a rate drop.
+pktgen_send() { # NS DEV DST SIZE PPS COUNT: prints the microseconds it took
+	ip netns exec "$1" /bin/sh -c '
+		pg() { echo "$2" > "/proc/net/pktgen/$1"; }
+		pg kpktgend_0 rem_device_all && pg kpktgend_0 "add_device $2" &&
+		pg "$2" "count $6" && pg "$2" "delay $((1000000000 / $5))" &&
+		pg "$2" "pkt_size $(($4 + 4))" && pg "$2" "dst_mac $3" &&
+		pg pgctrl start &&
+		sed -n "s/.*Result: OK: \([0-9]*\)(.*/\1/p" "/proc/net/pktgen/$2"
+		pg kpktgend_0 rem_device_all' sh "$@"
+}
+rate_held() { # WHAT LIMIT-PPS USEC THROUGH DROPS-COUNTED SENT
+	local want
+	want=$(($2 * $3 / 1000000))
+	echo "$1: $4 of $6 through in $3 us ($want at the limit), $5 drops counted"
+	[ "$3" -gt 0 ] && [ $(($4 * 10)) -ge $((want * 9)) ] &&
+		[ $(($4 * 10)) -le $((want * 11)) ] && [ $(($4 + $5)) -eq "$6" ]
+}
+check_rate_accuracy() {
+	local wmac us p0 d0 rc=0
+	wmac=$(ip -n $W -j link show wire0 | jq -r '.[0].address')
+	# Packets/s: 1000 against 5000 offered, 64 B frames.
+	ip -n vq-vm1 link set v1 type viox rx_pps 1000 tx_pps 1000 rx_rate 0 tx_rate 0 ||
+		return 1
+	p0=$(ip -n vq-vm1 -j -s link show v1 | jq '.[0].stats64.rx.packets')
+	d0=$(vstat vq-vm1 v1 drop_rate_rx)
+	us=$(pktgen_send $W wire0 $M1 64 5000 15000)
+	rate_held "RX 1000 packets/s" 1000 "${us:-0}" \
+		$(($(ip -n vq-vm1 -j -s link show v1 | jq '.[0].stats64.rx.packets') - p0)) \
+		$(($(vstat vq-vm1 v1 drop_rate_rx) - d0)) 15000 || rc=1
+	p0=$(ip -n $W -j -s link show wire0 | jq '.[0].stats64.rx.packets')
+	d0=$(vstat vq-vm1 v1 drop_rate_tx)
+	us=$(pktgen_send vq-vm1 v1 "$wmac" 64 5000 15000)
+	rate_held "TX 1000 packets/s" 1000 "${us:-0}" \
+		$(($(ip -n $W -j -s link show wire0 | jq '.[0].stats64.rx.packets') - p0)) \
+		$(($(vstat vq-vm1 v1 drop_rate_tx) - d0)) 15000 || rc=1
+	# Bits/s: 4 Mbit/s is 500 frames of 1000 B a second, 2500 offered.
+	ip -n vq-vm1 link set v1 type viox rx_pps 0 tx_pps 0 rx_rate 4mbit tx_rate 4mbit ||
+		return 1
+	p0=$(ip -n vq-vm1 -j -s link show v1 | jq '.[0].stats64.rx.packets')
+	d0=$(vstat vq-vm1 v1 drop_rate_rx)
+	us=$(pktgen_send $W wire0 $M1 1000 2500 7500)
+	rate_held "RX 4 Mbit/s" 500 "${us:-0}" \
+		$(($(ip -n vq-vm1 -j -s link show v1 | jq '.[0].stats64.rx.packets') - p0)) \
+		$(($(vstat vq-vm1 v1 drop_rate_rx) - d0)) 7500 || rc=1
+	p0=$(ip -n $W -j -s link show wire0 | jq '.[0].stats64.rx.packets')
+	d0=$(vstat vq-vm1 v1 drop_rate_tx)
+	us=$(pktgen_send vq-vm1 v1 "$wmac" 1000 2500 7500)
+	rate_held "TX 4 Mbit/s" 500 "${us:-0}" \
+		$(($(ip -n $W -j -s link show wire0 | jq '.[0].stats64.rx.packets') - p0)) \
+		$(($(vstat vq-vm1 v1 drop_rate_tx) - d0)) 7500 || rc=1
+	ip -n vq-vm1 link set v1 type viox rx_rate 0 tx_rate 0 || rc=1
+	return $rc
+}
+ktap_check "RX and TX limits in packets/s and bits/s hold within 10% under pktgen" \
+	check_rate_accuracy
 
 wait_carrier() { # NS DEV 0|1
 	local i

@@ -144,20 +144,12 @@ void bench_tx(void)
 	for (id = 0; id < opt.num; id += 2) {
 		uint64_t gpa = TX_BASE(p->n) + (uint64_t)id * BUF_SIZE;
 
-		uint8_t *f = gpa_ptr(gpa + BUF_SIZE), mac[ETH_ALEN];
+		uint8_t *f = gpa_ptr(gpa + BUF_SIZE);
 
 		memset(gpa_ptr(gpa), 0, HDR_LEN);
 		fill_frame(f, opt.size, 0);
-		/*
-		 * Behind a bridge, a macvtap or a vport (--peer) the guest owns
-		 * the destination MAC of what it receives: it sends from it, to
-		 * the wire's.
-		 */
-		if (opt.peer) {
-			memcpy(mac, f, ETH_ALEN);
-			memcpy(f, f + ETH_ALEN, ETH_ALEN);
-			memcpy(f + ETH_ALEN, mac, ETH_ALEN);
-		}
+		if (opt.peer)
+			swap_macs(f);
 		/* To another guest (VM to VM): its MAC, from this one's. */
 		if (opt.dst_mac_set) {
 			memcpy(f, opt.dst_mac, ETH_ALEN);

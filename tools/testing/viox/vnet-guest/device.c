@@ -212,13 +212,16 @@ void post_tx_buf(struct qp *p, unsigned int size)
 void post_tx(struct qp *p, unsigned int seq, unsigned int size)
 {
 	uint64_t gpa = TX_BASE(p->n) + (uint64_t)vq_next_id(&p->tx) * BUF_SIZE;
+	uint8_t *f = gpa_ptr(gpa + BUF_SIZE);
 
 	if (opt.reset_owner) {
-		fill_frame(gpa_ptr(gpa), size, seq);
+		f = gpa_ptr(gpa);
 	} else {
 		memset(gpa_ptr(gpa), 0, HDR_LEN);
-		fill_frame(gpa_ptr(gpa + BUF_SIZE), size, seq);
 	}
+	fill_frame(f, size, seq);
+	if (opt.peer)
+		swap_macs(f);
 	post_tx_buf(p, size);
 }
 

@@ -53,6 +53,8 @@ void test_tx(void)
 
 			if (!ours(frame, n))
 				continue;
+			if (opt.peer)
+				swap_macs(frame);
 			seq = frame_seq(frame);
 			if (!frame_ok(frame, n, seq)) {
 				if (!bad++)

@@ -120,6 +120,7 @@ void kick(struct vq *q);
 
 /* frame.c */
 void fill_frame(uint8_t *f, unsigned int size, unsigned int seq);
+void swap_macs(uint8_t *f);
 bool ours(const uint8_t *f, ssize_t n);
 unsigned int frame_seq(const uint8_t *f);
 unsigned int frame_size(unsigned int seq);

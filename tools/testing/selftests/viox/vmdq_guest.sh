@@ -1,0 +1,66 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# A tap-mode vport's /dev/vioxtapN behind a guest driver (vnet-guest), the
+# uplink's veth peer as the wire: frames both ways, every byte checked,
+# through viox_net (split and packed rings, mergeable buffers, two queue
+# pairs on the vport's tap) and through in-tree vhost-net on the same
+# tap. A second vport on the uplink hears none of it, and the guest sends
+# from its own MAC only (the vport's spoof check is on).
+# viox_vmdq's tests take turns in one lane.
+# viox-lane: vmdq
+. "$(dirname "$0")/ktap.sh"
+
+top=$(cd "$(dirname "$0")/../../../.." && pwd)
+export IP_LIB_DIR=$top/tools/ip
+guest=$VIOX_TOP/tools/testing/viox/vnet-guest/vnet-guest
+kmod_load veth
+kmod_load tap
+kmod_load vhost_net
+[ -d /sys/module/viox_vmdq ] || insmod "$(viox_ko viox_vmdq)"
+
+# vnet-guest's frames go to 02:00:00:00:00:02 and come from it.
+cleanup() { ip link del vgq-up 2>/dev/null; }
+trap 'cleanup; rm -rf "$ktap_out"' EXIT
+cleanup
+
+made() {
+	ip link add vgq-up type veth peer name vgq-wire &&
+	ip link add link vgq-up name vgq-vm type viox mac 02:00:00:00:00:02 mode tap &&
+	ip link add link vgq-up name vgq-other type viox mac 02:00:00:00:00:03 mode tap ||
+		return 1
+	for d in vgq-up vgq-wire vgq-vm vgq-other; do
+		sysctl -qw "net.ipv6.conf.$d.disable_ipv6=1"
+		ip link set "$d" up || return 1
+	done
+}
+ktap_check "two tap-mode vports on a veth uplink" made
+tap=/dev/$(ip -d -j link show vgq-vm 2>/dev/null | jq -r '.[0].linkinfo.info_data.tap')
+
+other() { # the second vport's counter NAME
+	ip -s -d link show vgq-other | grep -o "$1 [0-9]*" | cut -d' ' -f2
+}
+before="$(other rx_packets) $(other drop_no_reader)"
+
+run() { "$guest" --tap-dev "$tap" --peer vgq-wire "$@"; }
+t() { # WHAT ARGS...
+	ktap_check "$1" run "${@:2}"
+}
+t "viox_net split ring on a vport's tap: frames both ways intact" \
+	--dev /dev/viox-net --count 300
+t "viox_net packed ring on a vport's tap" --dev /dev/viox-net --packed --count 300
+t "viox_net packed ring, mergeable RX buffers, 1500 B frames" \
+	--dev /dev/viox-net --packed --mrg --rx-buf 256 --size 1500 --count 300
+t "viox_net two queue pairs on a vport's multiqueue tap" \
+	--dev /dev/viox-net --queues 2 --count 400
+t "in-tree vhost-net on a vport's tap (split ring)" --dev /dev/vhost-net --count 300
+t "in-tree vhost-net, mergeable RX buffers, 1500 B frames" \
+	--dev /dev/vhost-net --mrg --rx-buf 256 --size 1500 --count 300
+
+unheard() {
+	local now
+	now="$(other rx_packets) $(other drop_no_reader)"
+	echo "the other vport's rx_packets and drop_no_reader: before $before, after $now"
+	[ "$now" = "$before" ]
+}
+ktap_check "the uplink's other vport heard none of the guest's frames" unheard
+ktap_finish
