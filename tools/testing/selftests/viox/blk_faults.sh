@@ -9,7 +9,10 @@
 #   drop_writes: every later write is lost) right after a flush. The
 #   writes acknowledged before the flush must be there when the file
 #   system is mounted again; their blocks were allocated by those writes,
-#   so only the flush (an fsync of the file) commits them.
+#   so only the flush (an fsync of the file) commits them;
+# - the same cut on a write-through disk, with no flush at all: every
+#   write acknowledged is there (viox writes them through, virtio_blk
+#   sends no flush).
 # viox_blk's tests take turns in one lane: they load the vDPA bus drivers
 # (the first one a new device meets takes it), unload viox_blk and count
 # its devices and notifications.
@@ -37,8 +40,8 @@ mnt=$work/mnt
 mkdir -p "$mnt"
 loops=()
 cleanup() {
-	for d in vf0 vf1 vf2; do vdpa dev del $d 2>/dev/null; done
-	for d in vf0 vf1 vf2; do viox_ynl --do blk-del --json "{\"name\": \"$d\"}" >/dev/null 2>&1; done
+	for d in vf0 vf1 vf2 vf3; do vdpa dev del $d 2>/dev/null; done
+	for d in vf0 vf1 vf2 vf3; do viox_ynl --do blk-del --json "{\"name\": \"$d\"}" >/dev/null 2>&1; done
 	umount "$mnt" 2>/dev/null
 	dmsetup remove viox-wfail 2>/dev/null
 	dmsetup remove viox-cut 2>/dev/null
@@ -46,8 +49,9 @@ cleanup() {
 }
 trap 'cleanup; rm -rf "$ktap_out" "$work"' EXIT
 
-new_disk() { # NAME PATH: prints its /dev/vdX
-	viox_ynl --do blk-new --json "{\"name\": \"$1\", \"path\": \"$2\"}" >/dev/null &&
+new_disk() { # NAME PATH [CACHE]: prints its /dev/vdX
+	viox_ynl --do blk-new --json \
+		"{\"name\": \"$1\", \"path\": \"$2\", \"cache\": \"${3:-writeback}\"}" >/dev/null &&
 	vdpa dev add mgmtdev viox_blk name "$1" && disk_of "$1"
 }
 new_loop() { # SIZE: a loop device over a new sparse file
@@ -85,9 +89,10 @@ failing() {
 ktap_check "failed writes reach the driver as I/O errors and are counted; reads work; the other disk is unaffected" \
 	failing
 
-# Durability across a cut right after a flush.
+# Durability across a cut: right after a flush (write-back), or with no
+# flush at all (write-through).
 cut_table() { echo "0 $(blockdev --getsz "$cut_loop") flakey $cut_loop 0 0 1 1 drop_writes"; }
-setup_cut() {
+setup_cut() { # NAME CACHE
 	cut_loop=$(new_loop 256M) &&
 	dmsetup create viox-cut --table "0 $(blockdev --getsz "$cut_loop") linear $cut_loop 0" &&
 	mkfs.ext4 -q -F /dev/mapper/viox-cut &&
@@ -95,24 +100,31 @@ setup_cut() {
 	mount -o commit=600 /dev/mapper/viox-cut "$mnt" &&
 	truncate -s 64M "$mnt/disk.img" &&
 	sync &&
-	disk=$(new_disk vf2 "$mnt/disk.img")
+	disk=$(new_disk "$1" "$mnt/disk.img" "$2")
 }
-ktap_check "a sparse file on ext4 on a device that can be cut, as a disk" setup_cut
+ktap_check "a sparse file on ext4 on a device that can be cut, as a disk" setup_cut vf2 writeback
 
-durable() {
+flushes_of() { viox_ynl --do blk-get --json "{\"name\": \"$1\"}" | json 'd["stats"]["flushes"]'; }
+durable() { # NAME CACHE
+	local flushes
 	# Written into holes: the blocks are allocated by these writes.
 	dd if=/dev/urandom of="$work/before" bs=1M count=4 status=none &&
-	dd if="$work/before" of="$disk" bs=1M seek=8 oflag=direct status=none &&
-	# The flush, through the block layer (fsync of the disk) to viox.
-	flushes=$(viox_ynl --do blk-get --json '{"name": "vf2"}' | json 'd["stats"]["flushes"]') &&
-	dd if=/dev/null of="$disk" conv=fsync status=none &&
-	[ "$(viox_ynl --do blk-get --json '{"name": "vf2"}' | json 'd["stats"]["flushes"]')" -gt "$flushes" ] &&
+	flushes=$(flushes_of "$1") &&
+	dd if="$work/before" of="$disk" bs=1M seek=8 oflag=direct status=none || return 1
+	if [ "$2" = writeback ]; then
+		# The flush, through the block layer (fsync of the disk) to viox.
+		dd if=/dev/null of="$disk" conv=fsync status=none &&
+		[ "$(flushes_of "$1")" -gt "$flushes" ] || return 1
+	else
+		expect_eq "$(cat "/sys/block/${disk#/dev/}/queue/write_cache")" "write through" &&
+		expect_eq "$(flushes_of "$1")" "$flushes" || return 1
+	fi
 	dmsetup suspend --nolockfs viox-cut && dmsetup load viox-cut --table "$(cut_table)" &&
 	dmsetup resume viox-cut || return 1
 	# After the cut: lost, and that is allowed.
 	dd if=/dev/urandom of="$disk" bs=1M seek=20 count=4 oflag=direct conv=fsync \
 		status=none || return 1
-	vdpa dev del vf2 && viox_ynl --do blk-del --json '{"name": "vf2"}' >/dev/null &&
+	vdpa dev del "$1" && viox_ynl --do blk-del --json "{\"name\": \"$1\"}" >/dev/null &&
 	umount "$mnt" &&
 	# What the store holds, read afresh from the loop device: the cut
 	# device's page cache keeps what ext4 wrote into the cut, among it
@@ -125,9 +137,13 @@ durable() {
 	kmsg_since | grep -q "EXT4-fs (${cut_loop#/dev/}): recovery complete" ||
 		{ echo "the file system was clean: the cut lost nothing"; return 1; }
 	cmp -n 4M "$work/before" "$mnt/disk.img" 0 8M ||
-		{ echo "a write acknowledged before the flush was lost"; return 1; }
+		{ echo "a write acknowledged before the cut was lost"; return 1; }
+	umount "$mnt"
 }
-ktap_check "writes acknowledged before a flush survive a cut right after it" durable
+ktap_check "writes acknowledged before a flush survive a cut right after it" durable vf2 writeback
+ktap_check "a write-through disk: a write-through cache to virtio_blk" setup_cut vf3 writethrough
+ktap_check "a write-through disk: writes acknowledged with no flush survive a cut" \
+	durable vf3 writethrough
 
 gone() {
 	cleanup

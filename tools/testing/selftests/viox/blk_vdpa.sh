@@ -28,7 +28,7 @@ mnt=$work/mnt
 mkdir -p "$mnt"
 cleanup() {
 	umount "$mnt" 2>/dev/null
-	for d in vb0 vb1 vb2; do vdpa dev del $d 2>/dev/null; done
+	for d in vb0 vb1 vb2 vb3 vb4; do vdpa dev del $d 2>/dev/null; done
 }
 trap 'cleanup; rm -rf "$ktap_out" "$work"' EXIT
 
@@ -241,6 +241,39 @@ under_io() {
 }
 ktap_check "vdpa dev del with I/O in flight finishes, then blk-del" under_io
 
+# fio on a disk for up to 20 s, in the background: its pid in $fio_pid.
+fio_busy() { # DISK
+	fio --name=busy --filename="$1" --direct=1 --ioengine=libaio \
+		--rw=randrw --bs=4k --iodepth=32 --time_based --runtime=20 --thread \
+		--output=/dev/null >/dev/null 2>&1 &
+	fio_pid=$!
+	sleep 2
+	kill -0 $fio_pid 2>/dev/null || { echo "fio did not start"; return 1; }
+}
+fio_ended() { # within 20 s
+	local i
+	for i in $(seq 100); do kill -0 $fio_pid 2>/dev/null || return 0; sleep 0.2; done
+	echo "fio still runs"
+	return 1
+}
+# virtio_vdpa unbound from a device with I/O in flight: the disk goes, its
+# requests end; bound again, a new disk works.
+unbind_under_io() {
+	local d
+	truncate -s 64M "$work/disk3.img" &&
+	viox_ynl --do blk-new --json "{\"name\": \"vb3\", \"path\": \"$work/disk3.img\"}" \
+		>/dev/null &&
+	vdpa dev add mgmtdev viox_blk name vb3 && d=$(disk_of vb3) &&
+	fio_busy "$d" || return 1
+	timeout 60 sh -c 'echo vb3 > /sys/bus/vdpa/drivers/virtio_vdpa/unbind' || return 1
+	fio_ended || return 1
+	echo vb3 > /sys/bus/vdpa/drivers/virtio_vdpa/bind && d=$(disk_of vb3) &&
+	fio_verify "$d" --size=4M --bs=16k --rw=randwrite --iodepth=8 &&
+	vdpa dev del vb3 && viox_ynl --do blk-del --json '{"name": "vb3"}' >/dev/null
+}
+ktap_check "virtio_vdpa unbound with I/O in flight: requests end, bound again it serves" \
+	unbind_under_io
+
 gone() {
 	vdpa dev del vb0 && vdpa dev del vb2 &&
 	viox_ynl --do blk-del --json '{"name": "vb0"}' >/dev/null &&
@@ -249,4 +282,26 @@ gone() {
 	rmmod viox_blk
 }
 ktap_check "devices and backings deleted, viox_blk unloads" gone
+
+# rmmod with a disk under I/O: its devices go first, requests end; or
+# the module refuses, busy. Neither hangs.
+rmmod_under_io() {
+	local d
+	insmod "$(viox_ko viox_blk)" &&
+	viox_ynl --do blk-new --json "{\"name\": \"vb4\", \"path\": \"$work/disk3.img\"}" \
+		>/dev/null &&
+	vdpa dev add mgmtdev viox_blk name vb4 && d=$(disk_of vb4) &&
+	fio_busy "$d" || return 1
+	if timeout 60 rmmod viox_blk; then
+		echo "rmmod took the device away"
+	else
+		[ -d /sys/module/viox_blk ] || { echo "rmmod hung"; return 1; }
+		echo "rmmod refused: busy"
+		fio_ended && vdpa dev del vb4 &&
+			viox_ynl --do blk-del --json '{"name": "vb4"}' >/dev/null &&
+			rmmod viox_blk || return 1
+	fi
+	fio_ended && [ ! -d /sys/module/viox_blk ] && [ ! -e "$d" ]
+}
+ktap_check "rmmod viox_blk with a disk under I/O: requests end, no hang" rmmod_under_io
 ktap_finish
