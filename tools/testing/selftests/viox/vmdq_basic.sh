@@ -305,12 +305,16 @@ check_vlan_isolation() {
 	send_raw $W wire0 $M1 02:00:00:00:7e:01 88b5 2
 	# An 802.1ad outer tag is no access VLAN: the host's, not v2's.
 	send_raw $W wire0 $M2 02:00:00:00:7e:01 88a8000a88b5 3
+	# Priority-tagged (VLAN 0, priority 5) is untagged: v1's, not v2's.
+	send_raw $W wire0 $M1 02:00:00:00:7e:01 8100a00088b5 2
+	send_raw $W wire0 $M2 02:00:00:00:7e:01 8100a00088b5 3
 	local h1 h2
 	h1=$(heard v1) h2=$(heard v2)
 	expect "v2 heard (2 of its own VLAN's)" "$h2" 2 &&
-	expect "v1 heard (2 of its own VLAN's)" "$h1" 2
+	expect "v1 heard (2 of its own VLAN's, 2 priority-tagged)" "$h1" 4
 }
-ktap_check "a vport receives nothing for its MAC on another VLAN" check_vlan_isolation
+ktap_check "a vport receives nothing for its MAC on another VLAN; VLAN 0 is untagged" \
+	check_vlan_isolation
 
 check_loopback() {
 	local lb
