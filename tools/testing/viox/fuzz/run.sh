@@ -24,8 +24,8 @@ rm -rf "$out"
 mkdir -p "$out"
 fuzzers=$(cd "$VIOX_TOP/tools/testing/selftests/viox" && ls fuzz_"$name"*.sh |
 	  grep -v '_lib.sh$' | sed 's/\.sh$//' | paste -sd,)
-# Four fuzzers, their setup and checks, the guest's boot and kmemleak.
-VIOX_VM_TIMEOUT=$((secs * 6 + 1200)) "$VIOX_HARNESS/vm.sh" test "$out" \
+# Five fuzzers, their setup and checks, the guest's boot and kmemleak.
+VIOX_VM_TIMEOUT=$((secs * 7 + 1200)) "$VIOX_HARNESS/vm.sh" test "$out" \
 	"$VIOX_HARNESS/guest-check.sh" "VIOX_MODSRC=$VIOX_TOP" "VIOX_SELFTESTS=$fuzzers" \
 	"VIOX_KSRC=$(linux_source_tree)" "VIOX_FUZZ_SECONDS=$secs" "VIOX_FUZZ_SEED=$seed" \
 	"VIOX_SELFTEST_TIMEOUT=$((secs * 2 + 600))" >"$out/vm.log" 2>&1
