@@ -174,11 +174,22 @@ igb_iperf() {
 	ip netns exec "$IGB_WIRE_NS" timeout $((secs + 30)) \
 		iperf3 -s -1 -B "$IGB_WIRE_IP" >/dev/null 2>&1 &
 	pid=$!
-	sleep 0.5
+	# Listening first (a busy TCG guest may take longer than a fixed wait).
+	for _ in $(seq 50); do
+		ip netns exec "$IGB_WIRE_NS" ss -Hltn "sport = :5201" | grep -q . && break
+		sleep 0.1
+	done
 	# A stalled path must fail this check, not hang the selftest:
 	# iperf3 waits for its results forever.
 	out=$(timeout $((secs + 20)) iperf3 -c "$IGB_WIRE_IP" -t "$secs" -J "$@") ||
 		{ echo "iperf3 failed or stalled: $out" | tail -c 600; kill "$pid"; wait "$pid"; return 1; }
 	wait "$pid"
-	/usr/bin/python3 -I -S -c 'import json,sys; print(int(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"]))' <<<"$out"
+	# A run iperf3 gave up on may still exit 0: its error, not a result.
+	/usr/bin/python3 -I -S -c '
+import json, sys
+d = json.load(sys.stdin)
+r = d.get("end", {}).get("sum_received")
+if not r:
+    sys.exit("iperf3 gave no result: %s" % d.get("error", "(no error given)"))
+print(int(r["bits_per_second"]))' <<<"$out"
 }
