@@ -120,7 +120,7 @@ collect_kernel_reports() { # OUTDIR PREFIX
 # so they run in a debug VM of their own with KUnit, the rest in one with
 # kmemleak off.
 leak_watched=(fuzz_ioctl fuzz_mbx fuzz_netlink fuzz_rings fault_inject fault_inject_igb
-	      fuzz_vport blk_faults vmdq_offload vmdq_scale vring_module)
+	      fuzz_vport blk_faults vmdq_module vmdq_offload vmdq_scale vring_module)
 
 # The wanted selftests (comma-separated): all, or the kmemleak-watched or
 # other ones only.
