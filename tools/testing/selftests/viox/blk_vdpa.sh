@@ -178,6 +178,16 @@ qos_write() {
 	within "$(fio_rate "$disk0" bw write 64k --iodepth=4)" 2048 10
 }
 ktap_check "write-bps 2 MiB/s: fio writes at 2 MiB/s" qos_write
+qos_write_iops() {
+	limits_set vb0 '{"write-bps": 0, "write-iops": 150}' &&
+	within "$(fio_rate "$disk0" iops randwrite 4k --iodepth=16)" 150 10
+}
+ktap_check "write-iops 150: fio writes at 150 IOPS" qos_write_iops
+qos_read_bps() {
+	limits_set vb0 '{"write-iops": 0, "read-bps": 2097152}' &&
+	within "$(fio_rate "$disk0" bw read 64k --iodepth=4)" 2048 10
+}
+ktap_check "read-bps 2 MiB/s: fio reads at 2 MiB/s" qos_read_bps
 qos_counted() {
 	viox_ynl --do blk-get --json '{"name": "vb0"}' > "$work/get.json" &&
 	json "d['stats']['throttled'] > 0 and d['stats']['throttled-ns'] > 10**9 and
@@ -186,7 +196,7 @@ qos_counted() {
 		and len(d['stats']['latency-hist']) == 20" < "$work/get.json" | grep -qx True &&
 	expect_eq "$(cd /sys/bus/vdpa/devices/vb0/viox && cat reads writes write_bytes in_flight)" \
 		"$(json "'\\n'.join(str(d['stats'][k]) for k in ('reads', 'writes', 'write-bytes', 'in-flight'))" < "$work/get.json")" &&
-	limits_set vb0 '{"write-bps": 0}' &&
+	limits_set vb0 '{"read-bps": 0}' &&
 	json "sum(d['limits'].values())" < "$work/set.json" | grep -qx 0
 }
 ktap_check "throttled time counted, every request in the latency histogram, sysfs agrees, limits lifted" \
@@ -228,6 +238,18 @@ busy() {
 	grep -q "vdpa dev del it first" <<<"$out" || { echo "$out"; return 1; }
 }
 ktap_check "blk-del of a backing in use is refused" busy
+# The family's blk commands need CAP_NET_ADMIN.
+unprivileged() {
+	local out
+	out=$(setpriv --reuid=nobody --regid=nogroup --clear-groups /usr/bin/python3 \
+		"$VIOX_KSRC/tools/net/ynl/cli.py" --spec "$VIOX_TOP/Documentation/netlink/specs/viox.yaml" \
+		--no-schema --do blk-new --json "{\"name\": \"vbx\", \"path\": \"$img\"}" 2>&1) &&
+		{ echo "nobody made a backing: $out"; return 1; }
+	echo "$out" | tail -n 2
+	grep -q "Operation not permitted\|error: -1\|EPERM" <<<"$out" &&
+	! viox_ynl --do blk-get --json '{"name": "vbx"}' >/dev/null 2>&1
+}
+ktap_check "blk-new from a user without CAP_NET_ADMIN is refused" unprivileged
 
 under_io() {
 	fio --name=busy --filename="$disk1" --direct=1 --ioengine=libaio \
