@@ -263,20 +263,42 @@ under_io() {
 }
 ktap_check "vdpa dev del with I/O in flight finishes, then blk-del" under_io
 
-# fio on a disk for up to 20 s, in the background: its pid in $fio_pid.
-fio_busy() { # DISK
-	fio --name=busy --filename="$1" --direct=1 --ioengine=libaio \
-		--rw=randrw --bs=4k --iodepth=32 --time_based --runtime=20 --thread \
+# fio on NAME's disk in the background (its pid in $fio_pid), for as
+# long as the disk is there; returns once NAME has requests in flight.
+fio_busy() { # NAME DISK
+	local i
+	fio --name=busy --filename="$2" --direct=1 --ioengine=libaio \
+		--rw=randrw --bs=4k --iodepth=32 --time_based --runtime=300 --thread \
 		--output=/dev/null >/dev/null 2>&1 &
 	fio_pid=$!
-	sleep 2
-	kill -0 $fio_pid 2>/dev/null || { echo "fio did not start"; return 1; }
+	for i in $(seq 100); do
+		[ "$(cat "/sys/bus/vdpa/devices/$1/viox/in_flight" 2>/dev/null)" -gt 0 ] 2>/dev/null &&
+			return 0
+		sleep 0.1
+	done
+	echo "no request in flight on $1"
+	return 1
 }
-fio_ended() { # within 20 s
+fio_ended() { # within 20 s, or killed
 	local i
 	for i in $(seq 100); do kill -0 $fio_pid 2>/dev/null || return 0; sleep 0.2; done
 	echo "fio still runs"
+	kill -9 $fio_pid 2>/dev/null
 	return 1
+}
+# CMD... in the background: it must return within 60 s; if not, what it
+# is blocked in (a hang in the kernel outlasts any timeout).
+returns() {
+	local pid i
+	"$@" &
+	pid=$!
+	for i in $(seq 300); do
+		kill -0 $pid 2>/dev/null || { wait $pid; return; }
+		sleep 0.2
+	done
+	echo "'$*' blocked for 60 s in:"
+	cat "/proc/$pid/stack" 2>/dev/null
+	return 124
 }
 # virtio_vdpa unbound from a device with I/O in flight: the disk goes, its
 # requests end; bound again, a new disk works.
@@ -285,9 +307,9 @@ unbind_under_io() {
 	truncate -s 64M "$work/disk3.img" &&
 	viox_ynl --do blk-new --json "{\"name\": \"vb3\", \"path\": \"$work/disk3.img\"}" \
 		>/dev/null &&
-	vdpa dev add mgmtdev viox_blk name vb3 && d=$(disk_of vb3) &&
-	fio_busy "$d" || return 1
-	timeout 60 sh -c 'echo vb3 > /sys/bus/vdpa/drivers/virtio_vdpa/unbind' || return 1
+	vdpa dev add mgmtdev viox_blk name vb3 && d=$(disk_of vb3) || return 1
+	fio_busy vb3 "$d" || { fio_ended; return 1; }
+	returns sh -c 'echo vb3 > /sys/bus/vdpa/drivers/virtio_vdpa/unbind' || return 1
 	fio_ended || return 1
 	echo vb3 > /sys/bus/vdpa/drivers/virtio_vdpa/bind && d=$(disk_of vb3) &&
 	fio_verify "$d" --size=4M --bs=16k --rw=randwrite --iodepth=8 &&
@@ -312,17 +334,20 @@ rmmod_under_io() {
 	insmod "$(viox_ko viox_blk)" &&
 	viox_ynl --do blk-new --json "{\"name\": \"vb4\", \"path\": \"$work/disk3.img\"}" \
 		>/dev/null &&
-	vdpa dev add mgmtdev viox_blk name vb4 && d=$(disk_of vb4) &&
-	fio_busy "$d" || return 1
-	if timeout 60 rmmod viox_blk; then
-		echo "rmmod took the device away"
-	else
-		[ -d /sys/module/viox_blk ] || { echo "rmmod hung"; return 1; }
+	vdpa dev add mgmtdev viox_blk name vb4 && d=$(disk_of vb4) || return 1
+	fio_busy vb4 "$d" || { fio_ended; return 1; }
+	returns rmmod viox_blk
+	case $? in
+	0) echo "rmmod took the device away" ;;
+	124) return 1 ;;
+	*)
 		echo "rmmod refused: busy"
+		kill $fio_pid
 		fio_ended && vdpa dev del vb4 &&
 			viox_ynl --do blk-del --json '{"name": "vb4"}' >/dev/null &&
 			rmmod viox_blk || return 1
-	fi
+		;;
+	esac
 	fio_ended && [ ! -d /sys/module/viox_blk ] && [ ! -e "$d" ]
 }
 ktap_check "rmmod viox_blk with a disk under I/O: requests end, no hang" rmmod_under_io

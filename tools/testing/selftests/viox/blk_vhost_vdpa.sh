@@ -73,18 +73,19 @@ run_case() {
 	grep -q "$5" <<<"$out" || { echo "kernel log lacks '$5':"; echo "$out"; return 1; }
 }
 
-# What the blk group says, until WANT notifications or 120 s (a client of
-# the kernel's YNL library that says when it has joined).
+# What the blk group says, until WANT notifications or told to stop (a
+# client of the kernel's YNL library that says when it has joined).
 /usr/bin/python3 -I - "$VIOX_KSRC/tools/net/ynl" \
 	"$VIOX_TOP/Documentation/netlink/specs/viox.yaml" "$work" 8 <<'PY' &
-import json, sys, time
+import json, os, sys, time
 sys.path.insert(0, sys.argv[1])
 from lib import YnlFamily
 ynl = YnlFamily(sys.argv[2], '')
 ynl.ntf_subscribe('blk')
 open(sys.argv[3] + '/joined', 'w').close()
-got, deadline = [], time.time() + 120
-while len(got) < int(sys.argv[4]) and time.time() < deadline:
+got, deadline = [], time.time() + 1200
+while len(got) < int(sys.argv[4]) and time.time() < deadline and \
+        not os.path.exists(sys.argv[3] + '/stop'):
     ynl.check_ntf()
     got += ynl.async_msg_queue
     ynl.async_msg_queue = []
@@ -182,6 +183,9 @@ closed() {
 	[ "$(viox_ynl --dump blk-get)" = "[]" ] && rmmod viox_blk
 }
 ktap_check "devices deleted after their VMMs closed them, viox_blk unloads" closed
+# The last notifications have 30 s to arrive.
+for _ in $(seq 150); do kill -0 "$listener" 2>/dev/null || break; sleep 0.2; done
+touch "$work/stop"
 wait "$listener"
 announced() {
 	/usr/bin/python3 -I -S -c '

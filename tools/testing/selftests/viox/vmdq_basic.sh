@@ -514,58 +514,50 @@ ktap_check "a vport's RX and TX rate limits drop what is over them, counted" \
 # How close the limits hold: pktgen offers 5 times the limit for about
 # 3 s (RX from the wire, TX from the VM's side of the vport); what got
 # through over pktgen's own elapsed time is within 10% of the limit, and
-# every frame not through is counted as a rate drop.
+# every frame not through is counted as a rate drop. The bucket holds
+# 10 ms: a sender the TCG host stalls for longer loses that time, so a
+# run that falls short is tried once more.
 pktgen_send() { # NS DEV DST SIZE PPS COUNT: prints the microseconds it took
 	ip netns exec "$1" /bin/sh -c '
 		pg() { echo "$2" > "/proc/net/pktgen/$1"; }
 		pg kpktgend_0 rem_device_all && pg kpktgend_0 "add_device $2" &&
 		pg "$2" "count $6" && pg "$2" "delay $((1000000000 / $5))" &&
-		pg "$2" "pkt_size $(($4 + 4))" && pg "$2" "dst_mac $3" &&
+		pg "$2" "pkt_size $4" && pg "$2" "dst_mac $3" &&
 		pg pgctrl start &&
 		sed -n "s/.*Result: OK: \([0-9]*\)(.*/\1/p" "/proc/net/pktgen/$2"
 		pg kpktgend_0 rem_device_all' sh "$@"
 }
-rate_held() { # WHAT LIMIT-PPS USEC THROUGH DROPS-COUNTED SENT
-	local want
-	want=$(($2 * $3 / 1000000))
-	echo "$1: $4 of $6 through in $3 us ($want at the limit), $5 drops counted"
-	[ "$3" -gt 0 ] && [ $(($4 * 10)) -ge $((want * 9)) ] &&
-		[ $(($4 * 10)) -le $((want * 11)) ] && [ $(($4 + $5)) -eq "$6" ]
+rx_through() { ip -n vq-vm1 -j -s link show v1 | jq '.[0].stats64.rx.packets'; }
+tx_through() { ip -n $W -j -s link show wire0 | jq '.[0].stats64.rx.packets'; }
+rate_case() { # WHAT LIMIT-PPS rx|tx SIZE: 5 times the limit offered for 3 s
+	local what=$1 limit=$2 dir=$3 size=$4 sent=$(($2 * 15)) p0 d0 us through drops want
+	for _ in 1 2; do
+		p0=$(${dir}_through) d0=$(vstat vq-vm1 v1 drop_rate_$dir)
+		if [ "$dir" = rx ]; then
+			us=$(pktgen_send $W wire0 $M1 "$size" $((limit * 5)) $sent)
+		else
+			us=$(pktgen_send vq-vm1 v1 "$wmac" "$size" $((limit * 5)) $sent)
+		fi
+		through=$(($(${dir}_through) - p0)) drops=$(($(vstat vq-vm1 v1 drop_rate_$dir) - d0))
+		want=$((limit * ${us:-0} / 1000000))
+		echo "$what: $through of $sent through in ${us:-?} us ($want at the limit), $drops drops counted"
+		[ "${us:-0}" -gt 0 ] && [ $((through + drops)) -eq $sent ] || return 1
+		[ $((through * 10)) -le $((want * 11)) ] || return 1
+		[ $((through * 10)) -ge $((want * 9)) ] && return 0
+	done
+	return 1
 }
 check_rate_accuracy() {
-	local wmac us p0 d0 rc=0
+	local wmac rc=0
 	wmac=$(ip -n $W -j link show wire0 | jq -r '.[0].address')
-	# Packets/s: 1000 against 5000 offered, 64 B frames.
-	ip -n vq-vm1 link set v1 type viox rx_pps 1000 tx_pps 1000 rx_rate 0 tx_rate 0 ||
-		return 1
-	p0=$(ip -n vq-vm1 -j -s link show v1 | jq '.[0].stats64.rx.packets')
-	d0=$(vstat vq-vm1 v1 drop_rate_rx)
-	us=$(pktgen_send $W wire0 $M1 64 5000 15000)
-	rate_held "RX 1000 packets/s" 1000 "${us:-0}" \
-		$(($(ip -n vq-vm1 -j -s link show v1 | jq '.[0].stats64.rx.packets') - p0)) \
-		$(($(vstat vq-vm1 v1 drop_rate_rx) - d0)) 15000 || rc=1
-	p0=$(ip -n $W -j -s link show wire0 | jq '.[0].stats64.rx.packets')
-	d0=$(vstat vq-vm1 v1 drop_rate_tx)
-	us=$(pktgen_send vq-vm1 v1 "$wmac" 64 5000 15000)
-	rate_held "TX 1000 packets/s" 1000 "${us:-0}" \
-		$(($(ip -n $W -j -s link show wire0 | jq '.[0].stats64.rx.packets') - p0)) \
-		$(($(vstat vq-vm1 v1 drop_rate_tx) - d0)) 15000 || rc=1
-	# Bits/s: 4 Mbit/s is 500 frames of 1000 B a second, 2500 offered.
-	ip -n vq-vm1 link set v1 type viox rx_pps 0 tx_pps 0 rx_rate 4mbit tx_rate 4mbit ||
-		return 1
-	p0=$(ip -n vq-vm1 -j -s link show v1 | jq '.[0].stats64.rx.packets')
-	d0=$(vstat vq-vm1 v1 drop_rate_rx)
-	us=$(pktgen_send $W wire0 $M1 1000 2500 7500)
-	rate_held "RX 4 Mbit/s" 500 "${us:-0}" \
-		$(($(ip -n vq-vm1 -j -s link show v1 | jq '.[0].stats64.rx.packets') - p0)) \
-		$(($(vstat vq-vm1 v1 drop_rate_rx) - d0)) 7500 || rc=1
-	p0=$(ip -n $W -j -s link show wire0 | jq '.[0].stats64.rx.packets')
-	d0=$(vstat vq-vm1 v1 drop_rate_tx)
-	us=$(pktgen_send vq-vm1 v1 "$wmac" 1000 2500 7500)
-	rate_held "TX 4 Mbit/s" 500 "${us:-0}" \
-		$(($(ip -n $W -j -s link show wire0 | jq '.[0].stats64.rx.packets') - p0)) \
-		$(($(vstat vq-vm1 v1 drop_rate_tx) - d0)) 7500 || rc=1
-	ip -n vq-vm1 link set v1 type viox rx_rate 0 tx_rate 0 || rc=1
+	ip -n vq-vm1 link set v1 type viox rx_pps 1000 tx_pps 1000 rx_rate 0 tx_rate 0 || return 1
+	rate_case "RX 1000 packets/s, 64 B" 1000 rx 64 || rc=1
+	rate_case "TX 1000 packets/s, 64 B" 1000 tx 64 || rc=1
+	# 4 Mbit/s is 500 frames of 1000 B a second.
+	ip -n vq-vm1 link set v1 type viox rx_pps 0 tx_pps 0 rx_rate 4mbit tx_rate 4mbit || rc=1
+	rate_case "RX 4 Mbit/s, 1000 B" 500 rx 1000 || rc=1
+	rate_case "TX 4 Mbit/s, 1000 B" 500 tx 1000 || rc=1
+	ip -n vq-vm1 link set v1 type viox rx_pps 0 tx_pps 0 rx_rate 0 tx_rate 0 || rc=1
 	return $rc
 }
 ktap_check "RX and TX limits in packets/s and bits/s hold within 10% under pktgen" \

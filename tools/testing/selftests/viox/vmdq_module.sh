@@ -51,24 +51,28 @@ flood() { # DST: pktgen on the wire, until stopped
 		pg wire@0 "count 0"; pg wire@0 "delay 20000"; pg wire@0 "dst_mac $1"
 		pg wire@1 "count 0"; pg wire@1 "delay 50000"; pg wire@1 "dst_mac ff:ff:ff:ff:ff:ff"
 		pg pgctrl start' sh "$1" &
-	sleep 2
 }
+vm1_rx() { ip -n vm-vm1 -j -s link show vm1 | jq '.[0].stats64.rx.packets'; }
 flowing() {
-	local before after
-	before=$(ip -n vm-vm1 -j -s link show vm1 | jq '.[0].stats64.rx.packets')
+	local before
+	before=$(vm1_rx)
 	flood $M1
-	after=$(ip -n vm-vm1 -j -s link show vm1 | jq '.[0].stats64.rx.packets')
-	echo "vm1 received $((after - before)) in 2 s"
-	[ "$after" -gt "$before" ]
+	for _ in $(seq 100); do
+		[ "$(vm1_rx)" -gt $((before + 100)) ] && return 0
+		sleep 0.1
+	done
+	echo "vm1 received $(($(vm1_rx) - before)) in 10 s"
+	return 1
 }
 ktap_check "pktgen floods vm1 and broadcast" flowing
 
 busy() {
-	if rmmod viox_vmdq 2>"$ktap_out.err"; then
+	local err
+	if err=$(rmmod viox_vmdq 2>&1); then
 		echo "rmmod succeeded with a tap device open"
 		return 1
 	fi
-	cat "$ktap_out.err"
+	echo "$err"
 	[ -d /sys/module/viox_vmdq ] && ip -n vm-vm1 link show vm1 >/dev/null
 }
 ktap_check "rmmod with a VM port's tap open is refused; the vports stay" busy

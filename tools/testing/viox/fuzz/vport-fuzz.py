@@ -101,7 +101,9 @@ class Fuzzer:
         if self.seq % 20 == 0 or not self.links:
             self.links = ifindexes()
         ups = [i for n, i in self.links.items() if n in self.uplinks]
-        others = [i for n, i in self.links.items() if n not in self.uplinks and n != "lo"]
+        # Not the uplinks' veth peers either: deleting one takes its uplink.
+        others = [i for n, i in self.links.items()
+                  if n not in self.uplinks and n != "lo" and not n.startswith("fw")]
         known = (others or ups) if vport else ups * 3 + others
         return r.choice(known + [0, 0xFFFFFFFF, r.randrange(1 << 32)])
 
@@ -254,7 +256,7 @@ def main():
         print(f"# sent {k}: {f.sent[k]}")
     for k in sorted(f.replies):
         print(f"# reply {k}: {f.replies[k]}")
-    print(f"# vports made {f.made}")
+    print(f"# vports made: {f.made}")
     for i in range(args.uplinks):
         subprocess.run(["ip", "link", "del", f"fu{i}"])
     return 0
