@@ -159,8 +159,32 @@ class Fuzzer:
             out += data
         return out
 
+    def sound_attrs(self):
+        """A few settings a vport may have, each valid: so that some
+        messages make vports and reach the code behind the checks."""
+        r = self.rng
+        good = {1: lambda: bytes([2, 0, 0, 0, r.randrange(256), r.randrange(256)]),
+                2: lambda: struct.pack("H", r.randrange(4095)),
+                3: lambda: struct.pack("B", r.randrange(2)),
+                5: lambda: struct.pack("B", r.randrange(2)),
+                7: lambda: struct.pack("Q", r.choice([0, 10 ** 6, 10 ** 9])),
+                10: lambda: struct.pack("Q", r.choice([0, 100, 10 ** 5])),
+                12: lambda: struct.pack("B", r.randrange(2)),
+                14: lambda: struct.pack("i", r.choice([-1, 0, 1]))}
+        return b"".join(nla(t, good[t]()) for t in r.sample(sorted(good), r.randrange(4)))
+
     def rtnl(self):
         r = self.rng
+        if r.random() < 0.3:        # sound: a new vport on an uplink
+            body = struct.pack("BBHIII", 0, 0, 0, 0, 0, 0)
+            body += nla(IFLA_LINK, struct.pack("I", self.ifindex()))
+            if r.random() < 0.5:
+                body += nla(IFLA_IFNAME, self.name())
+            info = nla(IFLA_INFO_KIND, b"viox\0") + \
+                nla(IFLA_INFO_DATA | NLA_F_NESTED, self.sound_attrs())
+            body += nla(IFLA_LINKINFO | NLA_F_NESTED, info)
+            return (self.rt, RTM_NEWLINK, F_REQUEST | F_ACK | F_CREATE | F_EXCL, body,
+                    "rtnl newlink")
         cmd = r.choice([RTM_NEWLINK] * 4 + [RTM_DELLINK])
         flags = F_REQUEST | F_ACK
         index = 0
