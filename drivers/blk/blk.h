@@ -130,6 +130,8 @@ struct viox_blk_vq {
 	/* Chains are translated here, then copied into their request. */
 	struct bio_vec *bvec;
 	bool ready;
+	/* The CPUs virtio_vdpa's driver sends this vq's requests from. */
+	cpumask_var_t affinity;
 	/*
 	 * The used side: what viox_vq_add_used() and viox_vq_need_signal()
 	 * change, @cb and @stats. Direct reads and writes are returned from

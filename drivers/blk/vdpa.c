@@ -5,6 +5,7 @@
  * context and is serialized by blk->lock; a vq runs when the driver made
  * it ready, set DRIVER_OK and has not suspended the device.
  */
+#include <linux/cpumask.h>
 #include <linux/slab.h>
 #include <linux/vhost_types.h>
 #include <linux/virtio_config.h>
@@ -383,6 +384,10 @@ static int blk_reset(struct vdpa_device *vdpa)
 		bvq->cb.callback = NULL;
 		bvq->cb.private = NULL;
 		spin_unlock_irq(&bvq->used_lock);
+		if (!cpumask_empty(bvq->affinity)) {
+			cpumask_clear(bvq->affinity);
+			viox_vq_worker_affinity(&bvq->vq, cpu_possible_mask);
+		}
 	}
 	blk->features = 0;
 	WRITE_ONCE(blk->writethrough, blk->backing->writethrough);
@@ -503,6 +508,32 @@ static int blk_reset_map(struct vdpa_device *vdpa, unsigned int asid)
 	return r;
 }
 
+/*
+ * virtio_vdpa spreads the vqs over the CPUs as it would a device's
+ * interrupts, and virtio_blk maps each CPU's requests to the vq that has
+ * it: the vq's worker runs there too, so that a request is taken,
+ * submitted and (for direct I/O) returned on the CPU that sent it. A
+ * reset lets it run anywhere again (vhost_vdpa's VMM sets none).
+ */
+static int blk_set_vq_affinity(struct vdpa_device *vdpa, u16 idx,
+			       const struct cpumask *mask)
+{
+	struct viox_blk_vq *bvq = get_vq(to_blk(vdpa), idx);
+
+	if (!bvq)
+		return -EINVAL;
+	cpumask_copy(bvq->affinity, mask);
+	return viox_vq_worker_affinity(&bvq->vq, mask);
+}
+
+static const struct cpumask *blk_get_vq_affinity(struct vdpa_device *vdpa,
+						 u16 idx)
+{
+	struct viox_blk_vq *bvq = get_vq(to_blk(vdpa), idx);
+
+	return bvq && !cpumask_empty(bvq->affinity) ? bvq->affinity : NULL;
+}
+
 static void blk_free(struct vdpa_device *vdpa)
 {
 	struct viox_blk *blk = to_blk(vdpa);
@@ -510,8 +541,10 @@ static void blk_free(struct vdpa_device *vdpa)
 
 	/* Stopped already unless set-up failed half-way. */
 	viox_dev_stop_worker(&blk->dev);
-	for (i = 0; i < VIOX_BLK_MAX_QUEUES; i++)
+	for (i = 0; i < VIOX_BLK_MAX_QUEUES; i++) {
 		kvfree(blk->vqs[i].bvec);
+		free_cpumask_var(blk->vqs[i].affinity);
+	}
 	viox_blk_map_clear(blk);
 }
 
@@ -519,6 +552,8 @@ const struct vdpa_config_ops viox_blk_vdpa_ops = {
 	.set_vq_address		= blk_set_vq_address,
 	.set_vq_num		= blk_set_vq_num,
 	.kick_vq		= blk_kick_vq,
+	.set_vq_affinity	= blk_set_vq_affinity,
+	.get_vq_affinity	= blk_get_vq_affinity,
 	.set_vq_cb		= blk_set_vq_cb,
 	.set_vq_ready		= blk_set_vq_ready,
 	.get_vq_ready		= blk_get_vq_ready,
@@ -594,7 +629,7 @@ int viox_blk_dev_init(struct viox_blk *blk, struct viox_blk_backing *b)
 		bvq->vq.kmem = true;
 		bvq->bvec = kvmalloc_array(VIOX_MAX_IOV, sizeof(*bvq->bvec),
 					   GFP_KERNEL);
-		if (!bvq->bvec)
+		if (!bvq->bvec || !zalloc_cpumask_var(&bvq->affinity, GFP_KERNEL))
 			return -ENOMEM;
 		init_llist_head(&bvq->done);
 		viox_work_init(&bvq->done_work, viox_blk_handle_done);

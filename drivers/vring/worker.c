@@ -281,6 +281,24 @@ int viox_dev_start_kthreads(struct viox_dev *dev, const char *name)
 EXPORT_SYMBOL_GPL(viox_dev_start_kthreads);
 
 /**
+ * viox_vq_worker_affinity() - the CPUs a vq's own worker runs on
+ * @vq: a vq with a worker of its own (viox_dev_start_kthreads())
+ * @mask: the CPUs whose requests the driver puts on this vq
+ *
+ * Return: 0, -EINVAL for a vq without a worker of its own or a mask with
+ * no online CPU.
+ */
+int viox_vq_worker_affinity(struct viox_vq *vq, const struct cpumask *mask)
+{
+	struct viox_worker *w = vq->worker;
+
+	if (!w || !w->kthread)
+		return -EINVAL;
+	return set_cpus_allowed_ptr(w->kthread, mask);
+}
+EXPORT_SYMBOL_GPL(viox_vq_worker_affinity);
+
+/**
  * viox_dev_stop_worker() - run what is queued, then stop the workers
  * @dev: the device; every source of work (kicks, completions) has stopped
  */

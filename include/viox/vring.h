@@ -291,6 +291,7 @@ void viox_vq_stats_read(const struct viox_vq *vq, u64 v[VIOX_VQ_NR_STATS]);
 
 bool viox_vq_work_queue(struct viox_vq *vq, struct viox_work *work);
 int viox_dev_start_kthreads(struct viox_dev *dev, const char *name);
+int viox_vq_worker_affinity(struct viox_vq *vq, const struct cpumask *mask);
 void viox_dev_stop_worker(struct viox_dev *dev);
 void viox_work_init(struct viox_work *work, viox_work_fn_t fn);
 void viox_dev_flush(struct viox_dev *dev);

@@ -142,6 +142,19 @@ own_workers() {
 }
 ktap_check "two queues, two workers: each queue's kthread serves its own CPU's I/O" \
 	own_workers
+# virtio_vdpa gives each vq its CPUs (the queue's in blk-mq's map): the
+# vq's worker runs on those.
+cpus_of() { # COMM: the CPUs the kthread named COMM may run on
+	awk '/^Cpus_allowed_list/ { print $2 }' "/proc/$(pgrep -x "$1")/status"
+}
+worker_cpus() {
+	local q mq=/sys/block/${disk1#/dev/}/mq
+	for q in 0 1; do
+		echo "queue $q: CPUs $(cat "$mq/$q/cpu_list"), its worker's $(cpus_of viox-vb1-$q)"
+		[ "$(cpus_of viox-vb1-$q)" = "$(tr -d ' ' < "$mq/$q/cpu_list")" ] || return 1
+	done
+}
+ktap_check "two queues: each worker runs on its queue's CPUs" worker_cpus
 
 # I/O limits set at runtime (blk-set), measured by fio: vb0 held to them
 # within 10% while vb1, on the same file and unlimited, is not held back.
