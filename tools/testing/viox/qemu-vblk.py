@@ -202,6 +202,8 @@ def main():
         qemu.qmp.execute("stop")
         done = guest.reap(0)
         print(f"# {n // 2 - len(done)} of {n // 2} writes not yet used at stop", flush=True)
+        if len(done) == n // 2:
+            raise Fail("every write was used before the stop: none was in flight")
         for rid in range(n // 2, n):    # while stopped
             sector = first + rid * size // 512
             guest.qt.write(DATA_BASE + DATA_MAX * rid, pattern(sector, size))
