@@ -215,6 +215,8 @@ static void viox_print_stats(struct rtattr *nest)
 		snprintf(fmt, sizeof(fmt), " %s %%llu", viox_stat_names[i]);
 		print_color_u64(PRINT_ANY, COLOR_NONE, viox_stat_names[i], fmt, v);
 	}
+	/* ip goes on with its own attributes on this line. */
+	print_color_string(PRINT_FP, COLOR_NONE, NULL, "%s", " ");
 	close_json_object();
 }
 
