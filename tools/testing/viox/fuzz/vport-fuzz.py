@@ -14,6 +14,9 @@ and the vports made. Exits 0 unless it could not run.
 """
 import argparse
 import errno
+import importlib.machinery
+import importlib.util
+import os
 import random
 import socket
 import struct
@@ -21,9 +24,15 @@ import subprocess
 import sys
 import time
 
+# nl-fuzz.py's netlink attribute and family lookup.
+_loader = importlib.machinery.SourceFileLoader(
+    "nlfuzz", os.path.join(os.path.dirname(os.path.abspath(__file__)), "nl-fuzz.py"))
+_spec = importlib.util.spec_from_loader("nlfuzz", _loader)
+nlfuzz = importlib.util.module_from_spec(_spec)
+_loader.exec_module(nlfuzz)
+nla, family_id = nlfuzz.nla, nlfuzz.family_id
+
 NETLINK_ROUTE, NETLINK_GENERIC = 0, 16
-GENL_ID_CTRL, CTRL_CMD_GETFAMILY = 0x10, 3
-CTRL_ATTR_FAMILY_ID, CTRL_ATTR_FAMILY_NAME = 1, 2
 NLMSG_ERROR, NLMSG_DONE = 2, 3
 F_REQUEST, F_ACK, F_EXCL, F_CREATE = 0x1, 0x4, 0x200, 0x400
 F_DUMP = 0x300
@@ -45,11 +54,6 @@ VPORT_ATTRS = {1: "ifindex", 2: "name", 3: "ifindex", 4: "mac", 5: "u16",
 CMD_VPORT_NEW, CMD_VPORT_DEL, CMD_VPORT_GET = 2, 3, 4
 
 
-def nla(atype, payload):
-    data = struct.pack("HH", 4 + len(payload), atype) + payload
-    return data + b"\0" * (-len(data) % 4)
-
-
 def ifindexes():
     out = subprocess.run(["ip", "-o", "link", "show"], capture_output=True,
                          text=True).stdout
@@ -58,21 +62,6 @@ def ifindexes():
         n, name = line.split(":")[:2]
         idx[name.strip().split("@")[0]] = int(n)
     return idx
-
-
-def family_id(name):
-    s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_GENERIC)
-    body = struct.pack("BBH", CTRL_CMD_GETFAMILY, 1, 0) + nla(CTRL_ATTR_FAMILY_NAME, name + b"\0")
-    s.send(struct.pack("IHHII", 16 + len(body), GENL_ID_CTRL, F_REQUEST, 1, 0) + body)
-    data = s.recv(65536)
-    s.close()
-    off = 20
-    while off + 4 <= len(data):
-        alen, atype = struct.unpack_from("HH", data, off)
-        if atype == CTRL_ATTR_FAMILY_ID:
-            return struct.unpack_from("H", data, off + 4)[0]
-        off += (alen + 3) & ~3
-    sys.exit(f"Bail out! no generic netlink family {name!r}")
 
 
 class Fuzzer:
