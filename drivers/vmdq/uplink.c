@@ -185,11 +185,17 @@ void vmdq_replicate(struct vmdq_uplink *up, struct sk_buff *skb, u16 vid,
 			continue;
 		}
 		nskb = skb_clone(skb, GFP_ATOMIC);
-		if (!nskb)
+		if (!nskb) {
+			dev_dstats_rx_dropped(dev);
 			goto no_room;
+		}
 		__vlan_hwaccel_clear_tag(nskb);
 		if (from) {
-			/* Scrubbed, pulled and typed as a received frame. */
+			/*
+			 * Scrubbed, pulled and typed as a received frame; or
+			 * over @dev's MTU, dropped and counted in its
+			 * rx_dropped by the core, as netif_rx() counts its own.
+			 */
 			if (__dev_forward_skb(dev, nskb))
 				goto no_room;
 		} else {
@@ -220,7 +226,6 @@ void vmdq_replicate(struct vmdq_uplink *up, struct sk_buff *skb, u16 vid,
 			vmdq_count(vp, VMDQ_STAT_RX_MULTICAST);
 		continue;
 no_room:
-		dev_dstats_rx_dropped(dev);
 		vmdq_count(vp, VMDQ_STAT_DROP_REPLICATION);
 	}
 out:

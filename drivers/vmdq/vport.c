@@ -88,9 +88,11 @@ static void vmdq_vport_loopback(struct vmdq_vport *to, struct sk_buff *skb)
 		return;
 	}
 	__vlan_hwaccel_clear_tag(skb);
-	/* Scrubbed, pulled and typed as a received frame (freed if not). */
+	/*
+	 * Scrubbed, pulled and typed as a received frame; if not, freed and
+	 * counted in @dev's rx_dropped by the core, as netif_rx() does below.
+	 */
 	if (__dev_forward_skb(dev, skb)) {
-		dev_dstats_rx_dropped(dev);
 		if (!(dev->flags & IFF_UP))
 			vmdq_count(to, VMDQ_STAT_DROP_DOWN);
 		return;
@@ -104,8 +106,6 @@ static void vmdq_vport_loopback(struct vmdq_vport *to, struct sk_buff *skb)
 	}
 	if (netif_rx(skb) == NET_RX_SUCCESS)
 		dev_dstats_rx_add(dev, len);
-	else
-		dev_dstats_rx_dropped(dev);
 }
 
 /*
