@@ -55,19 +55,20 @@ ip -n $W route add 224.0.0.0/4 dev wire0
 vstat() { # NS DEV NAME: one of the vport's own counters (ip -s -d)
 	ip -n "$1" -s -d link show "$2" | grep -o "$3 [0-9]*" | cut -d' ' -f2
 }
-send_raw() { # NS DEV DST SRC TYPE-HEX [COUNT]: frames as a VM or the wire sends
-	# them; TYPE-HEX is the ethertype, after a VLAN tag if it has one.
-	# The payload starts with the check's number, for listen to match.
+send_raw() { # NS DEV DST SRC TYPE-HEX [COUNT [PAD]]: frames as a VM or the wire
+	# sends them; TYPE-HEX is the ethertype, after a VLAN tag if it has
+	# one. The payload starts with the check's number, for listen to
+	# match; PAD bytes (42) follow it.
 	ip netns exec "$1" /usr/bin/python3 -I -S -c '
 import socket, sys
 s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
 s.bind((sys.argv[1], 0))
 mac = lambda a: bytes.fromhex(a.replace(":", ""))
 frame = mac(sys.argv[2]) + mac(sys.argv[3]) + bytes.fromhex(sys.argv[4]) + \
-	b"vq%02d" % int(sys.argv[6]) + bytes(42)
+	b"vq%02d" % int(sys.argv[6]) + bytes(int(sys.argv[7]))
 for _ in range(int(sys.argv[5])):
 	s.send(frame)
-' "$2" "$3" "$4" "$5" "${6:-1}" "$ktap_n"
+' "$2" "$3" "$4" "$5" "${6:-1}" "$ktap_n" "${7:-42}"
 }
 
 # Frames of this check (send_raw's, ethertype 88b5) that DEV receives,
@@ -453,6 +454,58 @@ if [ "$(nproc)" -ge 2 ]; then
 else
 	ktap_skip "a vport with rx_cpu receives on that CPU" "one CPU only"
 fi
+
+# A vport's queue holds 1024 frames. pktgen hands the uplink 2000 for v1
+# in one softirq-free run (netif_receive mode, one burst) on CPU 0, v1's
+# rx_cpu: its NAPI cannot drain before the burst ends, so exactly 1024
+# are queued and 976 dropped and counted as queue_full; then v1 receives
+# again, and v4, of the same uplink, was not held back.
+check_queue_full() {
+	local p0 q0 d4 got full
+	ip -n vq-vm1 link set v1 type viox rx_cpu 0 || return 1
+	p0=$(ip -n vq-vm1 -j -s link show v1 | jq '.[0].stats64.rx.packets')
+	q0=$(vstat vq-vm1 v1 drop_queue_full) d4=$(vstat vq-vm4 v4 drop_queue_full)
+	ip netns exec $H /bin/sh -c '
+		pg() { echo "$2" > "/proc/net/pktgen/$1" || { cat "/proc/net/pktgen/$1"; exit 1; }; }
+		pg kpktgend_0 rem_device_all && pg kpktgend_0 "add_device up0" &&
+		pg up0 "xmit_mode netif_receive" && pg up0 "count 2000" &&
+		pg up0 "burst 2000" && pg up0 "pkt_size 60" && pg up0 "dst_mac $1" &&
+		pg pgctrl start
+		pg kpktgend_0 rem_device_all' sh $M1 || { echo "pktgen refused"; return 1; }
+	got=$(($(ip -n vq-vm1 -j -s link show v1 | jq '.[0].stats64.rx.packets') - p0))
+	full=$(($(vstat vq-vm1 v1 drop_queue_full) - q0))
+	ip -n vq-vm1 link set v1 type viox rx_cpu none || return 1
+	echo "of 2000 in one burst: $got queued, $full dropped as queue_full"
+	expect "v1 received" "$got" 1024 &&
+	expect "v1 drop_queue_full" "$full" 976 &&
+	expect "v4 drop_queue_full" "$(vstat vq-vm4 v4 drop_queue_full)" "$d4" &&
+	pings $W 10.0.0.1 && pings $W 10.0.0.4
+}
+ktap_check "a vport's full queue drops what is over it, counted; others not held back" \
+	check_queue_full
+
+# Replication has no room for a copy over a vport's MTU: v2's broadcast
+# of 1400 B reaches the wire but not v3 (MTU 1280), counted once in v3's
+# rx_dropped and as drop_replication; unicast too, in rx_dropped.
+check_replication_drop() {
+	local r0 d0 h3 hw
+	ip -n vq-vm3 link set v3 mtu 1280 || return 1
+	r0=$(vstat vq-vm3 v3 drop_replication)
+	d0=$(ip -n vq-vm3 -j -s link show v3 | jq '.[0].stats64.rx.dropped')
+	listen v3 vq-vm3 v3 && listen wire $W wire0 || return 1
+	send_raw vq-vm2 v2 ff:ff:ff:ff:ff:ff $M2 88b5 3 1380
+	send_raw vq-vm2 v2 $M3 $M2 88b5 2 1380
+	send_raw vq-vm2 v2 ff:ff:ff:ff:ff:ff $M2 88b5 1
+	h3=$(heard v3) hw=$(heard wire)
+	ip -n vq-vm3 link set v3 mtu 1500
+	expect "v3 heard (the small broadcast)" "$h3" 1 &&
+	expect "the wire heard (4 broadcasts)" "$hw" 4 &&
+	expect "v3 drop_replication" "$(vstat vq-vm3 v3 drop_replication)" $((r0 + 3)) &&
+	expect "v3 rx dropped" \
+		"$(ip -n vq-vm3 -j -s link show v3 | jq '.[0].stats64.rx.dropped')" $((d0 + 5))
+}
+ktap_check "a copy over a vport's MTU is dropped and counted once, as replication's" \
+	check_replication_drop
 
 check_spoofing() {
 	local s1 s2
