@@ -141,7 +141,7 @@ selftest_list() { # all|leak|rest
 }
 
 run_vm() { # KIND OUTDIR PREFIX MODSRC SELFTESTS [ARG=VALUE ...]
-	local kind=$1 out=$2 prefix=$3 modsrc=$4 selftests=$5 f took
+	local kind=$1 out=$2 prefix=$3 modsrc=$4 selftests=$5 f took t0=$SECONDS
 	shift 5
 	# What each selftest took the last time: the guest starts the
 	# longest lanes first.
@@ -162,6 +162,7 @@ run_vm() { # KIND OUTDIR PREFIX MODSRC SELFTESTS [ARG=VALUE ...]
 		"VIOX_EXPECT_VERSION=$(cd "$VIOX_TOP" && tools/version.sh)" \
 		"VIOX_LANES=${VIOX_LANES:-2}" "VIOX_SELFTEST_SECONDS=$took" "$@" \
 		>"$out/vm.log" 2>&1
+	echo "# the $prefix VM took $((SECONDS - t0)) s"
 	if [ ! -e "$out/done" ]; then
 		tail -n 40 "$out/console.log" > "$out/tail.txt" 2>/dev/null
 		cat "$out/vm.log" >> "$out/tail.txt"
@@ -186,6 +187,7 @@ mkdir -p "$runs"
 echo "KTAP version 1"
 
 # Userspace helpers the selftests run in the guests.
+t0=$SECONDS
 if make -s -C "$VIOX_HARNESS/vnet-guest" >"$runs.tools.log" 2>&1 &&
    make -s -C "$VIOX_TOP/tools/ip" >>"$runs.tools.log" 2>&1 &&
    make -s -C "$VIOX_HARNESS/vdpa-blk-guest" >>"$runs.tools.log" 2>&1 &&
@@ -212,6 +214,7 @@ if kdir=$("$VIOX_HARNESS/build-kernel.sh" 2>"$runs.kernel.log" || true) && [ -n 
 		else
 			report fail "build/lint: checkpatch, sparse and layering clean" "$runs.lint.log"
 		fi
+		echo "# the builds and lint took $((SECONDS - t0)) s"
 		rest=$(selftest_list rest) leak=$(selftest_list leak)
 		[ -z "$rest" ] ||
 			run_vm test "$runs/test" test "$VIOX_TOP" "$rest" kmemleak=off
@@ -231,8 +234,10 @@ else
 fi
 
 # Debian's stock kernel: the modules as dkms builds them, selftests only.
+t0=$SECONDS
 if moddir=$("$VIOX_HARNESS/dkms.sh" build 2>"$VIOX_CACHE/dkms.err"); then
 	report ok "build/dkms build for Debian's $(stock_kver)"
+	echo "# the dkms build took $((SECONDS - t0)) s"
 	run_vm stock "$runs/stock" stock "$moddir" "$(selftest_list all)"
 else
 	report fail "build/dkms build for Debian's stock kernel" "$VIOX_CACHE/dkms.err"
