@@ -74,6 +74,20 @@ viox_ko() {
 	return 1
 }
 
+# pktgen in namespace NS (its control files are the namespace's): each
+# "FILE COMMAND" written to /proc/net/pktgen/FILE in turn; a command
+# pktgen refuses stops it, with the file's reason, and fails.
+# "pgctrl start" returns when the run ends (or is stopped).
+pktgen_in() { # NS "FILE COMMAND"...
+	local ns=$1
+	shift
+	ip netns exec "$ns" /bin/sh -c '
+		for l in "$@"; do
+			echo "${l#* }" > "/proc/net/pktgen/${l%% *}" ||
+				{ grep -h "Result" "/proc/net/pktgen/${l%% *}"; exit 1; }
+		done' sh "$@"
+}
+
 # modprobe an in-tree module of the running kernel (the test kernel keeps
 # its modules in a staging tree).
 kmod_load() {

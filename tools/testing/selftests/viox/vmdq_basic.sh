@@ -465,13 +465,10 @@ check_queue_full() {
 	ip -n vq-vm1 link set v1 type viox rx_cpu 0 || return 1
 	p0=$(ip -n vq-vm1 -j -s link show v1 | jq '.[0].stats64.rx.packets')
 	q0=$(vstat vq-vm1 v1 drop_queue_full) d4=$(vstat vq-vm4 v4 drop_queue_full)
-	ip netns exec $H /bin/sh -c '
-		pg() { echo "$2" > "/proc/net/pktgen/$1" || { cat "/proc/net/pktgen/$1"; exit 1; }; }
-		pg kpktgend_0 rem_device_all && pg kpktgend_0 "add_device up0" &&
-		pg up0 "xmit_mode netif_receive" && pg up0 "count 2000" &&
-		pg up0 "burst 2000" && pg up0 "pkt_size 60" && pg up0 "dst_mac $1" &&
-		pg pgctrl start
-		pg kpktgend_0 rem_device_all' sh $M1 || { echo "pktgen refused"; return 1; }
+	pktgen_in $H "kpktgend_0 rem_device_all" "kpktgend_0 add_device up0" \
+		"up0 xmit_mode netif_receive" "up0 count 2000" "up0 burst 2000" \
+		"up0 pkt_size 60" "up0 dst_mac $M1" "pgctrl start" || return 1
+	pktgen_in $H "kpktgend_0 rem_device_all"
 	got=$(($(ip -n vq-vm1 -j -s link show v1 | jq '.[0].stats64.rx.packets') - p0))
 	full=$(($(vstat vq-vm1 v1 drop_queue_full) - q0))
 	ip -n vq-vm1 link set v1 type viox rx_cpu none || return 1
@@ -571,14 +568,11 @@ ktap_check "a vport's RX and TX rate limits drop what is over them, counted" \
 # 10 ms: a sender the TCG host stalls for longer loses that time, so a
 # run that falls short is tried once more.
 pktgen_send() { # NS DEV DST SIZE PPS COUNT: prints the microseconds it took
-	ip netns exec "$1" /bin/sh -c '
-		pg() { echo "$2" > "/proc/net/pktgen/$1"; }
-		pg kpktgend_0 rem_device_all && pg kpktgend_0 "add_device $2" &&
-		pg "$2" "count $6" && pg "$2" "delay $((1000000000 / $5))" &&
-		pg "$2" "pkt_size $4" && pg "$2" "dst_mac $3" &&
-		pg pgctrl start &&
-		sed -n "s/.*Result: OK: \([0-9]*\)(.*/\1/p" "/proc/net/pktgen/$2"
-		pg kpktgend_0 rem_device_all' sh "$@"
+	pktgen_in "$1" "kpktgend_0 rem_device_all" "kpktgend_0 add_device $2" \
+		"$2 count $6" "$2 delay $((1000000000 / $5))" "$2 pkt_size $4" \
+		"$2 dst_mac $3" "pgctrl start" >&2 &&
+	ip netns exec "$1" sed -n "s/.*Result: OK: \([0-9]*\)(.*/\1/p" "/proc/net/pktgen/$2"
+	pktgen_in "$1" "kpktgend_0 rem_device_all"
 }
 rx_through() { ip -n vq-vm1 -j -s link show v1 | jq '.[0].stats64.rx.packets'; }
 tx_through() { ip -n $W -j -s link show wire0 | jq '.[0].stats64.rx.packets'; }

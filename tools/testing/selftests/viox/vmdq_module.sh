@@ -18,7 +18,7 @@ kmod_load pktgen
 W=vm-wire
 cleanup() {
 	[ -n "${holder:-}" ] && kill "$holder" 2>/dev/null
-	ip netns exec $W sh -c 'echo stop > /proc/net/pktgen/pgctrl' 2>/dev/null
+	pktgen_in $W "pgctrl stop" 2>/dev/null
 	for ns in $W vm-vm1; do ip netns del $ns 2>/dev/null; done
 	ip link del vm-up 2>/dev/null
 }
@@ -44,13 +44,11 @@ made() {
 ktap_check "vports in namespaces, one rate-limited, one a VM port held open" made
 
 flood() { # DST: pktgen on the wire, until stopped
-	ip netns exec $W sh -c '
-		pg() { echo "$2" > "/proc/net/pktgen/$1"; }
-		pg kpktgend_0 rem_device_all; pg kpktgend_0 "add_device wire@0"
-		pg kpktgend_1 rem_device_all; pg kpktgend_1 "add_device wire@1"
-		pg wire@0 "count 0"; pg wire@0 "delay 20000"; pg wire@0 "dst_mac $1"
-		pg wire@1 "count 0"; pg wire@1 "delay 50000"; pg wire@1 "dst_mac ff:ff:ff:ff:ff:ff"
-		pg pgctrl start' sh "$1" &
+	pktgen_in $W "kpktgend_0 rem_device_all" "kpktgend_0 add_device wire@0" \
+		"kpktgend_1 rem_device_all" "kpktgend_1 add_device wire@1" \
+		"wire@0 count 0" "wire@0 delay 20000" "wire@0 dst_mac $1" \
+		"wire@1 count 0" "wire@1 delay 50000" "wire@1 dst_mac ff:ff:ff:ff:ff:ff" \
+		"pgctrl start" &
 }
 vm1_rx() { ip -n vm-vm1 -j -s link show vm1 | jq '.[0].stats64.rx.packets'; }
 flowing() {
@@ -85,8 +83,8 @@ gone() {
 		! ip link show type viox | grep -q .
 }
 ktap_check "the tap closed, rmmod under the flood takes every vport" gone
-ktap_check "the uplink keeps the host's network" \
-	sh -c "ip netns exec $W sh -c 'echo stop > /proc/net/pktgen/pgctrl'; ping -c 3 -i 0.2 -W 2 192.0.2.254"
+host_network() { pktgen_in $W "pgctrl stop" && ping -c 3 -i 0.2 -W 2 192.0.2.254; }
+ktap_check "the uplink keeps the host's network" host_network
 reload() {
 	insmod "$(viox_ko viox_vmdq)" &&
 	ip link add link vm-up name vm3 type viox mac 02:00:00:00:73:03 &&
