@@ -264,18 +264,6 @@ unprivileged() {
 }
 ktap_check "blk-new from a user without CAP_NET_ADMIN is refused" unprivileged
 
-under_io() {
-	fio --name=busy --filename="$disk1" --direct=1 --ioengine=libaio \
-		--rw=randrw --bs=4k --iodepth=32 --time_based --runtime=20 --thread \
-		--output=/dev/null >/dev/null 2>&1 &
-	local f=$! i
-	sleep 2
-	timeout 60 vdpa dev del vb1 || return 1
-	for i in $(seq 100); do kill -0 $f 2>/dev/null || break; sleep 0.2; done
-	! kill -0 $f 2>/dev/null && viox_ynl --do blk-del --json '{"name": "vb1"}' >/dev/null
-}
-ktap_check "vdpa dev del with I/O in flight finishes, then blk-del" under_io
-
 # fio on NAME's disk in the background (its pid in $fio_pid), for as
 # long as the disk is there; returns once NAME has requests in flight.
 fio_busy() { # NAME DISK
@@ -313,6 +301,15 @@ returns() {
 	cat "/proc/$pid/stack" 2>/dev/null
 	return 124
 }
+# The vDPA device deleted with requests in flight: they end, then the
+# backing goes.
+under_io() {
+	fio_busy vb1 "$disk1" || { fio_ended; return 1; }
+	returns vdpa dev del vb1 || { fio_ended; return 1; }
+	fio_ended && viox_ynl --do blk-del --json '{"name": "vb1"}' >/dev/null
+}
+ktap_check "vdpa dev del with I/O in flight finishes, then blk-del" under_io
+
 # virtio_vdpa unbound from a device with I/O in flight: the disk goes, its
 # requests end; bound again, a new disk works.
 unbind_under_io() {
@@ -322,7 +319,7 @@ unbind_under_io() {
 		>/dev/null &&
 	vdpa dev add mgmtdev viox_blk name vb3 && d=$(disk_of vb3) || return 1
 	fio_busy vb3 "$d" || { fio_ended; return 1; }
-	returns sh -c 'echo vb3 > /sys/bus/vdpa/drivers/virtio_vdpa/unbind' || return 1
+	returns sh -c 'echo vb3 > /sys/bus/vdpa/drivers/virtio_vdpa/unbind' || { fio_ended; return 1; }
 	fio_ended || return 1
 	echo vb3 > /sys/bus/vdpa/drivers/virtio_vdpa/bind && d=$(disk_of vb3) &&
 	fio_verify "$d" --size=4M --bs=16k --rw=randwrite --iodepth=8 &&
