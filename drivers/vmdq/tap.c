@@ -10,11 +10,13 @@
  * The name is the minor, unique on the host, not the ifindex as macvtap's
  * /dev/tapIFINDEX: /dev is one for all namespaces, ifindexes are per
  * namespace, and a macvtap made in any user's namespace would take the
- * /dev/tapN a vport expects (QEMU would open the other's device).
+ * /dev/tapN a vport expects (QEMU would open the other's device). But
+ * libvirt opens a device by that name only (tap_ifindex_names).
  */
 #include <linux/cdev.h>
 #include <linux/device.h>
 #include <linux/if_tap.h>
+#include <net/net_namespace.h>
 #include <net/netdev_rx_queue.h>
 
 #include "vmdq.h"
@@ -22,6 +24,17 @@
 /* What a file may ask for with TUNSETOFFLOAD: the tap segments the rest. */
 #define VMDQ_TAP_OFFLOADS (NETIF_F_HW_CSUM | NETIF_F_TSO_ECN | NETIF_F_TSO | \
 			   NETIF_F_TSO6)
+
+/*
+ * libvirt takes an existing device for <interface type='ethernet'> with
+ * managed='no' only if /dev/tapIFINDEX exists, and opens that: the host's
+ * admin who runs libvirt, and accepts what macvtap's users accept, names
+ * the devices of vports made from then on in the host's namespace so.
+ */
+static bool tap_ifindex_names;
+module_param(tap_ifindex_names, bool, 0644);
+MODULE_PARM_DESC(tap_ifindex_names,
+		 "name tap-mode vports' devices /dev/tapIFINDEX, as macvtap's, for libvirt (not the default: a device of that name made first in another namespace holds it)");
 
 static dev_t vmdq_tap_major;
 static struct cdev vmdq_tap_cdev;
@@ -169,7 +182,10 @@ int vmdq_tap_name(const struct vmdq_vport *vp, char *name, size_t size)
 {
 	if (!vp->tap.minor)
 		return -ENODEV;
-	snprintf(name, size, "vioxtap%d", vp->tap.minor);
+	if (vp->tap_by_ifindex)
+		snprintf(name, size, "tap%d", vp->dev->ifindex);
+	else
+		snprintf(name, size, "vioxtap%d", vp->tap.minor);
 	return 0;
 }
 
@@ -184,6 +200,13 @@ int vmdq_tap_register(struct vmdq_vport *vp)
 	err = tap_get_minor(vmdq_tap_major, &vp->tap);
 	if (err)
 		return err;
+	/*
+	 * Kept for the vport's life: its ifindex is fixed (no netns moves).
+	 * The host's namespace only: ifindexes are unique there, and it is
+	 * where libvirt looks the name up.
+	 */
+	vp->tap_by_ifindex = READ_ONCE(tap_ifindex_names) &&
+			     net_eq(dev_net(dev), &init_net);
 	vmdq_tap_name(vp, name, sizeof(name));
 	classdev = device_create(&vmdq_tap_class, &dev->dev,
 				 MKDEV(MAJOR(vmdq_tap_major), vp->tap.minor),
@@ -192,7 +215,7 @@ int vmdq_tap_register(struct vmdq_vport *vp)
 		err = PTR_ERR(classdev);
 		goto free_minor;
 	}
-	/* /sys/class/net/NAME/vioxtapN, next to ip -d link's "tap". */
+	/* /sys/class/net/NAME/vioxtapN (or tapN), next to ip -d link's "tap". */
 	err = sysfs_create_link(&dev->dev.kobj, &classdev->kobj, name);
 	if (err)
 		goto destroy;

@@ -152,6 +152,7 @@ struct vmdq_vport {
 	struct vmdq_pcpu_stats __percpu *stats;
 	struct vmdq_limit tx_limit, rx_limit;
 	struct tap_dev tap;		/* tap mode: its device; rx_handler data */
+	bool tap_by_ifindex;		/* its device is /dev/tapIFINDEX */
 	/*
 	 * standby.c: the VF it stands in for, if any. While parked (the VF
 	 * receives) the datapath passes it over.
