@@ -3,7 +3,8 @@
 # Install, idempotently, the Debian 12 packages viox builds and tests with:
 # the 6.12 source, stock image and headers, dkms, checkers, the peers'
 # tools, and QEMU >= 8 from bookworm-backports (bookworm's 7.2 has no igb),
-# with qemu-storage-daemon 10 from there too (viox_blk's peer).
+# with qemu-storage-daemon 10 from there too (viox_blk's peer), and
+# libvirt's QEMU driver after it (vports' peer; it would pull bookworm's QEMU).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -25,10 +26,11 @@ have_qsd() {
 	command -v qemu-storage-daemon >/dev/null &&
 	dpkg --compare-versions "$(dpkg-query -W -f='${Version}' qemu-utils)" ge 1:10
 }
-if [ ${#missing[@]} = 0 ] && have_igb && have_qsd; then
+have_libvirt() { command -v virt-qemu-run >/dev/null; }
+if [ ${#missing[@]} = 0 ] && have_igb && have_qsd && have_libvirt; then
 	exit 0
 fi
-[ "$(id -u)" = 0 ] || die "need root to install: ${missing[*]} qemu-system-x86 (>= 8) qemu-utils (>= 10)"
+[ "$(id -u)" = 0 ] || die "need root to install: ${missing[*]} qemu-system-x86 (>= 8) qemu-utils (>= 10) libvirt-daemon-driver-qemu"
 
 # bookworm-backports from the mirror the machine already uses.
 if ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
@@ -59,3 +61,6 @@ have_igb || die "QEMU has no igb device after installing from bookworm-backports
 have_qsd || apt-get install -y -q --no-install-recommends -t bookworm-backports \
 	qemu-utils >/dev/null
 have_qsd || die "no qemu-storage-daemon 10 after installing qemu-utils from bookworm-backports"
+have_libvirt || apt-get install -y -q --no-install-recommends \
+	libvirt-daemon libvirt-daemon-driver-qemu >/dev/null
+have_libvirt || die "no virt-qemu-run after installing libvirt-daemon-driver-qemu"
