@@ -458,27 +458,32 @@ fi
 # A vport's queue holds 1024 frames. pktgen hands the uplink 2000 for v1
 # in one softirq-free run (netif_receive mode, one burst) on CPU 0, v1's
 # rx_cpu: its NAPI cannot drain before the burst ends, so exactly 1024
-# are queued and 976 dropped and counted as queue_full; then v1 receives
-# again, and v4, of the same uplink, was not held back.
+# are queued and 976 dropped and counted as queue_full; then v1 and the
+# others receive. Nothing else is sent to v1 meanwhile: the wire's
+# neighbour entry for it is fixed, so no ARP probe of the wire's comes.
 check_queue_full() {
-	local p0 q0 d4 got full
-	ip -n vq-vm1 link set v1 type viox rx_cpu 0 || return 1
-	p0=$(ip -n vq-vm1 -j -s link show v1 | jq '.[0].stats64.rx.packets')
-	q0=$(vstat vq-vm1 v1 drop_queue_full) d4=$(vstat vq-vm4 v4 drop_queue_full)
-	pktgen_in $H "kpktgend_0 rem_device_all" "kpktgend_0 add_device up0" \
-		"up0 xmit_mode netif_receive" "up0 count 2000" "up0 burst 2000" \
-		"up0 pkt_size 60" "up0 dst_mac $M1" "pgctrl start" || return 1
+	local p0 q0 got full rc=0
+	ip -n $W neigh replace 10.0.0.1 lladdr $M1 dev wire0 nud permanent &&
+		ip -n vq-vm1 link set v1 type viox rx_cpu 0 || rc=1
+	if [ $rc = 0 ]; then
+		p0=$(ip -n vq-vm1 -j -s link show v1 | jq '.[0].stats64.rx.packets')
+		q0=$(vstat vq-vm1 v1 drop_queue_full)
+		pktgen_in $H "kpktgend_0 rem_device_all" "kpktgend_0 add_device up0" \
+			"up0 xmit_mode netif_receive" "up0 count 2000" "up0 burst 2000" \
+			"up0 pkt_size 60" "up0 dst_mac $M1" "pgctrl start" || rc=1
+		got=$(($(ip -n vq-vm1 -j -s link show v1 | jq '.[0].stats64.rx.packets') - p0))
+		full=$(($(vstat vq-vm1 v1 drop_queue_full) - q0))
+	fi
 	pktgen_in $H "kpktgend_0 rem_device_all"
-	got=$(($(ip -n vq-vm1 -j -s link show v1 | jq '.[0].stats64.rx.packets') - p0))
-	full=$(($(vstat vq-vm1 v1 drop_queue_full) - q0))
-	ip -n vq-vm1 link set v1 type viox rx_cpu none || return 1
+	ip -n vq-vm1 link set v1 type viox rx_cpu none || rc=1
+	ip -n $W neigh del 10.0.0.1 dev wire0
+	[ $rc = 0 ] || return 1
 	echo "of 2000 in one burst: $got queued, $full dropped as queue_full"
 	expect "v1 received" "$got" 1024 &&
 	expect "v1 drop_queue_full" "$full" 976 &&
-	expect "v4 drop_queue_full" "$(vstat vq-vm4 v4 drop_queue_full)" "$d4" &&
 	pings $W 10.0.0.1 && pings $W 10.0.0.4
 }
-ktap_check "a vport's full queue drops what is over it, counted; others not held back" \
+ktap_check "a vport's full queue drops what is over it, counted; then it and the others receive" \
 	check_queue_full
 
 # Replication has no room for a copy over a vport's MTU: v2's broadcast
@@ -486,10 +491,13 @@ ktap_check "a vport's full queue drops what is over it, counted; others not held
 # rx_dropped and as drop_replication; unicast too, in rx_dropped.
 check_replication_drop() {
 	local r0 d0 h3 hw
-	ip -n vq-vm3 link set v3 mtu 1280 || return 1
 	r0=$(vstat vq-vm3 v3 drop_replication)
 	d0=$(ip -n vq-vm3 -j -s link show v3 | jq '.[0].stats64.rx.dropped')
-	listen v3 vq-vm3 v3 && listen wire $W wire0 || return 1
+	if ! ip -n vq-vm3 link set v3 mtu 1280 ||
+	   ! { listen v3 vq-vm3 v3 && listen wire $W wire0; }; then
+		ip -n vq-vm3 link set v3 mtu 1500
+		return 1
+	fi
 	send_raw vq-vm2 v2 ff:ff:ff:ff:ff:ff $M2 88b5 3 1380
 	send_raw vq-vm2 v2 $M3 $M2 88b5 2 1380
 	send_raw vq-vm2 v2 ff:ff:ff:ff:ff:ff $M2 88b5 1
