@@ -34,8 +34,8 @@ enum {
 /*
  * What a vport is for. NETDEV: a netdev whose stack gets its frames (a
  * container's interface). TAP: a VM's port, reached through its tap
- * device /dev/vioxtapN only: its frames never reach its stack, nor does
- * the vport leave its namespace.
+ * device only (IFLA_VIOX_TAP: /dev/vioxtapN, or /dev/tapIFINDEX): its
+ * frames never reach its stack, nor does the vport leave its namespace.
  */
 enum {
 	VIOX_VPORT_MODE_NETDEV,
