@@ -13,6 +13,7 @@
 # viox-timeout: 600
 # viox-lane: vmdq
 . "$(dirname "$0")/ktap.sh"
+. "$(dirname "$0")/vmdq_lib.sh"
 
 export IP_LIB_DIR=$VIOX_TOP/tools/ip
 if ! command -v virt-qemu-run >/dev/null || ! command -v qemu-system-x86_64 >/dev/null; then
@@ -36,7 +37,7 @@ cleanup() {
 	ip netns del vql-other 2>/dev/null
 	ip link del vql-up 2>/dev/null
 }
-trap 'cleanup; rm -rf "$ktap_out" "$work"' EXIT
+trap 'cleanup; rm -rf "$ktap_out" "$work" "$listen_dir"' EXIT
 cleanup
 
 ip netns add $W
@@ -46,7 +47,7 @@ ip netns exec $W sysctl -qw net.ipv6.conf.all.disable_ipv6=1
 ip link set vql-up up
 ip -n $W link set wire up
 
-tap_of() { ip -d -j link show "$1" | jq -r '.[0].linkinfo.info_data.tap'; }
+tap_of() { local n; n=$(tap_node "" "$1") && echo "${n#/dev/}"; }
 # NAME [ifindex]: a tap-mode vport with the VM's MAC, its device named
 # by its minor or, with "ifindex", /dev/tapIFINDEX.
 vport() {
@@ -80,9 +81,9 @@ names() {
 		ip -n vql-other link add link vql-o name vql-ov type viox mac $MAC mode tap
 	local rc=$?
 	echo N > $param
-	tap=$(ip -n vql-other -d -j link show vql-ov | jq -r '.[0].linkinfo.info_data.tap')
+	tap=$(tap_node vql-other vql-ov)
 	ip netns del vql-other
-	[ $rc = 0 ] && [[ "$tap" == vioxtap* ]] ||
+	[ $rc = 0 ] && [[ "$tap" == /dev/vioxtap* ]] ||
 		{ echo "in another namespace, the device is $tap"; return 1; }
 }
 ktap_check "tap_ifindex_names names a vport's device /dev/tapIFINDEX in the host's namespace, the default by minor" \

@@ -14,6 +14,7 @@
 # viox-lane: nic
 . "$(dirname "$0")/ktap.sh"
 . "$(dirname "$0")/igb_lib.sh"
+. "$(dirname "$0")/vmdq_lib.sh"
 
 igb_debug_kernel_only "vports offloaded onto the 82576's pools"
 top=$(cd "$(dirname "$0")/../../../.." && pwd)
@@ -37,7 +38,7 @@ cleanup() {
 	ip link del v9 2>/dev/null
 	ip -n $W link del wv10 2>/dev/null
 }
-trap cleanup EXIT
+trap 'cleanup; rm -rf "$ktap_out" "$listen_dir"' EXIT
 cleanup
 ip -n $W link add link "$wire" name wv10 type vlan id 10
 ip -n $W addr replace 198.51.10.2/24 dev wv10
@@ -60,11 +61,6 @@ pools() { # the pool of each vport, in order
 	for i in $(seq $N); do out+="$(pool_of "$i") "; done
 	echo "${out% }"
 }
-expect() { # WHAT GOT WANT
-	[ "$2" = "$3" ] && return 0
-	echo "$1: $2, expected $3"
-	return 1
-}
 wait_pools() { # WANT: pools() becomes WANT within 10 s
 	local end=$((SECONDS + 10))
 	until [ "$(pools)" = "$1" ]; do
@@ -83,19 +79,6 @@ pings_once() { # N [COUNT]
 all_reach_wire() {
 	local i
 	for i in $(seq $N); do pings_once "$i" 2 || return 1; done
-}
-send_bcast() { # NS DEV COUNT [DST [SRC]]: frames (ethertype 88b5) from DEV,
-	# to broadcast or DST, from DEV's MAC or SRC
-	ip netns exec "$1" /usr/bin/python3 -I -S -c '
-import socket, sys
-s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
-s.bind((sys.argv[1], 0))
-src = sys.argv[4] or open("/sys/class/net/%s/address" % sys.argv[1]).read().strip()
-mac = lambda a: bytes.fromhex(a.replace(":", ""))
-frame = mac(sys.argv[3]) + mac(src) + b"\x88\xb5" + bytes(46)
-for _ in range(int(sys.argv[2])):
-	s.send(frame)
-' "$2" "$3" "${4:-ff:ff:ff:ff:ff:ff}" "${5:-}"
 }
 rx_all() { local i out=''; for i in $(seq $N); do out+="$(rx "$i") "; done; echo "$out"; }
 # Per vport, how many frames it received between two rx_all readings.
@@ -253,7 +236,7 @@ ktap_check "vport to vport, pooled to software, no reply twice" vm_to_vm 1 8
 check_bcast_from_wire() {
 	local before after
 	before=$(rx_all)
-	send_bcast $W "$wire" 5
+	send_raw $W "$wire" ff:ff:ff:ff:ff:ff "$wire_mac" 88b5 5
 	sleep 0.5
 	after=$(rx_all)
 	expect "frames each vport got" "$(rx_delta "$before" "$after")" "5 0 5 5 5 5 5 5"
@@ -263,7 +246,7 @@ ktap_check "5 broadcasts from the wire: 5 to each untagged vport, none to VLAN 1
 check_bcast_from() { # N: from vport N
 	local before after want='' i
 	before=$(rx_all)
-	send_bcast "oq$1" "v$1" 5
+	send_raw "oq$1" "v$1" ff:ff:ff:ff:ff:ff "$(mac "$1")" 88b5 5
 	sleep 0.5
 	after=$(rx_all)
 	for i in $(seq $N); do
@@ -284,7 +267,7 @@ group_reaches() { # N GROUP: the NIC lets GROUP in for vport N within 5 s
 	r=$(rx "$1")
 	until [ "$(rx "$1")" -gt "$r" ]; do
 		[ $SECONDS -lt $end ] || { echo "v$1 never heard $2"; return 1; }
-		send_bcast $W "$wire" 1 "$2"
+		send_raw $W "$wire" "$2" "$wire_mac" 88b5 1
 		sleep 0.2
 	done
 }
@@ -295,8 +278,8 @@ multicast_counts() { # what each vport got of 5 frames to G1 and 3 to G2
 	group_reaches 3 $G1 && group_reaches 8 $G1 && group_reaches 4 $G2 || return 1
 	sleep 0.3
 	before=$(rx_all)
-	send_bcast $W "$wire" 5 $G1
-	send_bcast $W "$wire" 3 $G2
+	send_raw $W "$wire" $G1 "$wire_mac" 88b5 5
+	send_raw $W "$wire" $G2 "$wire_mac" 88b5 3
 	sleep 0.5
 	after=$(rx_all)
 	rx_delta "$before" "$after"
@@ -314,37 +297,12 @@ ktap_check "multicast from the wire: each pooled and software vport its own grou
 # A pooled vport sends through the same checks as one in software: a
 # frame from another MAC is dropped and counted, and the wire hears none.
 check_spoofed() {
-	local s0 heard out
-	out=$(mktemp)
+	local s0
 	s0=$(vstat 3 drop_spoofed)
-	ip netns exec $W timeout 20 /usr/bin/python3 -I -S -c '
-import socket, sys
-s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x88b5))
-s.bind((sys.argv[1], 0))
-print("ready", flush=True)
-n = 0
-s.settimeout(2)
-try:
-	while True:
-		if s.recv(64)[6:12] == bytes.fromhex("0200000072ee"):
-			n += 1
-except socket.timeout:
-	pass
-print(n, flush=True)
-' "$wire" > "$out" &
-	local pid=$!
-	for _ in $(seq 100); do grep -q ready "$out" && break; sleep 0.1; done
-	if ! grep -q ready "$out"; then
-		echo "the wire's listener did not start"
-		kill $pid
-		rm -f "$out"
-		return 1
-	fi
-	send_bcast oq3 v3 4 "$wire_mac" 02:00:00:00:72:ee
-	wait $pid
-	heard=$(sed -n 2p "$out")
-	rm -f "$out"
-	expect "the wire heard" "$heard" 0 &&
+	listen wire $W "$wire" || return 1
+	send_raw oq3 v3 "$wire_mac" 02:00:00:00:72:ee 88b5 4
+	sleep 0.5
+	expect "the wire heard" "$(heard wire)" 0 &&
 	expect "v3 drop_spoofed" "$(vstat 3 drop_spoofed)" $((s0 + 4))
 }
 ktap_check "a pooled vport's frames from another MAC are dropped, counted, not on the wire" \
