@@ -60,6 +60,15 @@ igb_vfs_unbind() {
 	return 0
 }
 
+# viox_igb bound to PF BDF afresh, for the next selftest: none of the
+# channels, rings and features the last one changed (a selftest that
+# ends on in-tree igb gets the same by binding viox_igb back).
+igb_pf_fresh() {
+	[ -e "/sys/bus/pci/drivers/viox_igb/$1" ] &&
+		echo "$1" > /sys/bus/pci/drivers/viox_igb/unbind
+	pci_bind "$1" viox_igb
+}
+
 # The driver bound to a PCI function, or nothing.
 pci_driver_of() {
 	local l=/sys/bus/pci/devices/$1/driver

@@ -3,8 +3,9 @@
 # viox_igb's PF against the wire peer (a virtio-net NIC on the same QEMU
 # hub, in its own netns): binding next to in-tree igb, link, ping and
 # iperf3 both ways, jumbo frames, a VLAN, queue and ring changes, and the
-# counters that ethtool and ip report. Then the same traffic on in-tree
-# igb, bound the same way, proves the scenario.
+# counters that ethtool and ip report. Then, on Debian's kernel, the same
+# traffic on in-tree igb, bound the same way, proves the scenario (the
+# debug kernel's minutes go to viox's own code).
 # The 82576 is one: its tests take turns in one lane.
 # viox-lane: nic
 . "$(dirname "$0")/ktap.sh"
@@ -16,6 +17,9 @@ kmod_load igb
 insmod "$(viox_ko viox_igb)" 2>/dev/null
 bdf=$(igb_pf_bdf) || { echo "Bail out! no 82576"; exit 1; }
 wire=$(igb_wire_setup) || { echo "Bail out! no wire NIC"; exit 1; }
+# However it ends, the next selftest gets a PF probed afresh: not the
+# channels, rings and features changed here, nor in-tree igb.
+trap 'igb_pf_fresh "$bdf"; rm -f "$ktap_out"' EXIT
 
 
 pf_traffic() { # DRIVER: the checks both drivers must pass
@@ -187,6 +191,9 @@ sysctl -qw "net.ipv6.conf.$dev.disable_ipv6=0"
 ip link set "$dev" down
 
 # The scenario is sound: in-tree igb passes the same traffic checks.
-pf_traffic igb
-pci_bind "$bdf" viox_igb
+if [ "${VIOX_KERNEL:-}" = stock ]; then
+	pf_traffic igb
+else
+	ktap_skip "in-tree igb passes the same traffic checks" "the peer runs on Debian's kernel"
+fi
 ktap_finish

@@ -20,6 +20,11 @@ insmod "$(viox_ko viox_igb)" 2>/dev/null
 insmod "$consumer"
 igb_viox_pf_up
 dev=$pf
+# The VFs here come and go for their pools only: none is given a driver
+# (igbvf's probe and removal take seconds each in the debug guest).
+autoprobe=/sys/bus/pci/devices/$bdf/sriov_drivers_autoprobe
+echo 0 > "$autoprobe"
+trap 'echo 1 > "$autoprobe"; rm -f "$ktap_out"' EXIT
 
 # Quiet wire: no IPv6 chatter in the counters compared below.
 ip netns exec "$IGB_WIRE_NS" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \

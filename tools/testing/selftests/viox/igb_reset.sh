@@ -4,13 +4,13 @@
 # wire throughout): a VF's function level reset, the PF going down and up,
 # a full device reset of the PF (ethtool --reset, viox_igb only) and numvfs
 # cycles between 0 and 7. After each, traffic flows again. The resets
-# in-tree igb supports run on it too.
+# in-tree igb supports run on it too, the peer proving the scenario: on
+# Debian's kernel, as users have it (the debug kernel's minutes go to
+# viox's own code).
 # The 82576 is one: its tests take turns in one lane.
 # viox-lane: nic
 . "$(dirname "$0")/ktap.sh"
 . "$(dirname "$0")/igb_lib.sh"
-
-igb_debug_kernel_only "resets with VFs"
 
 kmod_load igb
 kmod_load igbvf
@@ -135,7 +135,10 @@ scenario() { # DRIVER
 	ip link set "$pf" down
 }
 
-scenario viox_igb
-scenario igb
-pci_bind "$bdf" viox_igb
+if [ "${VIOX_KERNEL:-}" = stock ]; then
+	scenario igb
+else
+	scenario viox_igb
+fi
+igb_pf_fresh "$bdf"
 ktap_finish
