@@ -333,9 +333,13 @@ vfs_back() {
 ktap_check "VFs created again: VF 0 has the VM's MAC and its traffic back" vfs_back
 
 # Fifty switches, each way, with the VF's link state: no splat (the
-# harness checks the kernel log), and the count is right.
+# harness checks the kernel log), and the count is right. igbvf at times
+# resets its VF on its own just after it came back (seen: "took VF 0's
+# traffic (the VF was reset ...)" within 0.1 s of a return), a switch
+# away and back that the standby counts too: the count is 50 and, for
+# each such reset, two more (a few at most; never odd, never double).
 many() {
-	local i before after
+	local i before after n
 	before=$(sb_field switches)
 	for i in $(seq 25); do
 		ip link set "$pf" vf 0 state disable
@@ -343,8 +347,13 @@ many() {
 		ip link set "$pf" vf 0 state auto
 		wait_state parked || return 1
 	done
+	# A reset of igbvf's own just after the last return comes and goes.
+	sleep 1
+	wait_state parked || return 1
 	after=$(sb_field switches)
-	[ $((after - before)) = 50 ] || { echo "$((after - before)) switches counted"; return 1; }
+	n=$((after - before))
+	[ $n -ge 50 ] && [ $n -le 56 ] && [ $((n % 2)) = 0 ] ||
+		{ echo "$n switches counted"; return 1; }
 	# What a guest's net_failover sees: no address change, either side.
 	[ "$(cat /sys/class/net/sb0/address)" = $MAC ] &&
 		[ "$(vfinfo 0 "['address']")" = $MAC ] ||

@@ -152,6 +152,7 @@ ip link del vp2 2>/dev/null
 igb_vfs_unbind "$bdf"
 echo 0 > "$numvfs"
 
+kmsg_mark
 ethtool --reset "$dev" all >/dev/null
 wait_carrier "$dev"
 ktap_check "the ports pass traffic after a device reset" \
@@ -160,8 +161,16 @@ ktap_check "the ports pass traffic after a device reset" \
 ktap_check "deleting the ports releases their pools" \
 	sh -c "ip -n pn0 link del vp0 && ip -n pn1 link del vp1 &&
 	       dmesg | grep -q 'pool 7 released by vp0' && dmesg | grep -q 'pool 6 released by vp1'"
-ktap_check "with no pools left the PF is back on RSS over 2 queue pairs" \
-	sh -c "ethtool -l $dev | awk '/Current/ { c = 1 } c && /Combined/ { print \$2; exit }' | grep -qx 2"
+back_on_rss() {
+	local n
+	n=$(ethtool -l "$dev" | awk '/Current/ { c = 1 } c && /Combined/ { print $2; exit }')
+	[ "$n" = 2 ] && return 0
+	echo "$n combined queue pairs; numvfs $(cat "$numvfs")"
+	ethtool -l "$dev"
+	kmsg_since | tail -n 12
+	return 1
+}
+ktap_check "with no pools left the PF is back on RSS over 2 queue pairs" back_on_rss
 ktap_check "the PF passes traffic again" ping -c 3 -i 0.2 -W 2 "$IGB_WIRE_IP"
 
 # The uplink going away takes its ports (and their pools) with it.
