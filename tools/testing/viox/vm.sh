@@ -8,6 +8,7 @@
 #   test   the cached test kernel (KUnit, KASAN, lockdep, kmemleak)
 #   stock  Debian's linux-image-6.12, through a small 9p initramfs
 # ARG=VALUE pairs reach the guest script as environment variables.
+# VIOX_VM_SMP sets the vCPUs (2), VIOX_VM_MEM the MiB of memory (2048).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -41,7 +42,7 @@ cmdline+=" console=ttyS0 panic=-1 quiet VIOX_TOP=$VIOX_TOP $*"
 # The wire: the igb (behind a PCIe root port) and a virtio-net peer share
 # QEMU hub 0.
 timeout --foreground -k 10 "${VIOX_VM_TIMEOUT:-1200}" \
-	qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m "${VIOX_VM_MEM:-2048}" \
+	qemu-system-x86_64 -accel tcg -cpu max -smp "${VIOX_VM_SMP:-2}" -m "${VIOX_VM_MEM:-2048}" \
 	-machine q35 -nographic -no-reboot -nodefaults -serial stdio \
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 	-virtfs local,path="$outdir",mount_tag=vioxout,security_model=none \

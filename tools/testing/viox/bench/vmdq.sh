@@ -5,13 +5,17 @@
 # (vnet-guest) behind each. Each path has a veth of its own as the
 # uplink, its peer as the wire.
 # RX: pktgen on the wire sends to the VM's MAC (02:00:00:00:00:02), a
-# producer that holds no socket, as a NIC's frames do; into (a) the vport
+# producer that holds no socket, as a NIC's frames do, on a CPU of its own
+# (the bench VM's third; the device worker has CPU 0, the guest driver
+# CPU 1), so that the figures say what the path costs, not how much of a
+# shared CPU it leaves its worker; into (a) the vport
 # + viox_net, (b) the vport's tap + vhost-net, (c) macvtap + vhost-net,
 # (d) bridge + tap + vhost-net, split rings (vhost-net has no packed).
 # TX: the VM's frames leave through the uplink to the wire, viox_net
 # (packed ring) behind each path.
 # Packets/s (Gbit/s at 1500 B) and the device worker's CPU per packet,
 # 64 B and 1500 B frames, medians of interleaved rounds.
+# viox-bench-cpus: 3
 set -u
 . "$VIOX_TOP/tools/testing/viox/bench/lib.sh"
 guest=$VIOX_TOP/tools/testing/viox/vnet-guest/vnet-guest
@@ -25,6 +29,9 @@ modprobe veth
 modprobe bridge
 modprobe macvtap
 modprobe vhost_net
+# Loaded again: it makes a thread for each CPU online at load, and an
+# earlier benchmark may have loaded it on two.
+modprobe -r pktgen 2>/dev/null
 modprobe pktgen
 
 # Uplink vbN-up, wire vbN-wire.
@@ -80,14 +87,19 @@ measure_tx() {
 	guest_json "$out" pps worker_ns_per_packet
 }
 
-# RX from pktgen, on the worker's CPU (kpktgend_0) as the sender always
-# was: CFG (vport, vport-vhost, macvtap, bridge) SIZE -> "pps bps ns_per_packet"
+# pktgen's thread: CPU 2, or with two CPUs the worker's (CPU 0).
+pg_thread=kpktgend_0
+[ -e /proc/net/pktgen/kpktgend_2 ] && pg_thread=kpktgend_2
+echo "vmdq RX: pktgen on $pg_thread, of $(nproc) CPUs" >&2
+
+# RX from pktgen: CFG (vport, vport-vhost, macvtap, bridge) SIZE ->
+# "pps bps ns_per_packet"
 measure_rx() {
 	local cfg=$1 size=$2 wire dev=/dev/vhost-net out pgpid
 	wire=$(wire_of "$cfg")
 	[ "$cfg" = vport ] && dev=/dev/viox-net
-	pg kpktgend_0 rem_device_all
-	pg kpktgend_0 "add_device $wire"
+	pg "$pg_thread" rem_device_all
+	pg "$pg_thread" "add_device $wire"
 	pg "$wire" "count 0"
 	pg "$wire" "delay 0"
 	# pktgen's size counts the frame check sequence, which is not sent.
@@ -126,11 +138,13 @@ for size in 64 1500; do
 		if [ "$size" = 64 ]; then
 			# shellcheck disable=SC2086
 			row "$name" "packets/s" "pps" "$(median ${pps[vport]})" "$(label_of $peer)" \
-				"$(median ${pps[$peer]})"
+				"$(median ${pps[$peer]})" true "$(spread ${pps[vport]})" \
+				"$(spread ${pps[$peer]})"
 		else
 			# shellcheck disable=SC2086
 			row "$name" "Gbit/s" "Gbit/s" "$(median ${gbps[vport]})" "$(label_of $peer)" \
-				"$(median ${gbps[$peer]})"
+				"$(median ${gbps[$peer]})" true "$(spread ${gbps[vport]})" \
+				"$(spread ${gbps[$peer]})"
 		fi
 		# shellcheck disable=SC2086
 		row "$name" "worker CPU per packet" "ns" "$(median ${cost[vport]})" \
@@ -158,7 +172,8 @@ for size in 64 1500; do
 		[ "$peer" = bridge ] && label="bridge+tap"
 		# shellcheck disable=SC2086
 		row "$name" "packets/s" "pps" "$(median ${pps[vport]})" "$label" \
-			"$(median ${pps[$peer]})"
+			"$(median ${pps[$peer]})" true "$(spread ${pps[vport]})" \
+			"$(spread ${pps[$peer]})"
 		# shellcheck disable=SC2086
 		row "$name" "worker CPU per packet" "ns" "$(median ${cost[vport]})" \
 			"$label" "$(median ${cost[$peer]})" false

@@ -78,7 +78,8 @@ for size in 64 1500; do
 	name="viox_vmdq VM to VM ${size} B, two vports of one uplink"
 	# shellcheck disable=SC2086
 	row "$name" "packets/s" "pps" "$(median ${pps[vport]})" "bridge+tap" \
-		"$(median ${pps[bridge]})"
+		"$(median ${pps[bridge]})" true "$(spread ${pps[vport]})" \
+		"$(spread ${pps[bridge]})"
 	# shellcheck disable=SC2086
 	echo "$name: packets/s spread over $rounds rounds: vports $(spread ${pps[vport]})," \
 		"bridge+tap $(spread ${pps[bridge]})" >&2
