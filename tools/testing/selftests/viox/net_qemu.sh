@@ -9,9 +9,10 @@
 # script a faithful driver; the packed ring only viox_net offers QEMU.
 # Last, the same QEMU on a tap-mode viox_vmdq vport's /dev/vioxtapN
 # (-netdev tap,fd=N), its frames exchanged with the vport's wire.
-# viox-net's tests take turns in one lane: the fuzzers count every open
-# device, and broken vqs share one rate-limited log line.
-# viox-lane: vnet
+# A lane of its own: it breaks no vq (net_hostile counts broken vqs' log
+# lines), and the fuzzers, which count every open viox-net device, run in
+# the kmemleak boot, where it does not.
+# viox-lane: qemu
 . "$(dirname "$0")/ktap.sh"
 
 script=$VIOX_TOP/tools/testing/viox/qemu-vnet.py
