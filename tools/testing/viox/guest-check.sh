@@ -64,9 +64,11 @@ run_selftest() { # SCRIPT SLACK-PERCENT
 	limit=${VIOX_SELFTEST_TIMEOUT:-${limit:-300}}
 	limit=$((limit * $2 / 100))
 	# Stuck where timeout cannot kill it (a task in D state), a script
-	# holds its lane until the VM times out: the blocked tasks' stacks go
-	# to the console first, for the report.
-	(sleep $((limit + 20)) && echo w > /proc/sysrq-trigger) &
+	# holds its lane until the VM times out: the blocked tasks' stacks
+	# and the locks held go to the console first, for the report (at
+	# every log level: with "quiet" sysrq prints only its header).
+	(sleep $((limit + 20)) && dmesg -n 8 && echo w > /proc/sysrq-trigger &&
+		echo d > /proc/sysrq-trigger) &
 	watchdog=$!
 	VIOX_KTAP_TIMES=$OUT/selftests/$name.times \
 		timeout -k 5 "$limit" "$1" \
