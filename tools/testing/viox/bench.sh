@@ -20,7 +20,7 @@ rm -rf "$out"
 # the vmdq ones and failover alone took 19).
 # Three vCPUs: a device worker and a guest driver on one each, and for
 # the benchmarks that ask for it (guest-bench.sh) a traffic source on the
-# third, where it is not the bottleneck of what it feeds.
+# third, off the CPUs of what it feeds.
 VIOX_VM_TIMEOUT=${VIOX_VM_TIMEOUT:-3600} VIOX_VM_SMP=${VIOX_VM_SMP:-3} \
 	"$VIOX_HARNESS/vm.sh" stock "$out" "$VIOX_HARNESS/guest-bench.sh" "VIOX_MODSRC=$moddir" \
 	"VIOX_BENCH_ONLY=${1:-}" \

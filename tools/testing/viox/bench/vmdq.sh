@@ -7,8 +7,8 @@
 # RX: pktgen on the wire sends to the VM's MAC (02:00:00:00:00:02), a
 # producer that holds no socket, as a NIC's frames do, on a CPU of its own
 # (the bench VM's third; the device worker has CPU 0, the guest driver
-# CPU 1), so that the figures say what the path costs, not how much of a
-# shared CPU it leaves its worker; into (a) the vport
+# CPU 1), where it takes no CPU from the worker and is itself the limit
+# (Documentation/viox-vmdq.rst, Speed); into (a) the vport
 # + viox_net, (b) the vport's tap + vhost-net, (c) macvtap + vhost-net,
 # (d) bridge + tap + vhost-net, split rings (vhost-net has no packed).
 # TX: the VM's frames leave through the uplink to the wire, viox_net
