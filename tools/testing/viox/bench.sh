@@ -47,7 +47,9 @@ w = max(len(r["bench"] + r["metric"]) for r in rows) + 3
 print(f"{'benchmark':<{w}} {'viox':>12} {'peer':>12}  {'peer name':<12} ratio")
 for r in rows:
     ratio = f"{r['ratio']:.2f}x" if r["ratio"] else "n/a"
+    spreads = (f"  spreads {r['viox_spread']} / {r['peer_spread']}"
+               if r.get("viox_spread") else "")
     print(f"{r['bench'] + ': ' + r['metric']:<{w}} {r['viox']:>12.4g} "
-          f"{r['peer_value']:>12.4g}  {r['peer']:<12} {ratio}  ({r['unit']})")
+          f"{r['peer_value']:>12.4g}  {r['peer']:<12} {ratio}  ({r['unit']}){spreads}")
 PY
 [ ! -e "$out/failed" ] || { cat "$out/failed"; die "a benchmark failed"; }

@@ -150,10 +150,6 @@ for size in 64 1500; do
 		row "$name" "worker CPU per packet" "ns" "$(median ${cost[vport]})" \
 			"$(label_of $peer)" "$(median ${cost[$peer]})" false
 	done
-	# shellcheck disable=SC2086
-	echo "$name: packets/s spread over $rounds rounds: vport + viox_net $(spread ${pps[vport]})," \
-		"vport tap + vhost-net $(spread ${pps[vport-vhost]}), macvtap $(spread ${pps[macvtap]})," \
-		"bridge+tap $(spread ${pps[bridge]})" >&2
 	unset pps gbps cost
 done
 
@@ -178,8 +174,5 @@ for size in 64 1500; do
 		row "$name" "worker CPU per packet" "ns" "$(median ${cost[vport]})" \
 			"$label" "$(median ${cost[$peer]})" false
 	done
-	# shellcheck disable=SC2086
-	echo "$name: packets/s spread over $rounds rounds: vport $(spread ${pps[vport]})," \
-		"macvtap $(spread ${pps[macvtap]}), bridge+tap $(spread ${pps[bridge]})" >&2
 	unset pps cost
 done

@@ -80,8 +80,5 @@ for size in 64 1500; do
 	row "$name" "packets/s" "pps" "$(median ${pps[vport]})" "bridge+tap" \
 		"$(median ${pps[bridge]})" true "$(spread ${pps[vport]})" \
 		"$(spread ${pps[bridge]})"
-	# shellcheck disable=SC2086
-	echo "$name: packets/s spread over $rounds rounds: vports $(spread ${pps[vport]})," \
-		"bridge+tap $(spread ${pps[bridge]})" >&2
 	unset pps
 done
